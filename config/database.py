@@ -1,0 +1,103 @@
+"""Database settings: DATABASE_URL when set, otherwise an embedded PostgreSQL cluster.
+
+The embedded cluster lives in ``.data/postgres`` (override with ``EMBEDDED_PGDATA``)
+and is run by the ``pgserver`` package, which starts it under an inter-process lock,
+so two commands started at once share one server instead of racing ``initdb``.
+"""
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+EMBEDDED_DB_NAME = "scholarfolio"
+
+log = logging.getLogger(__name__)
+
+
+def uses_embedded_database() -> bool:
+    return not os.environ.get("DATABASE_URL", "").strip()
+
+
+def embedded_pgdata(base_dir: Path) -> Path:
+    return Path(os.environ.get("EMBEDDED_PGDATA") or base_dir / ".data" / "postgres")
+
+
+def database_settings(base_dir: Path) -> dict:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    return embedded_database_settings(embedded_pgdata(base_dir))
+
+
+def embedded_database_settings(pgdata: Path) -> dict:
+    server = start_embedded_server(pgdata)
+    info = server.get_postmaster_info()
+    ensure_database(server.get_uri(), EMBEDDED_DB_NAME)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": EMBEDDED_DB_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port or ""),
+        "CONN_MAX_AGE": 0,
+    }
+
+
+def start_embedded_server(pgdata: Path):
+    import pgserver
+
+    pgdata = pgdata.expanduser().resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    is_new = not (pgdata / "PG_VERSION").exists()
+    with pgserver.PostgresServer._lock:
+        forget_dead_handles(pgdata)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    if is_new:
+        print(f"Embedded PostgreSQL: created a new cluster in {pgdata}", file=sys.stderr)
+    return server
+
+
+def forget_dead_handles(pgdata: Path) -> None:
+    """Drop pids of killed processes from pgserver's handle list.
+
+    pgserver stops the server when the last process holding it exits; a process killed
+    with SIGKILL never removes its pid, and the server would then never be stopped.
+    """
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (FileNotFoundError, ValueError):
+        return
+    alive = [pid for pid in pids if _pid_alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def ensure_database(server_uri: str, name: str) -> None:
+    import psycopg
+    from psycopg import errors, sql
+
+    with psycopg.connect(server_uri, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            return
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except (errors.DuplicateDatabase, errors.UniqueViolation):
+            # Another process created it between our check and our CREATE.
+            log.debug("database %s created concurrently", name)

@@ -1,0 +1,73 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.text import slugify
+
+
+class TimeStampedModel(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    DRAFT = "draft", "Draft (editors only)"
+    HIDDEN = "hidden", "Hidden"
+
+
+class PublicQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date is known: CVs often give only "2021.09" or "2022"."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+def format_partial_date(value, precision: str) -> str:
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%b %Y}"
+    return f"{value:%-d %b %Y}"
+
+
+def unique_slug(instance: models.Model, source: str, field: str = "slug") -> str:
+    """A slug from ``source`` that no other row of the model uses: 'name', 'name-2', ..."""
+    base = slugify(source)[:70] or instance._meta.model_name
+    manager = type(instance)._default_manager
+    candidate, n = base, 1
+    while manager.filter(**{field: candidate}).exclude(pk=instance.pk).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+class SeedRecord(models.Model):
+    """What ``loaddemo`` last wrote to a row, so a later run can tell editor changes apart.
+
+    ``fingerprint`` is a hash of the field values the loader wrote. If the row's current
+    values hash differently, an editor changed it and the loader leaves it alone.
+    """
+
+    key = models.CharField(max_length=200, unique=True, help_text="Stable key in the demo data.")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    loaded = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "demo data record"
+        ordering = ["key"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.key

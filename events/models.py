@@ -1,0 +1,307 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import (
+    DatePrecision,
+    PublicQuerySet,
+    TimeStampedModel,
+    Visibility,
+    format_partial_date,
+    unique_slug,
+)
+from profiles.models import Organization, Researcher, end_not_before_start
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "%(value)s is not a time zone name; use an IANA name such as Asia/Shanghai.",
+            code="invalid_timezone",
+            params={"value": value},
+        )
+
+
+def default_timezone() -> str:
+    return settings.TIME_ZONE
+
+
+class Event(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", "Conference"
+        WORKSHOP = "workshop", "Workshop"
+        SEMINAR_SERIES = "seminar_series", "Seminar series"
+        FORUM = "forum", "Forum"
+        SUMMER_SCHOOL = "summer_school", "Summer school"
+        MEETING = "meeting", "Meeting"
+        VISIT = "visit", "Visit or company talk"
+
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    name = models.CharField(max_length=300)
+    short_name = models.CharField(max_length=60, blank=True, help_text="e.g. CSML2024.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The series or conference this is part of.",
+    )
+    organizers = models.ManyToManyField(
+        Organization, blank=True, related_name="events_organized"
+    )
+    venue_name = models.CharField(
+        "place", max_length=200, blank=True, help_text="Building or campus."
+    )
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    timezone = models.CharField(
+        max_length=50,
+        default=default_timezone,
+        validators=[validate_timezone],
+        help_text="IANA time zone of the event, e.g. Asia/Shanghai.",
+    )
+    url = models.URLField(blank=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            end_not_before_start("start_date", "end_date", "event_end_after_start"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="event_not_own_parent"),
+        ]
+        indexes = [models.Index(fields=["kind", "start_date"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.short_name or self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def place(self) -> str:
+        return ", ".join(part for part in (self.venue_name, self.city, self.country) if part)
+
+    @property
+    def when(self) -> str:
+        start = format_partial_date(self.start_date, self.date_precision)
+        end = format_partial_date(self.end_date, self.date_precision)
+        return f"{start} – {end}" if end and end != start else start
+
+
+class TalkQuerySet(PublicQuerySet):
+    def upcoming(self):
+        return self.filter(date__gte=timezone.localdate()).order_by("date", "start")
+
+    def past(self):
+        return self.filter(date__lt=timezone.localdate()).order_by("-date", "-start")
+
+    def with_people(self):
+        return self.select_related("event", "event__parent").prefetch_related(
+            models.Prefetch(
+                "speaker_links", queryset=TalkSpeaker.objects.select_related("researcher")
+            )
+        )
+
+
+class Talk(TimeStampedModel):
+    class Kind(models.TextChoices):
+        TALK = "talk", "Talk"
+        INVITED = "invited", "Invited talk"
+        ORAL = "oral", "Oral presentation"
+        POSTER = "poster", "Poster"
+        SEMINAR = "seminar", "Seminar"
+        KEYNOTE = "keynote", "Keynote"
+        LECTURE = "lecture", "Lecture"
+
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    title = models.CharField(max_length=500, help_text="$...$ for math.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="talks"
+    )
+    host_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="talks_hosted",
+        help_text="For a talk given at a company or institution rather than an event.",
+    )
+    date = models.DateField(
+        help_text="Day of the talk; set from the start time when one is given. "
+        "For a talk known only by month, its 1st with month precision."
+    )
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    timezone = models.CharField(
+        max_length=50,
+        default=default_timezone,
+        validators=[validate_timezone],
+        help_text="Times are entered and shown in this zone, e.g. Asia/Shanghai.",
+    )
+    room = models.CharField(max_length=200, blank=True, help_text="e.g. Rm 1801, Guanghua East Tower.")
+    location = models.CharField(max_length=200, blank=True, help_text="City, country.")
+    abstract = models.TextField(blank=True, help_text="Markdown; $...$ for math.")
+    speakers = models.ManyToManyField(Researcher, through="TalkSpeaker", related_name="talks")
+    hosts = models.ManyToManyField(
+        Researcher, through="TalkHost", related_name="talks_hosted", blank=True
+    )
+    publications = models.ManyToManyField(
+        "publications.Publication", blank=True, related_name="talks"
+    )
+    url = models.URLField(blank=True)
+    slides_url = models.URLField("slides URL", blank=True)
+    video_url = models.URLField("video URL", blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-start"]
+        constraints = [
+            end_not_before_start("start", "end", "talk_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=False),
+                name="talk_end_needs_start",
+                violation_error_message="An end time needs a start time.",
+            ),
+        ]
+        indexes = [models.Index(fields=["visibility", "date"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.start is not None:
+            self.date = self.start.astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
+            self.date_precision = DatePrecision.DAY
+        if not self.slug:
+            self.slug = unique_slug(self, f"{self.title} {self.date:%Y}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:talk_detail", kwargs={"slug": self.slug})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.tz) if self.start else None
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.tz) if self.end else None
+
+    @property
+    def when(self) -> str:
+        if self.start is None:
+            return format_partial_date(self.date, self.date_precision)
+        text = f"{self.local_start:%Y-%m-%d, %H:%M}"
+        if self.end:
+            text += f" to {self.local_end:%H:%M}"
+        return f"{text} ({self.timezone})"
+
+
+class TalkSpeaker(models.Model):
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="speaker_links")
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.PROTECT, related_name="speaker_links"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    affiliation = models.CharField(
+        max_length=200, blank=True, help_text="As announced, e.g. Shanghai Jiao Tong University."
+    )
+
+    class Meta:
+        ordering = ["talk", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "position"], name="talk_speaker_position"),
+            models.UniqueConstraint(fields=["talk", "researcher"], name="talk_speaker_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.researcher} at {self.talk}"
+
+
+class TalkHost(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", "Host"
+        ADVISOR = "advisor", "Advisor"
+        CHAIR = "chair", "Chair"
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="host_links")
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.PROTECT, related_name="host_links"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.HOST)
+    position = models.PositiveSmallIntegerField(default=1)
+    affiliation = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["talk", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["talk", "researcher", "role"], name="talk_host_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.researcher} at {self.talk}"
+
+
+class Participation(models.Model):
+    class Role(models.TextChoices):
+        ATTENDEE = "attendee", "Attendee"
+        ORGANIZER = "organizer", "Organizer"
+        VOLUNTEER = "volunteer", "Volunteer"
+        CHAIR = "chair", "Chair"
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="participations"
+    )
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ATTENDEE)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="As printed, e.g. Volunteer Manager."
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["researcher", "-event__start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "event", "role"], name="participation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.researcher}: {self.title or self.get_role_display()}, {self.event}"

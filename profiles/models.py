@@ -1,0 +1,639 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from core.models import (
+    DatePrecision,
+    PublicQuerySet,
+    TimeStampedModel,
+    Visibility,
+    format_partial_date,
+    unique_slug,
+)
+from core.validators import (
+    normalize_orcid,
+    validate_openalex_author_id,
+    validate_orcid,
+    validate_ror_id,
+)
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+def sane_year_constraint(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__range": (MIN_YEAR, MAX_YEAR)}),
+        name=name,
+        violation_error_message=f"The year must lie between {MIN_YEAR} and {MAX_YEAR}.",
+    )
+
+
+def end_not_before_start(start: str, end: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=name,
+        violation_error_message="The end cannot be before the start.",
+    )
+
+
+class DateRangeMixin(models.Model):
+    """Start and end dates with a precision, as CVs give them ("2021.09 - Present")."""
+
+    start_date = models.DateField(
+        null=True, blank=True, help_text="First day of the period; for a month, its 1st."
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty while ongoing.")
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.MONTH,
+        help_text="How much of the dates to show: 2022, Sep 2021 or 1 Sep 2021.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None or self.end_date >= datetime.date.today()
+
+    @property
+    def period(self) -> str:
+        start = format_partial_date(self.start_date, self.date_precision)
+        end = format_partial_date(self.end_date, self.date_precision) or "present"
+        if not start:
+            return "" if self.end_date is None else end
+        if start == end:
+            return start
+        return f"{start} – {end}"
+
+
+class Organization(TimeStampedModel):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", "University"
+        SCHOOL = "school", "School or faculty"
+        DEPARTMENT = "department", "Department"
+        INSTITUTE = "institute", "Institute or centre"
+        PROGRAM = "program", "Programme or honours class"
+        COMPANY = "company", "Company"
+        GOVERNMENT = "government", "Government body"
+        SOCIETY = "society", "Learned society or association"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True, help_text="e.g. SJTU, BICMR.")
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The larger body: a school belongs to its university.",
+    )
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    ror_id = models.CharField(
+        "ROR id",
+        max_length=9,
+        blank=True,
+        validators=[validate_ror_id],
+        help_text="Research Organization Registry id, e.g. 0220qvk04.",
+    )
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ror_id"], condition=~Q(ror_id=""), name="organization_unique_ror"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="organization_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.name}, {self.parent}"
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.short_name or self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "An organization cannot be inside itself."})
+            ancestor = ancestor.parent
+
+    @property
+    def place(self) -> str:
+        return ", ".join(part for part in (self.city, self.country) if part)
+
+
+class ResearcherQuerySet(PublicQuerySet):
+    def members(self):
+        return self.filter(is_member=True)
+
+
+class Researcher(TimeStampedModel):
+    """Every person the site knows: members with a profile, and co-authors, advisors,
+    speakers and instructors who appear only by name."""
+
+    class Role(models.TextChoices):
+        FACULTY = "faculty", "Faculty"
+        POSTDOC = "postdoc", "Postdoctoral researcher"
+        PHD = "phd", "PhD student"
+        MASTERS = "masters", "Master's student"
+        UNDERGRAD = "undergrad", "Undergraduate student"
+        STAFF = "staff", "Staff"
+        ALUMNUS = "alumnus", "Alumnus"
+        EXTERNAL = "external", "External (co-author, advisor, speaker)"
+
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    full_name = models.CharField(max_length=200, help_text="As the person writes it.")
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    native_name = models.CharField(
+        max_length=100, blank=True, help_text="Name in its native script, e.g. 白志威."
+    )
+    name_variants = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Other spellings used on papers, comma-separated: Zhiqin Xu, Z.-Q. J. Xu.",
+    )
+    is_member = models.BooleanField(
+        "member", default=False, help_text="Members get a public profile page."
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EXTERNAL)
+    headline = models.CharField(
+        max_length=200, blank=True, help_text="Short position line, e.g. Ph.D. Student."
+    )
+    email = models.EmailField(blank=True, help_text="Shown obfuscated against scrapers.")
+    office = models.CharField(max_length=300, blank=True, help_text="Postal or office address.")
+    photo = models.ImageField(upload_to="people/", blank=True)
+    bio = models.TextField(blank=True, help_text="Markdown; $...$ for math.")
+    interests_intro = models.TextField(
+        blank=True, help_text="Markdown shown above the research interests."
+    )
+    homepage = models.URLField(blank=True)
+    orcid = models.CharField(
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text="0000-0002-1825-0097; the URL form is accepted and shortened.",
+    )
+    google_scholar_id = models.CharField(
+        "Google Scholar id",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[\w-]{12}$", "A Scholar id has 12 characters.")],
+    )
+    github = models.CharField(
+        "GitHub user",
+        max_length=39,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z\d](?:[A-Za-z\d-]{0,37}[A-Za-z\d])?$", "Not a GitHub user.")
+        ],
+    )
+    openalex_id = models.CharField(
+        "OpenAlex id", max_length=20, blank=True, validators=[validate_openalex_author_id]
+    )
+    arxiv_author_id = models.CharField("arXiv author id", max_length=60, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="researcher",
+        help_text="The account allowed to edit this profile.",
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        default=100, help_text="Lower comes first in member lists."
+    )
+
+    objects = ResearcherQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "family_name", "given_name", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~Q(orcid=""), name="researcher_unique_orcid"
+            ),
+            models.UniqueConstraint(
+                fields=["openalex_id"],
+                condition=~Q(openalex_id=""),
+                name="researcher_unique_openalex",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="researcher_unique_user"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_member", "visibility", "sort_order"]),
+            models.Index(fields=["family_name", "given_name"]),
+        ]
+
+    def __str__(self):
+        if self.native_name:
+            return f"{self.full_name} ({self.native_name})"
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        if self.orcid:
+            self.orcid = normalize_orcid(self.orcid)
+        if not self.slug:
+            self.slug = unique_slug(self, self.full_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("profiles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def all_names(self) -> list[str]:
+        names = [self.full_name, *self.name_variants]
+        if self.native_name:
+            names.append(self.native_name)
+        return names
+
+
+class ResearcherItem(TimeStampedModel):
+    """Base of the ordered entries shown on a profile (positions, awards, ...)."""
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        abstract = True
+        ordering = ["researcher", "order"]
+
+
+class Position(DateRangeMixin, ResearcherItem):
+    class Kind(models.TextChoices):
+        STUDY = "study", "Student position"
+        EMPLOYMENT = "employment", "Employment"
+        INTERNSHIP = "internship", "Internship"
+        VISITING = "visiting", "Visiting"
+        AFFILIATION = "affiliation", "Affiliation"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EMPLOYMENT)
+    title = models.CharField(max_length=200, help_text="e.g. Ph.D. Student, Algorithm Intern.")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT)
+    description = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta(ResearcherItem.Meta):
+        default_related_name = "positions"
+        constraints = [end_not_before_start("start_date", "end_date", "position_end_after_start")]
+
+    def __str__(self):
+        return f"{self.title}, {self.organization}"
+
+
+class Education(DateRangeMixin, ResearcherItem):
+    class Degree(models.TextChoices):
+        PHD = "phd", "Ph.D."
+        MASTERS = "masters", "Master's"
+        BACHELORS = "bachelors", "Bachelor's"
+        MINOR = "minor", "Minor"
+        OTHER = "other", "Other"
+
+    degree = models.CharField(max_length=20, choices=Degree.choices)
+    degree_title = models.CharField(
+        max_length=200, help_text="As printed: Ph.D. in Mathematics, Bachelor of Science."
+    )
+    field = models.CharField(max_length=200, blank=True, help_text="e.g. Applied Mathematics.")
+    institution = models.ForeignKey(Organization, on_delete=models.PROTECT)
+    partner_institutions = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="partner_programmes",
+        help_text="Other institutions of a joint programme.",
+    )
+    advisors = models.ManyToManyField(Researcher, blank=True, related_name="advised_education")
+    honours_programme = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Wu Wenjun Honors Class."
+    )
+    thesis_title = models.CharField(max_length=300, blank=True)
+    rank_note = models.CharField(
+        "ranking / GPA", max_length=300, blank=True, help_text="e.g. Ranking 1/111, GPA 4.84/5."
+    )
+    description = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta(ResearcherItem.Meta):
+        verbose_name_plural = "education"
+        default_related_name = "education"
+        constraints = [end_not_before_start("start_date", "end_date", "education_end_after_start")]
+
+    def __str__(self):
+        return f"{self.degree_title}, {self.institution}"
+
+
+class ResearchInterest(ResearcherItem):
+    """A node of a researcher's interest tree; may cite papers as the seed CV's [1][4] do."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    publications = models.ManyToManyField(
+        "publications.Publication",
+        blank=True,
+        related_name="research_interests",
+        help_text="Papers this interest cites.",
+    )
+
+    class Meta(ResearcherItem.Meta):
+        default_related_name = "interests"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="interest_not_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Award(ResearcherItem):
+    class Kind(models.TextChoices):
+        AWARD = "award", "Award or prize"
+        SCHOLARSHIP = "scholarship", "Scholarship"
+        FELLOWSHIP = "fellowship", "Fellowship"
+        HONOUR = "honour", "Honour"
+        COMPETITION = "competition", "Competition result"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AWARD)
+    title = models.CharField(max_length=300)
+    issuer = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="awards_given"
+    )
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code such as CNY.")],
+        help_text="ISO 4217 code, e.g. CNY.",
+    )
+    distinction = models.CharField(max_length=100, blank=True, help_text="e.g. top 1%.")
+    publication = models.ForeignKey(
+        "publications.Publication", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="awards",
+    )
+    talk = models.ForeignKey(
+        "events.Talk", null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
+    )
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
+    )
+
+    class Meta:
+        ordering = ["researcher", "order", "-date"]
+        default_related_name = "awards"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""),
+                name="award_amount_has_currency",
+                violation_error_message="An amount needs a currency.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True)
+                | Q(date__year__range=(MIN_YEAR, MAX_YEAR)),
+                name="award_sane_year",
+                violation_error_message=f"The year must lie between {MIN_YEAR} and {MAX_YEAR}.",
+            ),
+        ]
+        indexes = [models.Index(fields=["researcher", "date"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def when(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+class Service(DateRangeMixin, ResearcherItem):
+    class Kind(models.TextChoices):
+        REVIEWER = "reviewer", "Reviewer"
+        EDITOR = "editor", "Editor"
+        COMMITTEE = "committee", "Committee member"
+        CHAIR = "chair", "Chair"
+        ORGANIZER = "organizer", "Organizer"
+        VOLUNTEER = "volunteer", "Volunteer"
+        OFFICER = "officer", "Officer (president, secretary...)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    role = models.CharField(max_length=200, help_text="As printed, e.g. Reviewer, President.")
+    venue = models.ForeignKey(
+        "publications.Venue", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="services", help_text="Conference or journal served.",
+    )
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta(ResearcherItem.Meta):
+        verbose_name_plural = "service"
+        default_related_name = "services"
+        constraints = [end_not_before_start("start_date", "end_date", "service_end_after_start")]
+
+    def __str__(self):
+        target = self.venue or self.event or self.organization
+        return f"{self.role}, {target}" if target else self.role
+
+
+class Teaching(ResearcherItem):
+    class Term(models.TextChoices):
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+        FALL = "fall", "Fall"
+        WINTER = "winter", "Winter"
+        YEAR = "year", "Full year"
+
+    class Role(models.TextChoices):
+        INSTRUCTOR = "instructor", "Instructor"
+        TA = "ta", "Teaching Assistant"
+        LECTURER = "lecturer", "Guest lecturer"
+        GRADER = "grader", "Grader"
+
+    course = models.CharField(max_length=200)
+    course_code = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.TA)
+    year = models.PositiveSmallIntegerField(validators=year_validators)
+    term = models.CharField(max_length=10, choices=Term.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT)
+    programme = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Zhiyuan Honors Program, Summer School."
+    )
+    instructor = models.ForeignKey(
+        Researcher,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses_taught",
+        help_text="Who taught the course, when the researcher assisted.",
+    )
+    url = models.URLField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "teaching"
+        ordering = ["researcher", "-year", "order"]
+        default_related_name = "teaching"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "course", "year", "term", "role"],
+                name="teaching_unique_term",
+                violation_error_message="This course, term and role is already listed.",
+            ),
+            sane_year_constraint("year", "teaching_sane_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.course} ({self.get_term_display()} {self.year})"
+
+
+class Project(TimeStampedModel):
+    class Kind(models.TextChoices):
+        BOOK = "book", "Book"
+        SOFTWARE = "software", "Software"
+        GRANT = "grant", "Grant"
+        DATASET = "dataset", "Dataset"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    language = models.CharField(max_length=40, blank=True, help_text="e.g. Chinese.")
+    description = models.TextField(blank=True, help_text="Markdown.")
+    url = models.URLField(blank=True)
+    code_url = models.URLField(blank=True, help_text="Repository, e.g. on GitHub.")
+    members = models.ManyToManyField(Researcher, through="ProjectMember", related_name="projects")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+
+class ProjectMember(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="project_memberships"
+    )
+    role = models.CharField(max_length=100, blank=True, help_text="e.g. Author, Maintainer.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "researcher"], name="project_member_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.researcher} on {self.project}"
+
+
+class ProfileSection(ResearcherItem):
+    """A free, ordered Markdown section for what has no model: Contact, a transcript."""
+
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown; tables are allowed.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta(ResearcherItem.Meta):
+        default_related_name = "sections"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "title"], name="profile_section_unique_title"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MetricsSnapshot(TimeStampedModel):
+    """Figures an outside listing showed for a researcher on a date, kept as reported.
+
+    The site's own figures are computed from its data and never stored here.
+    """
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="metrics_snapshots"
+    )
+    source = models.CharField(max_length=200, help_text="Where the figures come from.")
+    source_url = models.URLField(blank=True)
+    as_of = models.DateField(help_text="When the figures were read.")
+    paper_count = models.PositiveIntegerField(null=True, blank=True)
+    citation_count = models.PositiveIntegerField(null=True, blank=True)
+    h_index = models.PositiveIntegerField(null=True, blank=True)
+    i10_index = models.PositiveIntegerField(null=True, blank=True)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Other figures the source shows, by name."
+    )
+
+    class Meta:
+        ordering = ["researcher", "-as_of"]
+        get_latest_by = "as_of"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "source", "as_of"], name="metrics_snapshot_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.researcher} on {self.source}, {self.as_of}"

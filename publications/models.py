@@ -1,0 +1,271 @@
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from core.models import PublicQuerySet, TimeStampedModel, Visibility, unique_slug
+from core.validators import (
+    normalize_arxiv_id,
+    normalize_doi,
+    validate_arxiv_category,
+    validate_arxiv_id,
+    validate_doi,
+    validate_issn,
+)
+from profiles.models import Researcher, sane_year_constraint, year_validators
+
+
+class Venue(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", "Conference"
+        JOURNAL = "journal", "Journal"
+        WORKSHOP = "workshop", "Workshop"
+        PREPRINT_SERVER = "preprint", "Preprint server"
+        BOOK = "book", "Book or book series"
+
+    name = models.CharField(max_length=300, help_text="Full name, without the year.")
+    short_name = models.CharField(max_length=60, blank=True, help_text="e.g. NeurIPS, JMLR.")
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    publisher = models.CharField(max_length=200, blank=True)
+    issn = models.CharField("ISSN", max_length=9, blank=True, validators=[validate_issn])
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "kind", name="venue_unique_name_kind",
+                violation_error_message="A venue of this kind with this name exists.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.short_name or self.name)
+        super().save(*args, **kwargs)
+
+
+class PublicationQuerySet(PublicQuerySet):
+    def for_researcher(self, researcher):
+        return self.filter(authorships__researcher=researcher)
+
+    def with_authors(self):
+        return self.select_related("venue").prefetch_related(
+            models.Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("researcher").order_by("position"),
+            )
+        )
+
+
+class Publication(TimeStampedModel):
+    class Kind(models.TextChoices):
+        JOURNAL_ARTICLE = "article", "Journal article"
+        CONFERENCE_PAPER = "conference", "Conference paper"
+        WORKSHOP_PAPER = "workshop", "Workshop paper"
+        PREPRINT = "preprint", "Preprint"
+        THESIS = "thesis", "Thesis"
+        BOOK = "book", "Book"
+        CHAPTER = "chapter", "Book chapter"
+        REPORT = "report", "Report"
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        ACCEPTED = "accepted", "Accepted"
+        UNDER_REVIEW = "under_review", "Under review"
+        PREPRINT = "preprint", "Preprint"
+        IN_PREPARATION = "in_preparation", "In preparation"
+
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    title = models.CharField(max_length=500, help_text="$...$ for math.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="publications"
+    )
+    venue_detail = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The venue as printed for this paper, e.g. NeurIPS 2023 Workshop M3L.",
+    )
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=40, blank=True, help_text="e.g. 350-389.")
+    article_number = models.CharField(max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(validators=year_validators)
+    date = models.DateField(null=True, blank=True, help_text="Publication date, when known.")
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[validate_doi],
+        help_text="10.4208/...; a doi.org URL is accepted and shortened.",
+    )
+    arxiv_id = models.CharField(
+        "arXiv id",
+        max_length=30,
+        blank=True,
+        validators=[validate_arxiv_id],
+        help_text="Without version: 2506.04805. 'arXiv:2506.04805v2' is accepted.",
+    )
+    arxiv_category = models.CharField(
+        "arXiv primary category",
+        max_length=20,
+        blank=True,
+        validators=[validate_arxiv_category],
+        help_text="e.g. cs.LG.",
+    )
+    arxiv_date = models.DateField(
+        "arXiv submission date", null=True, blank=True, help_text="Date of the first version."
+    )
+    url = models.URLField(blank=True, help_text="Publisher's page.")
+    pdf_url = models.URLField("PDF URL", blank=True)
+    code_url = models.URLField("code URL", blank=True)
+    abstract = models.TextField(blank=True, help_text="Markdown; $...$ for math.")
+    page_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Distinction shown with the paper: Spotlight."
+    )
+    keywords = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    citation_count = models.PositiveIntegerField(
+        default=0, help_text="From the last citation sync; not typed in by hand."
+    )
+    featured = models.BooleanField(default=False, help_text="Listed under selected papers.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    authors = models.ManyToManyField(
+        Researcher, through="Authorship", related_name="publications"
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-date", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("doi"),
+                condition=~Q(doi=""),
+                name="publication_unique_doi",
+                violation_error_message="Another publication has this DOI.",
+            ),
+            models.UniqueConstraint(
+                fields=["arxiv_id"],
+                condition=~Q(arxiv_id=""),
+                name="publication_unique_arxiv",
+                violation_error_message="Another publication has this arXiv id.",
+            ),
+            sane_year_constraint("year", "publication_sane_year"),
+            models.CheckConstraint(
+                condition=Q(doi="") | Q(doi__regex=r"^10\.[0-9]{4,9}/\S+$"),
+                name="publication_doi_normalised",
+                violation_error_message="The DOI must be stored as 10.xxxx/..., not as a URL.",
+            ),
+            models.CheckConstraint(
+                condition=Q(arxiv_id="")
+                | Q(arxiv_id__regex=r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Z]{2})?/[0-9]{7})$"),
+                name="publication_arxiv_id_normalised",
+                violation_error_message="The arXiv id must be stored without URL or version.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["visibility", "-year"]),
+            models.Index(fields=["kind", "status"]),
+            models.Index(fields=["featured"], condition=Q(featured=True), name="pub_featured"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.doi = normalize_doi(self.doi)
+        self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.doi = normalize_doi(self.doi)
+        self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
+
+    def get_absolute_url(self):
+        return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+
+class Authorship(models.Model):
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="authorships"
+    )
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.PROTECT, related_name="authorships"
+    )
+    position = models.PositiveSmallIntegerField(help_text="1 for the first author.")
+    printed_name = models.CharField(
+        max_length=200, blank=True, help_text="The name as printed on this paper, if different."
+    )
+    equal_contribution = models.BooleanField("#", default=False, help_text="Equal contribution.")
+    corresponding = models.BooleanField("*", default=False, help_text="Corresponding author.")
+
+    class Meta:
+        ordering = ["publication", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "position"],
+                name="authorship_unique_position",
+                violation_error_message="Two authors cannot share a position on one paper.",
+            ),
+            models.UniqueConstraint(
+                fields=["publication", "researcher"],
+                name="authorship_unique_researcher",
+                violation_error_message="This person is already an author of the paper.",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="authorship_position_from_one"
+            ),
+        ]
+        indexes = [models.Index(fields=["researcher", "publication"])]
+
+    def __str__(self):
+        marks = ("#" if self.equal_contribution else "") + ("*" if self.corresponding else "")
+        return f"{self.position}. {self.display_name}{marks}"
+
+    @property
+    def display_name(self) -> str:
+        return self.printed_name or self.researcher.full_name
+
+
+class CitationCount(models.Model):
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="citation_counts"
+    )
+    year = models.PositiveSmallIntegerField(validators=year_validators)
+    count = models.PositiveIntegerField()
+    source = models.CharField(max_length=50, default="OpenAlex")
+
+    class Meta:
+        ordering = ["publication", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "year"], name="citation_count_unique_year"
+            ),
+            sane_year_constraint("year", "citation_count_sane_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.publication}: {self.count} in {self.year}"
