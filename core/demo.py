@@ -1,0 +1,146 @@
+"""Load declarative demo rows into the database, repeatably and without clobbering edits.
+
+Each :class:`Row` has a stable ``key``. The first load creates the row and stores a
+:class:`~core.models.SeedRecord` with a fingerprint of the values written. Later loads
+update the row only while its current values still match that fingerprint; a row an
+editor changed, or deleted, is left as the editor left it.
+"""
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from core.models import SeedRecord
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another row of the demo data by its key."""
+
+    key: str
+
+
+@dataclass
+class Row:
+    key: str
+    model: str
+    lookup: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+    m2m: dict[str, list[Ref]] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {**self.lookup, **self.values}
+
+
+@dataclass
+class DemoResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_edited: list[str] = field(default_factory=list)
+    kept_deleted: list[str] = field(default_factory=list)
+    adopted: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.created)} created",
+            f"{len(self.updated)} updated",
+            f"{len(self.unchanged)} unchanged",
+            f"{len(self.kept_edited)} kept as edited",
+            f"{len(self.kept_deleted)} kept deleted",
+            f"{len(self.adopted)} already present",
+        ]
+        return ", ".join(parts)
+
+
+def fingerprint(obj: models.Model, row: Row) -> str:
+    data = {}
+    for name in sorted(row.fields):
+        model_field = obj._meta.get_field(name)
+        data[name] = model_field.value_from_object(obj)
+    for name in sorted(row.m2m):
+        data[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+    encoded = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+class DemoLoader:
+    def __init__(self):
+        self.objects: dict[str, models.Model] = {}
+        self.result = DemoResult()
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, Ref):
+            try:
+                return self.objects[value.key]
+            except KeyError:
+                raise ValueError(f"demo row refers to unknown or later key {value.key!r}") from None
+        return value
+
+    def resolved(self, mapping: dict[str, Any]) -> dict[str, Any]:
+        return {name: self.resolve(value) for name, value in mapping.items()}
+
+    def write(self, obj: models.Model, row: Row) -> None:
+        for name, value in self.resolved(row.fields).items():
+            setattr(obj, name, value)
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.save()
+        for name, refs in row.m2m.items():
+            getattr(obj, name).set([self.resolve(ref) for ref in refs])
+        obj.refresh_from_db()
+
+    def load_row(self, row: Row) -> None:
+        model = apps.get_model(row.model)
+        record = SeedRecord.objects.filter(key=row.key).first()
+        if record is not None:
+            obj = model._default_manager.filter(pk=record.object_id).first()
+            if obj is None:
+                self.result.kept_deleted.append(row.key)
+                return
+            self.objects[row.key] = obj
+            if fingerprint(obj, row) != record.fingerprint:
+                self.result.kept_edited.append(row.key)
+                return
+            before = record.fingerprint
+            self.write(obj, row)
+            record.fingerprint = fingerprint(obj, row)
+            record.save(update_fields=["fingerprint", "loaded"])
+            target = self.result.unchanged if record.fingerprint == before else self.result.updated
+            target.append(row.key)
+            return
+
+        existing = model._default_manager.filter(**self.resolved(row.lookup)).first()
+        if existing is not None:
+            # Made by an editor (or an import) before the demo knew it: never overwrite.
+            self.objects[row.key] = existing
+            self.result.adopted.append(row.key)
+            return
+
+        obj = model()
+        self.write(obj, row)
+        self.objects[row.key] = obj
+        SeedRecord.objects.create(
+            key=row.key,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=obj.pk,
+            fingerprint=fingerprint(obj, row),
+        )
+        self.result.created.append(row.key)
+
+
+@transaction.atomic
+def demo_load(*, rows: list[Row]) -> DemoResult:
+    duplicates = {key for key, n in Counter(row.key for row in rows).items() if n > 1}
+    if duplicates:
+        raise ValueError(f"duplicate demo keys: {', '.join(sorted(duplicates))}")
+    loader = DemoLoader()
+    for row in rows:
+        loader.load_row(row)
+    return loader.result
