@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,8 @@ def embedded_database_settings(pgdata: Path) -> dict:
 
 
 def start_embedded_server(pgdata: Path):
+    # pgserver keeps its lock file in the user runtime dir and warns when it has to guess it.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pgserver
 
     pgdata = pgdata.expanduser().resolve()

@@ -60,6 +60,24 @@ class DemoResult:
         return ", ".join(parts)
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, Ref):
+        return f"ref:{value.key}"
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def source_hash(row: Row) -> str:
+    data = {
+        "model": row.model,
+        "fields": {name: _plain(value) for name, value in row.fields.items()},
+        "m2m": {name: _plain(refs) for name, refs in row.m2m.items()},
+    }
+    encoded = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
 def fingerprint(obj: models.Model, row: Row) -> str:
     data = {}
     for name in sorted(row.fields):
@@ -108,12 +126,14 @@ class DemoLoader:
             if fingerprint(obj, row) != record.fingerprint:
                 self.result.kept_edited.append(row.key)
                 return
-            before = record.fingerprint
+            if record.source_hash == source_hash(row):
+                self.result.unchanged.append(row.key)
+                return
             self.write(obj, row)
             record.fingerprint = fingerprint(obj, row)
-            record.save(update_fields=["fingerprint", "loaded"])
-            target = self.result.unchanged if record.fingerprint == before else self.result.updated
-            target.append(row.key)
+            record.source_hash = source_hash(row)
+            record.save(update_fields=["fingerprint", "source_hash", "loaded"])
+            self.result.updated.append(row.key)
             return
 
         existing = model._default_manager.filter(**self.resolved(row.lookup)).first()
@@ -131,6 +151,7 @@ class DemoLoader:
             content_type=ContentType.objects.get_for_model(model),
             object_id=obj.pk,
             fingerprint=fingerprint(obj, row),
+            source_hash=source_hash(row),
         )
         self.result.created.append(row.key)
 

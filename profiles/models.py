@@ -299,7 +299,11 @@ class Position(DateRangeMixin, ResearcherItem):
         AFFILIATION = "affiliation", "Affiliation"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EMPLOYMENT)
-    title = models.CharField(max_length=200, help_text="e.g. Ph.D. Student, Algorithm Intern.")
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="e.g. Ph.D. Student, Algorithm Intern; empty for a bare affiliation.",
+    )
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT)
     description = models.TextField(blank=True, help_text="Markdown.")
 
@@ -308,7 +312,7 @@ class Position(DateRangeMixin, ResearcherItem):
         constraints = [end_not_before_start("start_date", "end_date", "position_end_after_start")]
 
     def __str__(self):
-        return f"{self.title}, {self.organization}"
+        return f"{self.title}, {self.organization}" if self.title else str(self.organization)
 
 
 class Education(DateRangeMixin, ResearcherItem):

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from core.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with the demo research group. Safe to run again: rows an editor "
+        "changed or deleted since the last run are left as they are."
+    )
+
+    def handle(self, *args, **options):
+        from core.demo_data import ROWS
+
+        try:
+            result = demo_load(rows=ROWS)
+        except ValueError as error:
+            raise CommandError(f"demo data is inconsistent: {error}") from error
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Demo data: {result.summary()}.")
+        if options["verbosity"] >= 2:
+            for key in result.kept_edited:
+                self.stdout.write(f"  kept as edited: {key}")
+            for key in result.kept_deleted:
+                self.stdout.write(f"  kept deleted: {key}")
