@@ -1,9 +1,62 @@
+from django.db.models import Prefetch
 from django.views.generic import DetailView
 
-from profiles.models import Researcher
+from events.models import Participation, Talk
+from profiles.models import Award, Education, Position, ResearchInterest, Researcher, Teaching
+from publications.models import Publication
 
 
 class ResearcherDetailView(DetailView):
-    queryset = Researcher.objects.public().members()
     template_name = "profiles/researcher_detail.html"
     context_object_name = "researcher"
+
+    def get_queryset(self):
+        return (
+            Researcher.objects.public()
+            .members()
+            .prefetch_related(
+                Prefetch("positions", queryset=Position.objects.select_related("organization")),
+                Prefetch(
+                    "education",
+                    queryset=Education.objects.select_related(
+                        "institution__parent"
+                    ).prefetch_related("advisors", "partner_institutions"),
+                ),
+                Prefetch("awards", queryset=Award.objects.select_related("issuer")),
+                Prefetch(
+                    "teaching",
+                    queryset=Teaching.objects.select_related("organization", "instructor"),
+                ),
+                "services__venue",
+                "services__event",
+                "services__organization",
+                "project_memberships__project",
+                "metrics_snapshots",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        researcher = self.object
+        interests = list(
+            ResearchInterest.objects.filter(researcher=researcher).prefetch_related(
+                Prefetch("publications", queryset=Publication.objects.public())
+            )
+        )
+        children: dict[int | None, list] = {}
+        for interest in interests:
+            children.setdefault(interest.parent_id, []).append(interest)
+        for interest in interests:
+            interest.child_list = children.get(interest.pk, [])
+        return super().get_context_data(
+            interests=children.get(None, []),
+            publications=Publication.objects.public().for_researcher(researcher).with_authors(),
+            talks=Talk.objects.public()
+            .filter(speakers=researcher)
+            .with_people()
+            .select_related("host_organization"),
+            participations=Participation.objects.filter(researcher=researcher).select_related(
+                "event"
+            ),
+            sections=researcher.sections.public(),
+            **kwargs,
+        )
