@@ -203,7 +203,7 @@ class Talk(TimeStampedModel):
             self.date = self.start.astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
             self.date_precision = DatePrecision.DAY
         if not self.slug:
-            self.slug = unique_slug(self, f"{self.title} {self.date:%Y}")
+            self.slug = unique_slug(self, f"{self.title} {str(self.date)[:4]}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -15,12 +15,8 @@ from core.models import (
     format_partial_date,
     unique_slug,
 )
-from core.validators import (
-    normalize_orcid,
-    validate_openalex_author_id,
-    validate_orcid,
-    validate_ror_id,
-)
+from core.fields import OrcidField
+from core.validators import validate_openalex_author_id, validate_ror_id
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -194,11 +190,10 @@ class Researcher(TimeStampedModel):
         blank=True, help_text="Markdown shown above the research interests."
     )
     homepage = models.URLField(blank=True)
-    orcid = models.CharField(
+    orcid = OrcidField(
         "ORCID iD",
         max_length=19,
         blank=True,
-        validators=[validate_orcid],
         help_text="0000-0002-1825-0097; the URL form is accepted and shortened.",
     )
     google_scholar_id = models.CharField(
@@ -262,8 +257,6 @@ class Researcher(TimeStampedModel):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        if self.orcid:
-            self.orcid = normalize_orcid(self.orcid)
         if not self.slug:
             self.slug = unique_slug(self, self.full_name)
         super().save(*args, **kwargs)

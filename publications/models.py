@@ -6,14 +6,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from core.models import PublicQuerySet, TimeStampedModel, Visibility, unique_slug
-from core.validators import (
-    normalize_arxiv_id,
-    normalize_doi,
-    validate_arxiv_category,
-    validate_arxiv_id,
-    validate_doi,
-    validate_issn,
-)
+from core.fields import ArxivIdField, DOIField
+from core.validators import validate_arxiv_category, validate_issn
 from profiles.models import Researcher, sane_year_constraint, year_validators
 
 
@@ -100,18 +94,16 @@ class Publication(TimeStampedModel):
     article_number = models.CharField(max_length=40, blank=True)
     year = models.PositiveSmallIntegerField(validators=year_validators)
     date = models.DateField(null=True, blank=True, help_text="Publication date, when known.")
-    doi = models.CharField(
+    doi = DOIField(
         "DOI",
         max_length=200,
         blank=True,
-        validators=[validate_doi],
         help_text="10.4208/...; a doi.org URL is accepted and shortened.",
     )
-    arxiv_id = models.CharField(
+    arxiv_id = ArxivIdField(
         "arXiv id",
         max_length=30,
         blank=True,
-        validators=[validate_arxiv_id],
         help_text="Without version: 2506.04805. 'arXiv:2506.04805v2' is accepted.",
     )
     arxiv_category = models.CharField(
@@ -186,15 +178,9 @@ class Publication(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.doi = normalize_doi(self.doi)
-        self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         super().save(*args, **kwargs)
-
-    def clean(self):
-        self.doi = normalize_doi(self.doi)
-        self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})

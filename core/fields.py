@@ -1,0 +1,42 @@
+"""Identifier fields that store the canonical form of whatever an editor pastes."""
+
+from django.db import models
+
+from core.validators import (
+    normalize_arxiv_id,
+    normalize_doi,
+    normalize_orcid,
+    validate_arxiv_id,
+    validate_doi,
+    validate_orcid,
+)
+
+
+class NormalizedCharField(models.CharField):
+    """Normalises before validation (``to_python``) and before saving (``pre_save``)."""
+
+    normalize = staticmethod(str.strip)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.normalize(value) if value else value
+
+    def pre_save(self, model_instance, add):
+        value = self.to_python(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class DOIField(NormalizedCharField):
+    normalize = staticmethod(normalize_doi)
+    default_validators = [validate_doi]
+
+
+class ArxivIdField(NormalizedCharField):
+    normalize = staticmethod(normalize_arxiv_id)
+    default_validators = [validate_arxiv_id]
+
+
+class OrcidField(NormalizedCharField):
+    normalize = staticmethod(normalize_orcid)
+    default_validators = [validate_orcid]

@@ -1,0 +1,161 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from profiles.models import Organization, Researcher
+from tests.factories import (
+    AwardFactory,
+    EducationFactory,
+    OrganizationFactory,
+    PositionFactory,
+    ResearcherFactory,
+    ResearchInterestFactory,
+    ServiceFactory,
+    TeachingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_orcid_url_is_stored_as_the_bare_id():
+    researcher = ResearcherFactory(orcid="https://orcid.org/0000-0002-1825-0097")
+    researcher.refresh_from_db()
+    assert researcher.orcid == "0000-0002-1825-0097"
+
+
+def test_orcid_with_a_typo_fails_full_clean_with_the_reason():
+    researcher = ResearcherFactory.build(orcid="0000-0002-1825-0098")
+    with pytest.raises(ValidationError) as info:
+        researcher.full_clean()
+    assert "wrong check digit" in info.value.message_dict["orcid"][0]
+
+
+def test_orcid_is_unique_but_blank_is_allowed_many_times():
+    ResearcherFactory(orcid="0000-0002-1825-0097")
+    ResearcherFactory(orcid="")
+    ResearcherFactory(orcid="")
+    with pytest.raises(IntegrityError, match="researcher_unique_orcid"):
+        ResearcherFactory(orcid="0000-0002-1825-0097")
+
+
+def test_researcher_slug_is_unique_and_from_the_name():
+    first = ResearcherFactory(full_name="Lei Wu", slug="")
+    second = ResearcherFactory(full_name="Lei Wu", slug="")
+    assert (first.slug, second.slug) == ("lei-wu", "lei-wu-2")
+    with pytest.raises(IntegrityError):
+        Researcher.objects.filter(pk=second.pk).update(slug="lei-wu")
+
+
+def test_researcher_str_shows_the_native_name():
+    assert str(ResearcherFactory.build(full_name="Zhiwei Bai", native_name="白志威")) == (
+        "Zhiwei Bai (白志威)"
+    )
+
+
+def test_bad_links_are_rejected_with_field_errors():
+    researcher = ResearcherFactory.build(
+        homepage="not a url", github="-bad-", google_scholar_id="short", openalex_id="5023"
+    )
+    with pytest.raises(ValidationError) as info:
+        researcher.full_clean()
+    assert {"homepage", "github", "google_scholar_id", "openalex_id"} <= set(
+        info.value.message_dict
+    )
+
+
+@pytest.mark.parametrize(
+    ("factory", "name"),
+    [
+        (PositionFactory, "position_end_after_start"),
+        (EducationFactory, "education_end_after_start"),
+        (ServiceFactory, "service_end_after_start"),
+    ],
+)
+def test_end_before_start_is_refused(factory, name):
+    with pytest.raises(IntegrityError, match=name):
+        factory(start_date=datetime.date(2022, 9, 1), end_date=datetime.date(2021, 9, 1))
+
+
+def test_end_before_start_is_reported_by_full_clean():
+    position = PositionFactory.build(
+        researcher=ResearcherFactory(),
+        organization=OrganizationFactory(),
+        start_date=datetime.date(2022, 9, 1),
+        end_date=datetime.date(2021, 9, 1),
+    )
+    with pytest.raises(ValidationError, match="The end cannot be before the start"):
+        position.full_clean()
+
+
+def test_open_ended_position_is_current_and_shows_present():
+    position = PositionFactory(start_date=datetime.date(2021, 9, 1), end_date=None)
+    assert position.is_current
+    assert position.period == "Sep 2021 – present"
+
+
+def test_teaching_term_is_listed_once():
+    course = TeachingFactory(course="Calculus (B)", year=2022, term="fall")
+    with pytest.raises(IntegrityError, match="teaching_unique_term"):
+        TeachingFactory(
+            researcher=course.researcher,
+            course="Calculus (B)",
+            year=2022,
+            term="fall",
+            organization=course.organization,
+        )
+
+
+def test_teaching_year_must_be_sane():
+    with pytest.raises(IntegrityError, match="teaching_sane_year"):
+        TeachingFactory(year=20)
+
+
+def test_award_amount_needs_a_currency():
+    with pytest.raises(IntegrityError, match="award_amount_has_currency"):
+        AwardFactory(amount=Decimal("110000"), currency="")
+
+
+def test_award_currency_must_be_an_iso_code():
+    award = AwardFactory.build(
+        researcher=ResearcherFactory(), issuer=None, amount=Decimal(30000), currency="RMB!"
+    )
+    with pytest.raises(ValidationError) as info:
+        award.full_clean()
+    assert "ISO 4217" in info.value.message_dict["currency"][0]
+
+
+def test_award_date_must_be_sane():
+    with pytest.raises(IntegrityError, match="award_sane_year"):
+        AwardFactory(date=datetime.date(1066, 10, 14))
+
+
+def test_organization_cannot_be_its_own_parent():
+    organization = OrganizationFactory()
+    with pytest.raises(IntegrityError, match="organization_not_own_parent"):
+        Organization.objects.filter(pk=organization.pk).update(parent=organization)
+
+
+def test_organization_cycle_is_reported_by_clean():
+    university = OrganizationFactory()
+    school = OrganizationFactory(parent=university)
+    university.parent = school
+    with pytest.raises(ValidationError, match="cannot be inside itself"):
+        university.full_clean()
+
+
+def test_organization_ror_id_is_validated_and_unique():
+    OrganizationFactory(ror_id="0220qvk04")
+    with transaction.atomic(), pytest.raises(IntegrityError, match="organization_unique_ror"):
+        OrganizationFactory(ror_id="0220qvk04")
+    with pytest.raises(ValidationError):
+        OrganizationFactory.build(ror_id="ror.org/0220qvk04").full_clean()
+
+
+def test_interest_cannot_be_its_own_parent():
+    interest = ResearchInterestFactory()
+    interest.parent_id = interest.pk
+    with pytest.raises(IntegrityError, match="interest_not_own_parent"):
+        interest.save()
