@@ -90,58 +90,165 @@ def interests(researcher: Ref, prefix: str, tree: list, parent: Ref | None = Non
 
 # Organizations -------------------------------------------------------------------------
 
-SJTU = org("sjtu", "Shanghai Jiao Tong University", short_name="SJTU", city="Shanghai",
-           country="China", url="https://www.sjtu.edu.cn/")
-SJTU_SMS = org("sjtu-sms", "School of Mathematical Sciences", parent=SJTU, kind="school",
-               city="Shanghai", country="China")
-SJTU_INS = org("sjtu-ins", "Institute of Natural Sciences", parent=SJTU, kind="institute",
-               city="Shanghai", country="China")
-SJTU_MMA = org("sjtu-mma", "Mathematical Modeling Association", parent=SJTU, kind="society",
-               city="Shanghai", country="China")
-PKU = org("pku", "Peking University", short_name="PKU", city="Beijing", country="China",
-          url="https://www.pku.edu.cn/")
-PKU_SMS = org("pku-sms", "School of Mathematical Sciences", parent=PKU, kind="school",
-              city="Beijing", country="China")
-BICMR = org("bicmr", "Beijing International Center for Mathematical Research", parent=PKU,
-            short_name="BICMR", kind="institute", city="Beijing", country="China")
+SJTU = org(
+    "sjtu",
+    "Shanghai Jiao Tong University",
+    short_name="SJTU",
+    city="Shanghai",
+    country="China",
+    url="https://www.sjtu.edu.cn/",
+)
+SJTU_SMS = org(
+    "sjtu-sms",
+    "School of Mathematical Sciences",
+    parent=SJTU,
+    kind="school",
+    city="Shanghai",
+    country="China",
+)
+SJTU_INS = org(
+    "sjtu-ins",
+    "Institute of Natural Sciences",
+    parent=SJTU,
+    kind="institute",
+    city="Shanghai",
+    country="China",
+)
+SJTU_MMA = org(
+    "sjtu-mma",
+    "Mathematical Modeling Association",
+    parent=SJTU,
+    kind="society",
+    city="Shanghai",
+    country="China",
+)
+PKU = org(
+    "pku",
+    "Peking University",
+    short_name="PKU",
+    city="Beijing",
+    country="China",
+    url="https://www.pku.edu.cn/",
+)
+PKU_SMS = org(
+    "pku-sms",
+    "School of Mathematical Sciences",
+    parent=PKU,
+    kind="school",
+    city="Beijing",
+    country="China",
+)
+BICMR = org(
+    "bicmr",
+    "Beijing International Center for Mathematical Research",
+    parent=PKU,
+    short_name="BICMR",
+    kind="institute",
+    city="Beijing",
+    country="China",
+)
 ZJU = org("zju", "Zhejiang University", short_name="ZJU", city="Hangzhou", country="China")
-ZJU_SMS = org("zju-sms", "School of Mathematical Sciences", parent=ZJU, kind="school",
-              city="Hangzhou", country="China")
+ZJU_SMS = org(
+    "zju-sms",
+    "School of Mathematical Sciences",
+    parent=ZJU,
+    kind="school",
+    city="Hangzhou",
+    country="China",
+)
 FUDAN = org("fudan", "Fudan University", city="Shanghai", country="China")
-USTC = org("ustc", "University of Science and Technology of China", short_name="USTC",
-           city="Hefei", country="China")
+USTC = org(
+    "ustc",
+    "University of Science and Technology of China",
+    short_name="USTC",
+    city="Hefei",
+    country="China",
+)
 NJU = org("nju", "Nanjing University", city="Nanjing", country="China")
 TONGJI = org("tongji", "Tongji University", city="Shanghai", country="China")
 STANFORD = org("stanford", "Stanford University", city="Stanford", country="United States")
-STANFORD_MATH = org("stanford-math", "Department of Mathematics", parent=STANFORD,
-                    kind="department", city="Stanford", country="United States")
+STANFORD_MATH = org(
+    "stanford-math",
+    "Department of Mathematics",
+    parent=STANFORD,
+    kind="department",
+    city="Stanford",
+    country="United States",
+)
 UPENN = org("upenn", "University of Pennsylvania", city="Philadelphia", country="United States")
-UPENN_STAT = org("upenn-stat", "Department of Statistics and Data Science", parent=UPENN,
-                 kind="department", city="Philadelphia", country="United States")
+UPENN_STAT = org(
+    "upenn-stat",
+    "Department of Statistics and Data Science",
+    parent=UPENN,
+    kind="department",
+    city="Philadelphia",
+    country="United States",
+)
 PRINCETON = org("princeton", "Princeton University", city="Princeton", country="United States")
-AISI = org("ai-for-science-institute", "AI for Science Institute", kind="institute",
-           city="Beijing", country="China")
+AISI = org(
+    "ai-for-science-institute",
+    "AI for Science Institute",
+    kind="institute",
+    city="Beijing",
+    country="China",
+)
 MOQI = org("moqi", "Moqi Technology", kind="company", city="Beijing", country="China")
-SCHLUMBERGER = org("schlumberger-beijing", "Schlumberger (Beijing)", kind="company",
-                   city="Beijing", country="China")
-MOE = org("moe-china", "Ministry of Education of the People's Republic of China",
-          kind="government", country="China")
-CAST = org("cast", "Chinese Society for Science and Technology", short_name="CAST",
-           kind="society", country="China")
-SHANGHAI_EDU = org("shanghai-education-commission", "Shanghai Municipal Education Commission",
-                   kind="government", city="Shanghai", country="China")
-CSIAM = org("csiam", "Chinese Society for Industrial and Applied Mathematics",
-            short_name="CSIAM", kind="society", country="China")
-CSADGE = org("csadge", "Chinese Society for Academic Degrees and Postgraduate Education",
-             kind="society", country="China")
+SCHLUMBERGER = org(
+    "schlumberger-beijing",
+    "Schlumberger (Beijing)",
+    kind="company",
+    city="Beijing",
+    country="China",
+)
+MOE = org(
+    "moe-china",
+    "Ministry of Education of the People's Republic of China",
+    kind="government",
+    country="China",
+)
+CAST = org(
+    "cast",
+    "Chinese Society for Science and Technology",
+    short_name="CAST",
+    kind="society",
+    country="China",
+)
+SHANGHAI_EDU = org(
+    "shanghai-education-commission",
+    "Shanghai Municipal Education Commission",
+    kind="government",
+    city="Shanghai",
+    country="China",
+)
+CSIAM = org(
+    "csiam",
+    "Chinese Society for Industrial and Applied Mathematics",
+    short_name="CSIAM",
+    kind="society",
+    country="China",
+)
+CSADGE = org(
+    "csadge",
+    "Chinese Society for Academic Degrees and Postgraduate Education",
+    kind="society",
+    country="China",
+)
 CMS = org("cms", "Chinese Mathematical Society", kind="society", country="China")
-ZHEJIANG_GOV = org("zhejiang-government", "Zhejiang Provincial Government", kind="government",
-                   city="Hangzhou", country="China")
+ZHEJIANG_GOV = org(
+    "zhejiang-government",
+    "Zhejiang Provincial Government",
+    kind="government",
+    city="Hangzhou",
+    country="China",
+)
 
 # People --------------------------------------------------------------------------------
 
 BAI = person(
-    "zhiwei-bai", "Zhiwei Bai", "Zhiwei", "Bai",
+    "zhiwei-bai",
+    "Zhiwei Bai",
+    "Zhiwei",
+    "Bai",
     native_name="白志威",
     is_member=True,
     role="phd",
@@ -167,7 +274,10 @@ BAI = person(
     interests_intro="My research areas include:",
 )
 WANG = person(
-    "mingze-wang", "Mingze Wang", "Mingze", "Wang",
+    "mingze-wang",
+    "Mingze Wang",
+    "Mingze",
+    "Wang",
     is_member=True,
     role="phd",
     sort_order=2,
@@ -190,7 +300,10 @@ WANG = person(
 )
 Y_ZHANG = person("yaoyu-zhang", "Yaoyu Zhang", "Yaoyu", "Zhang", headline="Professor")
 XU = person(
-    "zhi-qin-john-xu", "Zhi-Qin John Xu", "Zhi-Qin John", "Xu",
+    "zhi-qin-john-xu",
+    "Zhi-Qin John Xu",
+    "Zhi-Qin John",
+    "Xu",
     variants=["Zhiqin Xu", "Zhi-Qin Xu", "Z.-Q. J. Xu", "Zhiqin John Xu"],
     headline="Professor",
 )
@@ -231,60 +344,164 @@ for _slug, _name, _given, _family in [
 
 # Positions and affiliations --------------------------------------------------------------
 
-item("profiles.Position", "zhiwei-bai:phd-sms", BAI, 1, kind="study", title="Ph.D. Student",
-     organization=SJTU_SMS, start_date="2022-09-01", date_precision="year")
-item("profiles.Position", "zhiwei-bai:phd-ins", BAI, 2, kind="affiliation",
-     title="Ph.D. Student", organization=SJTU_INS, start_date="2022-09-01",
-     date_precision="year")
-item("profiles.Position", "mingze-wang:phd", WANG, 1, kind="study", title="Ph.D. Candidate",
-     organization=PKU_SMS, start_date="2021-09-01")
-item("profiles.Position", "mingze-wang:moqi", WANG, 2, kind="internship",
-     title="Algorithm Intern", organization=MOQI, start_date="2021-09-01",
-     end_date="2022-06-01",
-     description="Work on image processing and privacy protection for biometric technology.")
-item("profiles.Position", "yaoyu-zhang:sjtu", Y_ZHANG, 1, kind="affiliation",
-     title="Professor", organization=SJTU)
-item("profiles.Position", "zhi-qin-john-xu:sjtu", XU, 1, kind="affiliation",
-     title="Professor", organization=SJTU)
+item(
+    "profiles.Position",
+    "zhiwei-bai:phd-sms",
+    BAI,
+    1,
+    kind="study",
+    title="Ph.D. Student",
+    organization=SJTU_SMS,
+    start_date="2022-09-01",
+    date_precision="year",
+)
+item(
+    "profiles.Position",
+    "zhiwei-bai:phd-ins",
+    BAI,
+    2,
+    kind="affiliation",
+    title="Ph.D. Student",
+    organization=SJTU_INS,
+    start_date="2022-09-01",
+    date_precision="year",
+)
+item(
+    "profiles.Position",
+    "mingze-wang:phd",
+    WANG,
+    1,
+    kind="study",
+    title="Ph.D. Candidate",
+    organization=PKU_SMS,
+    start_date="2021-09-01",
+)
+item(
+    "profiles.Position",
+    "mingze-wang:moqi",
+    WANG,
+    2,
+    kind="internship",
+    title="Algorithm Intern",
+    organization=MOQI,
+    start_date="2021-09-01",
+    end_date="2022-06-01",
+    description="Work on image processing and privacy protection for biometric technology.",
+)
+item(
+    "profiles.Position",
+    "yaoyu-zhang:sjtu",
+    Y_ZHANG,
+    1,
+    kind="affiliation",
+    title="Professor",
+    organization=SJTU,
+)
+item(
+    "profiles.Position",
+    "zhi-qin-john-xu:sjtu",
+    XU,
+    1,
+    kind="affiliation",
+    title="Professor",
+    organization=SJTU,
+)
 item("profiles.Position", "weinan-e:pku", WEINAN_E, 1, kind="affiliation", organization=PKU)
-item("profiles.Position", "weinan-e:princeton", WEINAN_E, 2, kind="affiliation",
-     organization=PRINCETON)
+item(
+    "profiles.Position",
+    "weinan-e:princeton",
+    WEINAN_E,
+    2,
+    kind="affiliation",
+    organization=PRINCETON,
+)
 item("profiles.Position", "weinan-e:aisi", WEINAN_E, 3, kind="affiliation", organization=AISI)
-item("profiles.Position", "chao-ma:stanford", CHAO_MA, 1, kind="affiliation",
-     organization=STANFORD_MATH)
+item(
+    "profiles.Position",
+    "chao-ma:stanford",
+    CHAO_MA,
+    1,
+    kind="affiliation",
+    organization=STANFORD_MATH,
+)
 item("profiles.Position", "lei-wu:pku", LEI_WU, 1, kind="affiliation", organization=PKU_SMS)
-item("profiles.Position", "weijie-j-su:upenn", SU, 1, kind="affiliation",
-     organization=UPENN_STAT)
+item("profiles.Position", "weijie-j-su:upenn", SU, 1, kind="affiliation", organization=UPENN_STAT)
 
 # Education -------------------------------------------------------------------------------
 
-item("profiles.Education", "zhiwei-bai:phd", BAI, 1, degree="phd",
-     degree_title="Ph.D. in Mathematics", field="Applied Mathematics", institution=SJTU_SMS,
-     start_date="2022-09-01", date_precision="year", m2m={"advisors": [Y_ZHANG, XU]})
-item("profiles.Education", "zhiwei-bai:bs", BAI, 2, degree="bachelors",
-     degree_title="B.S. in Mathematics and Applied Mathematics",
-     field="Mathematics and Applied Mathematics", institution=SJTU_SMS,
-     honours_programme="Wu Wenjun Honors Class", start_date="2018-09-01",
-     end_date="2022-06-30", date_precision="year")
-item("profiles.Education", "zhiwei-bai:minor", BAI, 3, degree="minor",
-     degree_title="Minor in AI+X", field="Artificial Intelligence", institution=SJTU,
-     start_date="2021-09-01", end_date="2022-06-30", date_precision="year",
-     description=(
-         "A collaborative program offered by Shanghai Jiao Tong University, Zhejiang "
-         "University, Fudan University, University of Science and Technology of China, "
-         "Nanjing University, and Tongji University."
-     ),
-     m2m={"partner_institutions": [ZJU, FUDAN, USTC, NJU, TONGJI]})
-item("profiles.Education", "mingze-wang:phd", WANG, 1, degree="phd",
-     degree_title="Ph.D. Candidate", field="Computational Mathematics", institution=PKU_SMS,
-     start_date="2021-09-01", m2m={"advisors": [WEINAN_E]})
-item("profiles.Education", "mingze-wang:bs", WANG, 2, degree="bachelors",
-     degree_title="Bachelor of Science", field="Pure and Applied Mathematics",
-     institution=ZJU_SMS, start_date="2017-09-01", end_date="2021-06-01",
-     rank_note=(
-         "Academic ranking: 1/111, Comprehensive ranking: 1/111, "
-         "Major GPA: 4.84/5 (95.5/100)"
-     ))
+item(
+    "profiles.Education",
+    "zhiwei-bai:phd",
+    BAI,
+    1,
+    degree="phd",
+    degree_title="Ph.D. in Mathematics",
+    field="Applied Mathematics",
+    institution=SJTU_SMS,
+    start_date="2022-09-01",
+    date_precision="year",
+    m2m={"advisors": [Y_ZHANG, XU]},
+)
+item(
+    "profiles.Education",
+    "zhiwei-bai:bs",
+    BAI,
+    2,
+    degree="bachelors",
+    degree_title="B.S. in Mathematics and Applied Mathematics",
+    field="Mathematics and Applied Mathematics",
+    institution=SJTU_SMS,
+    honours_programme="Wu Wenjun Honors Class",
+    start_date="2018-09-01",
+    end_date="2022-06-30",
+    date_precision="year",
+)
+item(
+    "profiles.Education",
+    "zhiwei-bai:minor",
+    BAI,
+    3,
+    degree="minor",
+    degree_title="Minor in AI+X",
+    field="Artificial Intelligence",
+    institution=SJTU,
+    start_date="2021-09-01",
+    end_date="2022-06-30",
+    date_precision="year",
+    description=(
+        "A collaborative program offered by Shanghai Jiao Tong University, Zhejiang "
+        "University, Fudan University, University of Science and Technology of China, "
+        "Nanjing University, and Tongji University."
+    ),
+    m2m={"partner_institutions": [ZJU, FUDAN, USTC, NJU, TONGJI]},
+)
+item(
+    "profiles.Education",
+    "mingze-wang:phd",
+    WANG,
+    1,
+    degree="phd",
+    degree_title="Ph.D. Candidate",
+    field="Computational Mathematics",
+    institution=PKU_SMS,
+    start_date="2021-09-01",
+    m2m={"advisors": [WEINAN_E]},
+)
+item(
+    "profiles.Education",
+    "mingze-wang:bs",
+    WANG,
+    2,
+    degree="bachelors",
+    degree_title="Bachelor of Science",
+    field="Pure and Applied Mathematics",
+    institution=ZJU_SMS,
+    start_date="2017-09-01",
+    end_date="2021-06-01",
+    rank_note=(
+        "Academic ranking: 1/111, Comprehensive ranking: 1/111, Major GPA: 4.84/5 (95.5/100)"
+    ),
+)
 
 # Venues ----------------------------------------------------------------------------------
 
@@ -293,18 +510,42 @@ def venue(slug: str, name: str, **values) -> Ref:
     return add(f"venue:{slug}", "publications.Venue", {"slug": slug}, name=name, **values)
 
 
-CSIAM_AM = venue("csiam-am", "CSIAM Transactions on Applied Mathematics", short_name="CSIAM-AM",
-                 kind="journal", issn="2708-0579")
-NEURIPS = venue("neurips", "Conference on Neural Information Processing Systems",
-                short_name="NeurIPS", kind="conference", url="https://neurips.cc/")
-ICLR = venue("iclr", "International Conference on Learning Representations",
-             short_name="ICLR", kind="conference", url="https://iclr.cc/")
-M3L = venue("neurips-m3l", "NeurIPS Workshop on Mathematics of Modern Machine Learning",
-            short_name="M3L", kind="workshop")
+CSIAM_AM = venue(
+    "csiam-am",
+    "CSIAM Transactions on Applied Mathematics",
+    short_name="CSIAM-AM",
+    kind="journal",
+    issn="2708-0579",
+)
+NEURIPS = venue(
+    "neurips",
+    "Conference on Neural Information Processing Systems",
+    short_name="NeurIPS",
+    kind="conference",
+    url="https://neurips.cc/",
+)
+ICLR = venue(
+    "iclr",
+    "International Conference on Learning Representations",
+    short_name="ICLR",
+    kind="conference",
+    url="https://iclr.cc/",
+)
+M3L = venue(
+    "neurips-m3l",
+    "NeurIPS Workshop on Mathematics of Modern Machine Learning",
+    short_name="M3L",
+    kind="workshop",
+)
 ARXIV = venue("arxiv", "arXiv", kind="preprint", url="https://arxiv.org/")
 FRONTIERS = venue("frontiers-of-mathematics", "Frontiers of Mathematics", kind="journal")
-JMLR = venue("jmlr", "Journal of Machine Learning Research", short_name="JMLR",
-             kind="journal", url="https://www.jmlr.org/")
+JMLR = venue(
+    "jmlr",
+    "Journal of Machine Learning Research",
+    short_name="JMLR",
+    kind="journal",
+    url="https://www.jmlr.org/",
+)
 JML = venue("jml", "Journal of Machine Learning", short_name="JML", kind="journal")
 
 # Publications ----------------------------------------------------------------------------
@@ -313,13 +554,21 @@ EMBEDDING = paper(
     "embedding-principle-in-depth",
     "Embedding Principle in Depth for the Loss Landscape Analysis of Deep Neural Networks",
     "Zhiwei Bai, Tao Luo, Zhi-Qin John Xu*, Yaoyu Zhang*",
-    kind="article", status="published", venue=CSIAM_AM, volume="5", issue="2",
-    pages="350-389", year=2024, doi="10.4208/csiam-am.SO-2023-0020",
-    arxiv_category="cs.LG", arxiv_date="2022-05-26", featured=True,
+    kind="article",
+    status="published",
+    venue=CSIAM_AM,
+    volume="5",
+    issue="2",
+    pages="350-389",
+    year=2024,
+    doi="10.4208/csiam-am.SO-2023-0020",
+    arxiv_category="cs.LG",
+    arxiv_date="2022-05-26",
+    featured=True,
     abstract=(
         "Understanding the relation between deep and shallow neural networks is extremely "
         "important for the theoretical study of deep learning. In this work, we discover an "
-        "embedding principle in depth that loss landscape of an NN \"contains\" all critical "
+        'embedding principle in depth that loss landscape of an NN "contains" all critical '
         "points of the loss landscapes for shallower NNs. The key tool for our discovery is "
         "the critical lifting operator proposed in this work that maps any critical point of "
         "a network to critical manifolds of any deeper network while preserving the outputs. "
@@ -340,11 +589,17 @@ CONNECTIVITY = paper(
     "Connectivity Shapes Implicit Regularization in Matrix Factorization Models for Matrix "
     "Completion",
     "Zhiwei Bai, Jiajie Zhao, Yaoyu Zhang*",
-    kind="conference", status="published", venue=NEURIPS,
+    kind="conference",
+    status="published",
+    venue=NEURIPS,
     venue_detail="The Thirty-eighth Annual Conference on Neural Information Processing "
     "Systems (NeurIPS 2024)",
-    volume="37", pages="45914-45955", year=2024, arxiv_category="cs.LG",
-    arxiv_date="2024-05-22", featured=True,
+    volume="37",
+    pages="45914-45955",
+    year=2024,
+    arxiv_category="cs.LG",
+    arxiv_date="2024-05-22",
+    featured=True,
     abstract=(
         "Matrix factorization models have been extensively studied as a valuable test-bed "
         "for understanding the implicit biases of overparameterized models. Although both "
@@ -372,8 +627,14 @@ LOSS_SPIKES = paper(
     "Adaptive Preconditioners Trigger Loss Spikes in Adam",
     "Zhiwei Bai#, Zhangchen Zhou#, Jiajie Zhao, Xiaolong Li, Zhiyu Li, Feiyu Xiong, "
     "Hongkang Yang, Yaoyu Zhang*, Zhi-Qin John Xu*",
-    kind="preprint", status="preprint", venue=ARXIV, year=2025, arxiv_id="2506.04805",
-    arxiv_category="cs.LG", arxiv_date="2025-06-05", featured=True,
+    kind="preprint",
+    status="preprint",
+    venue=ARXIV,
+    year=2025,
+    arxiv_id="2506.04805",
+    arxiv_category="cs.LG",
+    arxiv_date="2025-06-05",
+    featured=True,
     abstract=(
         "Loss spikes emerge commonly during training across neural networks of varying "
         "architectures and scales when using the Adam optimizer. In this work, we "
@@ -396,13 +657,18 @@ ADAM_DEGENERATE = paper(
     "adam-convergence-on-highly-degenerate-polynomials",
     "Towards Understanding Adam Convergence on Highly Degenerate Polynomials",
     "Zhiwei Bai#, Jiajie Zhao#, Zhangchen Zhou, Zhi-Qin John Xu*, Yaoyu Zhang*",
-    kind="preprint", status="preprint", venue=ARXIV, year=2026, arxiv_id="2603.09581",
-    arxiv_category="cs.LG", arxiv_date="2026-03-10",
+    kind="preprint",
+    status="preprint",
+    venue=ARXIV,
+    year=2026,
+    arxiv_id="2603.09581",
+    arxiv_category="cs.LG",
+    arxiv_date="2026-03-10",
     abstract=(
         "Adam is a widely used optimization algorithm in deep learning, yet the specific "
         "class of objective functions where it exhibits inherent advantages remains "
         "underexplored. Unlike prior studies requiring external schedulers and $\\beta_2$ "
-        "near 1 for convergence, this work investigates the \"natural\" auto-convergence "
+        'near 1 for convergence, this work investigates the "natural" auto-convergence '
         "properties of Adam. We identify a class of highly degenerate polynomials where Adam "
         "converges automatically without additional schedulers. Specifically, we derive "
         "theoretical conditions for local asymptotic stability on degenerate polynomials and "
@@ -420,20 +686,32 @@ NILPOTENT = paper(
     "nilpotent-category-of-abelian-categories",
     "Nilpotent Category of Abelian Categories and Self-Adjoint Functors",
     "Zhiwei Bai, Xiang Cao, Songtao Mao, Han Zhang, Yuehui Zhang*",
-    kind="article", status="published", venue=FRONTIERS, volume="18", issue="6",
-    pages="1363-1377", year=2023,
+    kind="article",
+    status="published",
+    venue=FRONTIERS,
+    volume="18",
+    issue="6",
+    pages="1363-1377",
+    year=2023,
 )
 LOCAL_LINEAR = paper(
     "local-linear-recovery-guarantee",
     "Local Linear Recovery Guarantee of Deep Neural Networks at Overparameterization",
     "Yaoyu Zhang*, Leyang Zhang, Zhongwang Zhang, Zhiwei Bai",
-    kind="article", status="published", venue=JMLR, volume="26", article_number="69",
-    pages="1-30", year=2025, arxiv_category="cs.LG", arxiv_date="2024-06-26",
+    kind="article",
+    status="published",
+    venue=JMLR,
+    volume="26",
+    article_number="69",
+    pages="1-30",
+    year=2025,
+    arxiv_category="cs.LG",
+    arxiv_date="2024-06-26",
     abstract=(
         "Determining whether deep neural network (DNN) models can reliably recover target "
         "functions at overparameterization is a critical yet complex issue in the theory of "
         "deep learning. To advance understanding in this area, we introduce a concept we "
-        "term \"local linear recovery\" (LLR), a weaker form of target function recovery "
+        'term "local linear recovery" (LLR), a weaker form of target function recovery '
         "that renders the problem more amenable to theoretical analysis. In the sense of "
         "LLR, we prove that functions expressible by narrower DNNs are guaranteed to be "
         "recoverable from fewer samples than model parameters. Specifically, we establish "
@@ -448,9 +726,14 @@ OPTIMISTIC = paper(
     "optimistic-estimate-uncovers-the-potential-of-nonlinear-models",
     "Optimistic Estimate Uncovers the Potential of Nonlinear Models",
     "Yaoyu Zhang*, Zhongwang Zhang, Leyang Zhang, Zhiwei Bai, Tao Luo, Zhi-Qin John Xu",
-    kind="article", status="published", venue=JML, year=2025,
+    kind="article",
+    status="published",
+    venue=JML,
+    year=2025,
     # The single-neuron paper's abstract cites this work as arXiv:2307.08921.
-    arxiv_id="2307.08921", arxiv_category="cs.LG", arxiv_date="2023-07-18",
+    arxiv_id="2307.08921",
+    arxiv_category="cs.LG",
+    arxiv_date="2023-07-18",
     abstract=(
         "We propose an optimistic estimate to evaluate the best possible fitting performance "
         "of nonlinear models. It yields an optimistic sample size that quantifies the "
@@ -473,15 +756,20 @@ LINEAR_STABILITY = paper(
     "linear-stability-hypothesis-and-rank-stratification",
     "Linear Stability Hypothesis and Rank Stratification for Nonlinear Models",
     "Yaoyu Zhang*, Zhongwang Zhang, Leyang Zhang, Zhiwei Bai, Tao Luo, Zhi-Qin John Xu",
-    kind="preprint", status="preprint", venue=ARXIV, year=2022, arxiv_id="2211.11623",
-    arxiv_category="cs.LG", arxiv_date="2022-11-21",
+    kind="preprint",
+    status="preprint",
+    venue=ARXIV,
+    year=2022,
+    arxiv_id="2211.11623",
+    arxiv_category="cs.LG",
+    arxiv_date="2022-11-21",
     abstract=(
         "Models with nonlinear architectures/parameterizations such as deep neural networks "
         "(DNNs) are well known for their mysteriously good generalization performance at "
         "overparameterization. In this work, we tackle this mystery from a novel perspective "
         "focusing on the transition of the target recovery/fitting accuracy as a function of "
         "the training data size. We propose a rank stratification for general nonlinear "
-        "models to uncover a model rank as an \"effective size of parameters\" for each "
+        'models to uncover a model rank as an "effective size of parameters" for each '
         "function in the function space of the corresponding model. Moreover, we establish a "
         "linear stability theory proving that a target function almost surely becomes "
         "linearly stable when the training data size equals its model rank. Supported by our "
@@ -503,10 +791,15 @@ SINGLE_NEURON = paper(
     "Disentangling Sample Size and Initialization Effects on Perfect Generalization for "
     "Single-Neuron Targets",
     "Jiajie Zhao, Zhiwei Bai, Yaoyu Zhang*",
-    kind="preprint", status="preprint", venue=ARXIV, year=2024, arxiv_id="2405.13787",
-    arxiv_category="cs.LG", arxiv_date="2024-05-22",
-    note="First version titled \"Disentangle Sample Size and Initialization Effect on "
-    "Perfect Generalization for Single-Neuron Target\"",
+    kind="preprint",
+    status="preprint",
+    venue=ARXIV,
+    year=2024,
+    arxiv_id="2405.13787",
+    arxiv_category="cs.LG",
+    arxiv_date="2024-05-22",
+    note='First version titled "Disentangle Sample Size and Initialization Effect on '
+    'Perfect Generalization for Single-Neuron Target"',
     abstract=(
         "Overparameterized models like deep neural networks have the intriguing ability to "
         "recover target functions with fewer sampled data points than parameters (see "
@@ -515,10 +808,10 @@ SINGLE_NEURON = paper(
         "initialization and sample size influence the performance of two-layer neural "
         "networks. Our experiments reveal that a smaller initialization scale is associated "
         "with improved generalization, and we identify a critical quantity called the "
-        "\"initial imbalance ratio\" that governs training dynamics and generalization under "
+        '"initial imbalance ratio" that governs training dynamics and generalization under '
         "small initialization, supported by theoretical proofs. Additionally, we empirically "
-        "delineate two critical thresholds in sample size--termed the \"optimistic sample "
-        "size\" and the \"separation sample size\"--that align with the theoretical "
+        'delineate two critical thresholds in sample size--termed the "optimistic sample '
+        'size" and the "separation sample size"--that align with the theoretical '
         "frameworks established by (see arXiv:2307.08921 and arXiv:2309.00508). Our results "
         "indicate a transition in the model's ability to recover the target function: below "
         "the optimistic sample size, recovery is unattainable; at the optimistic sample "
@@ -537,8 +830,13 @@ COMPLEXITY = paper(
     "Hezhou Li, Pengxiao Lin, Zhiwei Wang, Cheng Xu, Zhongwang Zhang*, Zhangchen Zhou, "
     "Zhiyu Li, Zehao Lin, Kai Chen, Feiyu Xiong*, Yaoyu Zhang*, Weinan E*, Hongkang Yang*, "
     "Zhi-Qin John Xu*",
-    kind="preprint", status="preprint", venue=ARXIV, year=2025, arxiv_id="2505.23013",
-    arxiv_category="cs.LG", arxiv_date="2025-05-29",
+    kind="preprint",
+    status="preprint",
+    venue=ARXIV,
+    year=2025,
+    arxiv_id="2505.23013",
+    arxiv_category="cs.LG",
+    arxiv_date="2025-05-29",
     abstract=(
         "The reasoning ability of large language models (LLMs) has been rapidly advancing "
         "in recent years, attracting interest in more fundamental approaches that can "
@@ -562,7 +860,10 @@ WANG_PAPERS = [
         "Early Stage Convergence and Global Convergence of Training Mildly Parameterized "
         "Neural Networks",
         "Mingze Wang, Chao Ma",
-        kind="conference", venue=NEURIPS, venue_detail=NEURIPS_2022, year=2022,
+        kind="conference",
+        venue=NEURIPS,
+        venue_detail=NEURIPS_2022,
+        year=2022,
         page_count=73,
     ),
     paper(
@@ -570,55 +871,81 @@ WANG_PAPERS = [
         "The alignment property of SGD noise and how it helps select flat minima: A stability "
         "analysis",
         "Lei Wu, Mingze Wang, Weijie J. Su",
-        kind="conference", venue=NEURIPS, venue_detail=NEURIPS_2022, year=2022,
+        kind="conference",
+        venue=NEURIPS,
+        venue_detail=NEURIPS_2022,
+        year=2022,
         page_count=25,
     ),
     paper(
         "generalization-error-bounds-sgd",
         "Generalization Error Bounds for Deep Neural Networks Trained by SGD",
         "Mingze Wang, Chao Ma",
-        kind="preprint", status="under_review", venue=ARXIV, year=2022,
-        arxiv_id="2206.03299", page_count=32,
+        kind="preprint",
+        status="under_review",
+        venue=ARXIV,
+        year=2022,
+        arxiv_id="2206.03299",
+        page_count=32,
     ),
     paper(
         "multi-phase-optimization-dynamics-relu",
         "Understanding Multi-phase Optimization Dynamics and Rich Non-linear Behaviors of ReLU "
         "Networks",
         "Mingze Wang, Chao Ma",
-        kind="conference", venue=NEURIPS,
+        kind="conference",
+        venue=NEURIPS,
         venue_detail="Thirty-seventh Conference on Neural Information Processing Systems "
         "(NeurIPS 2023)",
-        year=2023, page_count=94, note="Spotlight (Top 3.5%)", featured=True,
+        year=2023,
+        page_count=94,
+        note="Spotlight (Top 3.5%)",
+        featured=True,
     ),
     paper(
         "noise-geometry-in-sgd",
         "A Theoretical Analysis of Noise Geometry in Stochastic Gradient Descent",
         "Mingze Wang, Lei Wu",
-        kind="workshop", venue=M3L,
+        kind="workshop",
+        venue=M3L,
         venue_detail="NeurIPS 2023 Workshop on Mathematics of Modern Machine Learning "
         "(NeurIPS 2023 Workshop M3L)",
-        year=2023, arxiv_id="2310.00692", page_count=30,
+        year=2023,
+        arxiv_id="2310.00692",
+        page_count=30,
     ),
     paper(
         "margin-maximization-progressive-norm-rescaling",
         "Achieving Margin Maximization Exponentially Fast via Progressive Norm Rescaling",
         "Mingze Wang, Zeping Min, Lei Wu",
-        kind="preprint", status="preprint", venue=ARXIV, year=2023, arxiv_id="2311.14387",
+        kind="preprint",
+        status="preprint",
+        venue=ARXIV,
+        year=2023,
+        arxiv_id="2311.14387",
         page_count=38,
     ),
     paper(
         "expressive-power-of-transformer-sequence-modeling",
-        "Understanding the Expressive Power and Mechanisms of Transformer for Sequence "
-        "Modeling",
+        "Understanding the Expressive Power and Mechanisms of Transformer for Sequence Modeling",
         "Mingze Wang, Weinan E",
-        kind="preprint", status="preprint", venue=ARXIV, year=2024, arxiv_id="2402.00522",
-        page_count=65, featured=True,
+        kind="preprint",
+        status="preprint",
+        venue=ARXIV,
+        year=2024,
+        arxiv_id="2402.00522",
+        page_count=65,
+        featured=True,
     ),
     paper(
         "implicit-bias-of-gradient-noise-symmetry",
         "The Implicit Bias of Gradient Noise: a Symmetry Perspective",
         "Liu Ziyin, Mingze Wang, Lei Wu",
-        kind="preprint", status="preprint", venue=ARXIV, year=2024, arxiv_id="2402.07193",
+        kind="preprint",
+        status="preprint",
+        venue=ARXIV,
+        year=2024,
+        arxiv_id="2402.07193",
         page_count=17,
     ),
 ]
@@ -626,49 +953,113 @@ WANG_PAPERS = [
 # Research interests (after the papers they cite) ------------------------------------------
 
 W1, W2, W3, W4, W5, W6, W7, W8 = WANG_PAPERS
-interests(BAI, "zhiwei-bai", [
-    ("Current Works", "", [], [
-        ("Critical Points Analysis of Loss Landscapes in Deep Neural Networks", "", [], []),
-        ("Training Dynamics and Induced Implicit Regularization in Matrix Factorization Models",
-         "", [], []),
-        ("Theory of Optimistic Sample Estimation for Nonlinear Models", "", [], []),
-        ("Loss Spike Analysis in Adam Training", "", [], []),
-        ("Complexity Control for Improving Reasoning Ability in LLMs", "", [], []),
-        ("Self-Adjoint Functors in the Category of Nilpotent Morphisms", "", [], []),
-    ]),
-])
+interests(
+    BAI,
+    "zhiwei-bai",
+    [
+        (
+            "Current Works",
+            "",
+            [],
+            [
+                ("Critical Points Analysis of Loss Landscapes in Deep Neural Networks", "", [], []),
+                (
+                    "Training Dynamics and Induced Implicit Regularization in Matrix Factorization Models",
+                    "",
+                    [],
+                    [],
+                ),
+                ("Theory of Optimistic Sample Estimation for Nonlinear Models", "", [], []),
+                ("Loss Spike Analysis in Adam Training", "", [], []),
+                ("Complexity Control for Improving Reasoning Ability in LLMs", "", [], []),
+                ("Self-Adjoint Functors in the Category of Nilpotent Morphisms", "", [], []),
+            ],
+        ),
+    ],
+)
 # His CV's tree, with its citations; his homepage's newer wording folded into the text.
-interests(WANG, "mingze-wang", [
-    ("Deep learning theory", "Optimization, generalization, implicit bias, and "
-     "approximation; theory and theory-inspired algorithms.", WANG_PAPERS, [
-        ("Optimization", "When training neural networks, why can optimization algorithms "
-         "converge to global minima?", [W1, W4], []),
-        ("Implicit Bias", "When training neural networks, why can optimization algorithms "
-         "converge to global minima with favorable generalization ability (even without any "
-         "explicit regularization)? Such as flat-minima-bias and max-margin-bias aspects.",
-         [W2, W5, W4, W6], []),
-        ("Algorithm Design", "For machine learning problems, design new optimization "
-         "algorithms which can converge to global minima with better generalization "
-         "ability.", [W6], []),
-        ("Approximation", "Exploring the expressive power of deep neural networks through the "
-         "lens of approximation theory; the expressivity of state-space models.", [W7], []),
-        ("Generalization", "How to measure the generalization ability of neural networks.",
-         [W3], []),
-    ]),
-    ("Foundation Model and Transformer", "Theory and algorithm.", [W7], [
-        ("Expressive Power", "The expressive power and mechanisms of Transformer; the "
-         "mechanisms of in-context learning.", [W7], []),
-        ("Algorithm Design", "Design faster optimizers for training LLMs; design more "
-         "efficient model architectures; design more efficient strategy for data selection.",
-         [], []),
-    ]),
-    ("Non-convex and Convex Optimization", "Theory and algorithm.", [W1, W4, W6], [
-        ("Convex Optimization in ML", "", [W6], []),
-        ("Non-convex Optimization in ML", "", [W1, W4], []),
-    ]),
-    ("CV and NLP", "Algorithm and application.", [], []),
-    ("AI for Compositional Optimization", "Theory and algorithm.", [], []),
-])
+interests(
+    WANG,
+    "mingze-wang",
+    [
+        (
+            "Deep learning theory",
+            "Optimization, generalization, implicit bias, and "
+            "approximation; theory and theory-inspired algorithms.",
+            WANG_PAPERS,
+            [
+                (
+                    "Optimization",
+                    "When training neural networks, why can optimization algorithms "
+                    "converge to global minima?",
+                    [W1, W4],
+                    [],
+                ),
+                (
+                    "Implicit Bias",
+                    "When training neural networks, why can optimization algorithms "
+                    "converge to global minima with favorable generalization ability (even without any "
+                    "explicit regularization)? Such as flat-minima-bias and max-margin-bias aspects.",
+                    [W2, W5, W4, W6],
+                    [],
+                ),
+                (
+                    "Algorithm Design",
+                    "For machine learning problems, design new optimization "
+                    "algorithms which can converge to global minima with better generalization "
+                    "ability.",
+                    [W6],
+                    [],
+                ),
+                (
+                    "Approximation",
+                    "Exploring the expressive power of deep neural networks through the "
+                    "lens of approximation theory; the expressivity of state-space models.",
+                    [W7],
+                    [],
+                ),
+                (
+                    "Generalization",
+                    "How to measure the generalization ability of neural networks.",
+                    [W3],
+                    [],
+                ),
+            ],
+        ),
+        (
+            "Foundation Model and Transformer",
+            "Theory and algorithm.",
+            [W7],
+            [
+                (
+                    "Expressive Power",
+                    "The expressive power and mechanisms of Transformer; the "
+                    "mechanisms of in-context learning.",
+                    [W7],
+                    [],
+                ),
+                (
+                    "Algorithm Design",
+                    "Design faster optimizers for training LLMs; design more "
+                    "efficient model architectures; design more efficient strategy for data selection.",
+                    [],
+                    [],
+                ),
+            ],
+        ),
+        (
+            "Non-convex and Convex Optimization",
+            "Theory and algorithm.",
+            [W1, W4, W6],
+            [
+                ("Convex Optimization in ML", "", [W6], []),
+                ("Non-convex Optimization in ML", "", [W1, W4], []),
+            ],
+        ),
+        ("CV and NLP", "Algorithm and application.", [], []),
+        ("AI for Compositional Optimization", "Theory and algorithm.", [], []),
+    ],
+)
 
 # Events and talks --------------------------------------------------------------------------
 
@@ -683,69 +1074,163 @@ def month(value: str) -> dict:
 
 def talk(slug: str, title: str, speaker: Ref, affiliation: str = "", **values) -> Ref:
     ref = add(f"talk:{slug}", "events.Talk", {"slug": slug}, title=title, **values)
-    add(f"talk:{slug}:speaker:1", "events.TalkSpeaker", {"talk": ref, "position": 1},
-        researcher=speaker, affiliation=affiliation)
+    add(
+        f"talk:{slug}:speaker:1",
+        "events.TalkSpeaker",
+        {"talk": ref, "position": 1},
+        researcher=speaker,
+        affiliation=affiliation,
+    )
     return ref
 
 
-SEMINAR_SERIES = event("applied-math-phd-seminar", "Applied Math Ph.D. Seminar",
-                       "seminar_series", city="Shanghai", country="China",
-                       timezone="Asia/Shanghai", date_precision="day")
-SIAM_AI_2025 = event("shanghai-siam-ai-fundamentals-workshop-2025",
-                     "Shanghai SIAM Artificial Intelligence Fundamentals Workshop", "workshop",
-                     city="Shanghai", country="China", start_date="2025-09-01",
-                     date_precision="month", timezone="Asia/Shanghai")
-AI4MATH_2025 = event("sjtu-ai-for-math-workshop-2025",
-                     "Shanghai Jiao Tong University AI for Math Workshop", "workshop",
-                     city="Shanghai", country="China", start_date="2025-05-01",
-                     date_precision="month", timezone="Asia/Shanghai", m2m={"organizers": [SJTU]})
-NEURIPS_2024 = event("neurips-2024", "The Thirty-eighth Annual Conference on Neural "
-                     "Information Processing Systems", "conference", short_name="NeurIPS 2024",
-                     city="Vancouver", country="Canada", start_date="2024-12-01",
-                     date_precision="month", timezone="America/Vancouver",
-                     url="https://neurips.cc/Conferences/2024")
-NUS_SJTU_2024 = event("nus-sjtu-phd-forum-2024", "NUS-SJTU PhD Forum", "forum",
-                      city="Singapore", country="Singapore", start_date="2024-11-01",
-                      date_precision="month", timezone="Asia/Singapore")
-PKU_FORUM_2024 = event("pku-phd-forum-2024", "Peking University PhD Forum", "forum",
-                       city="Beijing", country="China", start_date="2024-11-01",
-                       date_precision="month", timezone="Asia/Shanghai",
-                       m2m={"organizers": [PKU]})
-CSIAM_2024 = event("csiam-2024", "The 22nd Annual Meeting of the Chinese Society for "
-                   "Industrial and Applied Mathematics", "conference", short_name="CSIAM 2024",
-                   city="Nanjing", country="China", start_date="2024-10-01",
-                   date_precision="month", timezone="Asia/Shanghai", m2m={"organizers": [CSIAM]})
-CSIAM_2024_FORUM = event("csiam-2024-student-forum", "Student Forum", "forum",
-                         parent=CSIAM_2024, city="Nanjing", country="China",
-                         start_date="2024-10-01", date_precision="month",
-                         timezone="Asia/Shanghai")
-CSML_2024 = event("csml2024", "2024 Scientific Machine Learning Conference", "conference",
-                  short_name="CSML2024", city="Shanghai", country="China",
-                  start_date="2024-08-01", date_precision="month", timezone="Asia/Shanghai")
-MLMS_2023 = event("machine-learning-and-materials-science-workshop-2023",
-                  "2023 Machine Learning and Materials Science Workshop", "workshop",
-                  city="Shanghai", country="China", start_date="2023-07-01",
-                  date_precision="month", timezone="Asia/Shanghai")
-PKU_SUMMER_2023 = event("pku-graduate-applied-mathematics-summer-school-2023",
-                        "Peking University Graduate Applied Mathematics Workshop and Summer "
-                        "School", "summer_school", venue_name="Peking University",
-                        city="Beijing", country="China", start_date="2023-07-01",
-                        end_date="2023-08-01", date_precision="month",
-                        timezone="Asia/Shanghai", m2m={"organizers": [PKU]})
-DL_SUMMER_2023 = event("deep-learning-theory-and-application-summer-school-2023",
-                       "Deep Learning Theory and Application Summer School", "summer_school",
-                       venue_name="Shanghai Jiao Tong University", city="Shanghai",
-                       country="China", start_date="2023-07-01", date_precision="month",
-                       timezone="Asia/Shanghai", m2m={"organizers": [SJTU]})
+SEMINAR_SERIES = event(
+    "applied-math-phd-seminar",
+    "Applied Math Ph.D. Seminar",
+    "seminar_series",
+    city="Shanghai",
+    country="China",
+    timezone="Asia/Shanghai",
+    date_precision="day",
+)
+SIAM_AI_2025 = event(
+    "shanghai-siam-ai-fundamentals-workshop-2025",
+    "Shanghai SIAM Artificial Intelligence Fundamentals Workshop",
+    "workshop",
+    city="Shanghai",
+    country="China",
+    start_date="2025-09-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+)
+AI4MATH_2025 = event(
+    "sjtu-ai-for-math-workshop-2025",
+    "Shanghai Jiao Tong University AI for Math Workshop",
+    "workshop",
+    city="Shanghai",
+    country="China",
+    start_date="2025-05-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+    m2m={"organizers": [SJTU]},
+)
+NEURIPS_2024 = event(
+    "neurips-2024",
+    "The Thirty-eighth Annual Conference on Neural Information Processing Systems",
+    "conference",
+    short_name="NeurIPS 2024",
+    city="Vancouver",
+    country="Canada",
+    start_date="2024-12-01",
+    date_precision="month",
+    timezone="America/Vancouver",
+    url="https://neurips.cc/Conferences/2024",
+)
+NUS_SJTU_2024 = event(
+    "nus-sjtu-phd-forum-2024",
+    "NUS-SJTU PhD Forum",
+    "forum",
+    city="Singapore",
+    country="Singapore",
+    start_date="2024-11-01",
+    date_precision="month",
+    timezone="Asia/Singapore",
+)
+PKU_FORUM_2024 = event(
+    "pku-phd-forum-2024",
+    "Peking University PhD Forum",
+    "forum",
+    city="Beijing",
+    country="China",
+    start_date="2024-11-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+    m2m={"organizers": [PKU]},
+)
+CSIAM_2024 = event(
+    "csiam-2024",
+    "The 22nd Annual Meeting of the Chinese Society for Industrial and Applied Mathematics",
+    "conference",
+    short_name="CSIAM 2024",
+    city="Nanjing",
+    country="China",
+    start_date="2024-10-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+    m2m={"organizers": [CSIAM]},
+)
+CSIAM_2024_FORUM = event(
+    "csiam-2024-student-forum",
+    "Student Forum",
+    "forum",
+    parent=CSIAM_2024,
+    city="Nanjing",
+    country="China",
+    start_date="2024-10-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+)
+CSML_2024 = event(
+    "csml2024",
+    "2024 Scientific Machine Learning Conference",
+    "conference",
+    short_name="CSML2024",
+    city="Shanghai",
+    country="China",
+    start_date="2024-08-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+)
+MLMS_2023 = event(
+    "machine-learning-and-materials-science-workshop-2023",
+    "2023 Machine Learning and Materials Science Workshop",
+    "workshop",
+    city="Shanghai",
+    country="China",
+    start_date="2023-07-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+)
+PKU_SUMMER_2023 = event(
+    "pku-graduate-applied-mathematics-summer-school-2023",
+    "Peking University Graduate Applied Mathematics Workshop and Summer School",
+    "summer_school",
+    venue_name="Peking University",
+    city="Beijing",
+    country="China",
+    start_date="2023-07-01",
+    end_date="2023-08-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+    m2m={"organizers": [PKU]},
+)
+DL_SUMMER_2023 = event(
+    "deep-learning-theory-and-application-summer-school-2023",
+    "Deep Learning Theory and Application Summer School",
+    "summer_school",
+    venue_name="Shanghai Jiao Tong University",
+    city="Shanghai",
+    country="China",
+    start_date="2023-07-01",
+    date_precision="month",
+    timezone="Asia/Shanghai",
+    m2m={"organizers": [SJTU]},
+)
 
 SEMINAR = talk(
     "phenomenon-driven-deep-learning-theory",
     "Phenomenon-Driven Deep Learning Theory: From Implicit Regularization in Matrix "
     "Factorization to Loss Spike Mechanisms in Adam",
-    BAI, "Shanghai Jiao Tong University",
-    kind="seminar", event=SEMINAR_SERIES, timezone="Asia/Shanghai",
-    date="2025-10-16", start="2025-10-16T16:10:00+08:00", end="2025-10-16T17:00:00+08:00",
-    room="Rm 1801, Guanghua East Tower", location="Shanghai, China",
+    BAI,
+    "Shanghai Jiao Tong University",
+    kind="seminar",
+    event=SEMINAR_SERIES,
+    timezone="Asia/Shanghai",
+    date="2025-10-16",
+    start="2025-10-16T16:10:00+08:00",
+    end="2025-10-16T17:00:00+08:00",
+    room="Rm 1801, Guanghua East Tower",
+    location="Shanghai, China",
     m2m={"publications": [EMBEDDING, CONNECTIVITY, LOSS_SPIKES]},
     abstract=(
         "Deep neural networks, as highly nonlinear complex systems, present formidable "
@@ -779,9 +1264,13 @@ SEMINAR = talk(
     ),
 )
 for _position, _advisor in enumerate([Y_ZHANG, XU], start=1):
-    add(f"talk:phenomenon-driven-deep-learning-theory:advisor:{_position}", "events.TalkHost",
-        {"talk": SEMINAR, "researcher": _advisor, "role": "advisor"}, position=_position,
-        affiliation="Shanghai Jiao Tong University")
+    add(
+        f"talk:phenomenon-driven-deep-learning-theory:advisor:{_position}",
+        "events.TalkHost",
+        {"talk": SEMINAR, "researcher": _advisor, "role": "advisor"},
+        position=_position,
+        affiliation="Shanghai Jiao Tong University",
+    )
 
 CONNECTIVITY_TITLE = (
     "Connectivity shapes implicit regularization in matrix factorization models for matrix "
@@ -790,43 +1279,122 @@ CONNECTIVITY_TITLE = (
 EMBEDDING_TITLE = (
     "Embedding Principle in Depth for the Loss Landscape Analysis of Deep Neural Networks"
 )
-talk("implicit-regularization-data-connectivity-siam-2025",
-     "Understanding Implicit Regularization in Matrix Factorization via Data Connectivity and "
-     "Hierarchical Invariant Manifold Dynamics",
-     BAI, kind="oral", event=SIAM_AI_2025, location="Shanghai, China",
-     timezone="Asia/Shanghai", **month("2025-09"), m2m={"publications": [CONNECTIVITY]})
-AI4MATH_TALK = talk("connectivity-sjtu-ai-for-math-2025", CONNECTIVITY_TITLE, BAI, kind="oral",
-                    event=AI4MATH_2025, location="Shanghai, China", timezone="Asia/Shanghai",
-                    **month("2025-05"), m2m={"publications": [CONNECTIVITY]})
-talk("connectivity-neurips-2024-poster", CONNECTIVITY_TITLE, BAI, kind="poster",
-     event=NEURIPS_2024, location="Vancouver, Canada", timezone="America/Vancouver",
-     **month("2024-12"), m2m={"publications": [CONNECTIVITY]})
-talk("connectivity-nus-sjtu-phd-forum-2024", CONNECTIVITY_TITLE, BAI, kind="talk",
-     event=NUS_SJTU_2024, location="Singapore, Singapore", timezone="Asia/Singapore",
-     **month("2024-11"), m2m={"publications": [CONNECTIVITY]})
-talk("connectivity-pku-phd-forum-2024", CONNECTIVITY_TITLE, BAI, kind="talk",
-     event=PKU_FORUM_2024, location="Beijing, China", timezone="Asia/Shanghai",
-     **month("2024-11"), m2m={"publications": [CONNECTIVITY]})
-CSIAM_POSTER = talk("connectivity-csiam-2024-poster", CONNECTIVITY_TITLE, BAI, kind="poster",
-                    event=CSIAM_2024_FORUM, location="Nanjing, China", timezone="Asia/Shanghai",
-                    **month("2024-10"), m2m={"publications": [CONNECTIVITY]})
-talk("embedding-principle-csml2024", EMBEDDING_TITLE, BAI, kind="talk", event=CSML_2024,
-     location="Shanghai, China", timezone="Asia/Shanghai", **month("2024-08"),
-     m2m={"publications": [EMBEDDING]})
-talk("embedding-principle-mlms-2023", EMBEDDING_TITLE, BAI, kind="talk", event=MLMS_2023,
-     location="Shanghai, China", timezone="Asia/Shanghai", **month("2023-07"),
-     m2m={"publications": [EMBEDDING]})
-talk("mathematical-modeling-and-ml-theory-schlumberger-2023",
-     "Some mathematical modeling problems and machine learning theory", WANG, kind="invited",
-     host_organization=SCHLUMBERGER, location="Beijing, China", timezone="Asia/Shanghai",
-     **month("2023-07"))
+talk(
+    "implicit-regularization-data-connectivity-siam-2025",
+    "Understanding Implicit Regularization in Matrix Factorization via Data Connectivity and "
+    "Hierarchical Invariant Manifold Dynamics",
+    BAI,
+    kind="oral",
+    event=SIAM_AI_2025,
+    location="Shanghai, China",
+    timezone="Asia/Shanghai",
+    **month("2025-09"),
+    m2m={"publications": [CONNECTIVITY]},
+)
+AI4MATH_TALK = talk(
+    "connectivity-sjtu-ai-for-math-2025",
+    CONNECTIVITY_TITLE,
+    BAI,
+    kind="oral",
+    event=AI4MATH_2025,
+    location="Shanghai, China",
+    timezone="Asia/Shanghai",
+    **month("2025-05"),
+    m2m={"publications": [CONNECTIVITY]},
+)
+talk(
+    "connectivity-neurips-2024-poster",
+    CONNECTIVITY_TITLE,
+    BAI,
+    kind="poster",
+    event=NEURIPS_2024,
+    location="Vancouver, Canada",
+    timezone="America/Vancouver",
+    **month("2024-12"),
+    m2m={"publications": [CONNECTIVITY]},
+)
+talk(
+    "connectivity-nus-sjtu-phd-forum-2024",
+    CONNECTIVITY_TITLE,
+    BAI,
+    kind="talk",
+    event=NUS_SJTU_2024,
+    location="Singapore, Singapore",
+    timezone="Asia/Singapore",
+    **month("2024-11"),
+    m2m={"publications": [CONNECTIVITY]},
+)
+talk(
+    "connectivity-pku-phd-forum-2024",
+    CONNECTIVITY_TITLE,
+    BAI,
+    kind="talk",
+    event=PKU_FORUM_2024,
+    location="Beijing, China",
+    timezone="Asia/Shanghai",
+    **month("2024-11"),
+    m2m={"publications": [CONNECTIVITY]},
+)
+CSIAM_POSTER = talk(
+    "connectivity-csiam-2024-poster",
+    CONNECTIVITY_TITLE,
+    BAI,
+    kind="poster",
+    event=CSIAM_2024_FORUM,
+    location="Nanjing, China",
+    timezone="Asia/Shanghai",
+    **month("2024-10"),
+    m2m={"publications": [CONNECTIVITY]},
+)
+talk(
+    "embedding-principle-csml2024",
+    EMBEDDING_TITLE,
+    BAI,
+    kind="talk",
+    event=CSML_2024,
+    location="Shanghai, China",
+    timezone="Asia/Shanghai",
+    **month("2024-08"),
+    m2m={"publications": [EMBEDDING]},
+)
+talk(
+    "embedding-principle-mlms-2023",
+    EMBEDDING_TITLE,
+    BAI,
+    kind="talk",
+    event=MLMS_2023,
+    location="Shanghai, China",
+    timezone="Asia/Shanghai",
+    **month("2023-07"),
+    m2m={"publications": [EMBEDDING]},
+)
+talk(
+    "mathematical-modeling-and-ml-theory-schlumberger-2023",
+    "Some mathematical modeling problems and machine learning theory",
+    WANG,
+    kind="invited",
+    host_organization=SCHLUMBERGER,
+    location="Beijing, China",
+    timezone="Asia/Shanghai",
+    **month("2023-07"),
+)
 
-add("participation:zhiwei-bai:csml2024", "events.Participation",
-    {"researcher": BAI, "event": CSML_2024, "role": "volunteer"}, title="Volunteer Manager")
-add("participation:zhiwei-bai:pku-summer-2023", "events.Participation",
-    {"researcher": BAI, "event": PKU_SUMMER_2023, "role": "attendee"})
-add("participation:zhiwei-bai:dl-summer-2023", "events.Participation",
-    {"researcher": BAI, "event": DL_SUMMER_2023, "role": "attendee"})
+add(
+    "participation:zhiwei-bai:csml2024",
+    "events.Participation",
+    {"researcher": BAI, "event": CSML_2024, "role": "volunteer"},
+    title="Volunteer Manager",
+)
+add(
+    "participation:zhiwei-bai:pku-summer-2023",
+    "events.Participation",
+    {"researcher": BAI, "event": PKU_SUMMER_2023, "role": "attendee"},
+)
+add(
+    "participation:zhiwei-bai:dl-summer-2023",
+    "events.Participation",
+    {"researcher": BAI, "event": DL_SUMMER_2023, "role": "attendee"},
+)
 
 # Awards -----------------------------------------------------------------------------------
 
@@ -839,142 +1407,409 @@ def award(key: str, researcher: Ref, order: int, title: str, kind: str, **values
     return item("profiles.Award", key, researcher, order, title=title, kind=kind, **values)
 
 
-award("zhiwei-bai:national-scholarship-phd-2025", BAI, 1, "National Scholarship of PhD",
-      "scholarship", issuer=MOE, **year(2025))
-award("zhiwei-bai:cast-fellowship-2024", BAI, 2,
-      "Special PhD Fellowship of the Young Talents Support Program", "fellowship",
-      issuer=CAST, **year(2024))
-award("zhiwei-bai:best-paper-ai4math-2025", BAI, 3, "Best Paper Award", "award",
-      issuer=SJTU, event=AI4MATH_2025, talk=AI4MATH_TALK, **year(2025))
-award("zhiwei-bai:outstanding-poster-csiam-2024", BAI, 4, "Outstanding Poster Award", "award",
-      issuer=CSIAM, event=CSIAM_2024, talk=CSIAM_POSTER, **year(2024))
-award("zhiwei-bai:national-scholarship-2021", BAI, 5, "National Scholarship", "scholarship",
-      issuer=MOE, **year(2021))
-award("zhiwei-bai:shanghai-outstanding-graduate-2022", BAI, 6, "Shanghai Outstanding Graduate",
-      "honour", issuer=SHANGHAI_EDU, **year(2022))
-award("zhiwei-bai:outstanding-thesis-2022", BAI, 7, "Outstanding Bachelor's Degree Thesis",
-      "honour", issuer=SJTU, distinction="top 1%", **year(2022))
-award("zhiwei-bai:undergraduate-modeling-2020", BAI, 8,
-      "First Prize, National Undergraduate Mathematical Contest in Modeling", "competition",
-      issuer=CSIAM, **year(2020))
-award("zhiwei-bai:postgraduate-modeling-2023", BAI, 9,
-      "Second Prize, National Postgraduate Mathematical Contest in Modeling", "competition",
-      issuer=CSADGE, **year(2023))
-award("zhiwei-bai:huatai-2023", BAI, 10, "Huatai Securities Technology Scholarship",
-      "scholarship", issuer=SJTU, **year(2023))
-award("zhiwei-bai:samsung-2020", BAI, 11, "Samsung Scholarship", "scholarship", issuer=SJTU,
-      **year(2020))
-award("zhiwei-bai:college-math-competition-2019", BAI, 12,
-      "Third Prize, National College Mathematics Competition", "competition", issuer=CMS,
-      **year(2019))
+award(
+    "zhiwei-bai:national-scholarship-phd-2025",
+    BAI,
+    1,
+    "National Scholarship of PhD",
+    "scholarship",
+    issuer=MOE,
+    **year(2025),
+)
+award(
+    "zhiwei-bai:cast-fellowship-2024",
+    BAI,
+    2,
+    "Special PhD Fellowship of the Young Talents Support Program",
+    "fellowship",
+    issuer=CAST,
+    **year(2024),
+)
+award(
+    "zhiwei-bai:best-paper-ai4math-2025",
+    BAI,
+    3,
+    "Best Paper Award",
+    "award",
+    issuer=SJTU,
+    event=AI4MATH_2025,
+    talk=AI4MATH_TALK,
+    **year(2025),
+)
+award(
+    "zhiwei-bai:outstanding-poster-csiam-2024",
+    BAI,
+    4,
+    "Outstanding Poster Award",
+    "award",
+    issuer=CSIAM,
+    event=CSIAM_2024,
+    talk=CSIAM_POSTER,
+    **year(2024),
+)
+award(
+    "zhiwei-bai:national-scholarship-2021",
+    BAI,
+    5,
+    "National Scholarship",
+    "scholarship",
+    issuer=MOE,
+    **year(2021),
+)
+award(
+    "zhiwei-bai:shanghai-outstanding-graduate-2022",
+    BAI,
+    6,
+    "Shanghai Outstanding Graduate",
+    "honour",
+    issuer=SHANGHAI_EDU,
+    **year(2022),
+)
+award(
+    "zhiwei-bai:outstanding-thesis-2022",
+    BAI,
+    7,
+    "Outstanding Bachelor's Degree Thesis",
+    "honour",
+    issuer=SJTU,
+    distinction="top 1%",
+    **year(2022),
+)
+award(
+    "zhiwei-bai:undergraduate-modeling-2020",
+    BAI,
+    8,
+    "First Prize, National Undergraduate Mathematical Contest in Modeling",
+    "competition",
+    issuer=CSIAM,
+    **year(2020),
+)
+award(
+    "zhiwei-bai:postgraduate-modeling-2023",
+    BAI,
+    9,
+    "Second Prize, National Postgraduate Mathematical Contest in Modeling",
+    "competition",
+    issuer=CSADGE,
+    **year(2023),
+)
+award(
+    "zhiwei-bai:huatai-2023",
+    BAI,
+    10,
+    "Huatai Securities Technology Scholarship",
+    "scholarship",
+    issuer=SJTU,
+    **year(2023),
+)
+award(
+    "zhiwei-bai:samsung-2020",
+    BAI,
+    11,
+    "Samsung Scholarship",
+    "scholarship",
+    issuer=SJTU,
+    **year(2020),
+)
+award(
+    "zhiwei-bai:college-math-competition-2019",
+    BAI,
+    12,
+    "Third Prize, National College Mathematics Competition",
+    "competition",
+    issuer=CMS,
+    **year(2019),
+)
 
-award("mingze-wang:bicmr-2023", WANG, 1, "BICMR Mathematical Award for Graduate Students",
-      "award", issuer=BICMR, distinction="top 1%", amount="110000", currency="CNY",
-      date="2023-11-01", date_precision="month")
-award("mingze-wang:schlumberger-2022", WANG, 2, "Schlumberger Scholarship", "scholarship",
-      issuer=SCHLUMBERGER, amount="30000", currency="CNY", date="2022-10-01",
-      date_precision="month")
-award("mingze-wang:pku-innovation-2022", WANG, 3, "PKU Academic Innovation Award", "award",
-      issuer=PKU, distinction="top 1%", date="2022-10-01", date_precision="month")
-award("mingze-wang:zhejiang-outstanding-graduate-2021", WANG, 4,
-      "Outstanding Graduate of Zhejiang Province", "honour", distinction="top 5%",
-      date="2021-05-01", date_precision="month")
-award("mingze-wang:zju-outstanding-graduate-2021", WANG, 5, "Outstanding Graduate of ZJU",
-      "honour", issuer=ZJU, date="2021-05-01", date_precision="month")
-award("mingze-wang:national-scholarship-2019", WANG, 6, "Chinese National Scholarship",
-      "scholarship", distinction="top 1%", date="2019-10-01", date_precision="month")
-award("mingze-wang:zju-first-class-2019", WANG, 7, "First Class Scholarship of ZJU",
-      "scholarship", issuer=ZJU, distinction="top 3%", **year(2019))
-award("mingze-wang:zju-first-class-2020", WANG, 8, "First Class Scholarship of ZJU",
-      "scholarship", issuer=ZJU, distinction="top 3%", date="2020-10-01",
-      date_precision="month")
-award("mingze-wang:zhejiang-government-2018", WANG, 9,
-      "Zhejiang Provincial Government Scholarship", "scholarship", issuer=ZHEJIANG_GOV,
-      date="2018-10-01", date_precision="month")
-award("mingze-wang:zju-modeling-2020", WANG, 10,
-      "First Prize of Mathematical Contest in Modeling of ZJU", "competition", issuer=ZJU,
-      distinction="top 1%", date="2020-06-01", date_precision="month")
-award("mingze-wang:mcm-2020", WANG, 11,
-      "Meritorious Award in The Mathematical Contest in Modeling", "competition",
-      date="2020-02-01", date_precision="month")
-award("mingze-wang:cumcm-2019", WANG, 12,
-      "National Second Prize of Chinese Undergraduate Mathematical Contest in Modeling",
-      "competition", distinction="top 2.5%", date="2019-10-01", date_precision="month")
+award(
+    "mingze-wang:bicmr-2023",
+    WANG,
+    1,
+    "BICMR Mathematical Award for Graduate Students",
+    "award",
+    issuer=BICMR,
+    distinction="top 1%",
+    amount="110000",
+    currency="CNY",
+    date="2023-11-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:schlumberger-2022",
+    WANG,
+    2,
+    "Schlumberger Scholarship",
+    "scholarship",
+    issuer=SCHLUMBERGER,
+    amount="30000",
+    currency="CNY",
+    date="2022-10-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:pku-innovation-2022",
+    WANG,
+    3,
+    "PKU Academic Innovation Award",
+    "award",
+    issuer=PKU,
+    distinction="top 1%",
+    date="2022-10-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:zhejiang-outstanding-graduate-2021",
+    WANG,
+    4,
+    "Outstanding Graduate of Zhejiang Province",
+    "honour",
+    distinction="top 5%",
+    date="2021-05-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:zju-outstanding-graduate-2021",
+    WANG,
+    5,
+    "Outstanding Graduate of ZJU",
+    "honour",
+    issuer=ZJU,
+    date="2021-05-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:national-scholarship-2019",
+    WANG,
+    6,
+    "Chinese National Scholarship",
+    "scholarship",
+    distinction="top 1%",
+    date="2019-10-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:zju-first-class-2019",
+    WANG,
+    7,
+    "First Class Scholarship of ZJU",
+    "scholarship",
+    issuer=ZJU,
+    distinction="top 3%",
+    **year(2019),
+)
+award(
+    "mingze-wang:zju-first-class-2020",
+    WANG,
+    8,
+    "First Class Scholarship of ZJU",
+    "scholarship",
+    issuer=ZJU,
+    distinction="top 3%",
+    date="2020-10-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:zhejiang-government-2018",
+    WANG,
+    9,
+    "Zhejiang Provincial Government Scholarship",
+    "scholarship",
+    issuer=ZHEJIANG_GOV,
+    date="2018-10-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:zju-modeling-2020",
+    WANG,
+    10,
+    "First Prize of Mathematical Contest in Modeling of ZJU",
+    "competition",
+    issuer=ZJU,
+    distinction="top 1%",
+    date="2020-06-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:mcm-2020",
+    WANG,
+    11,
+    "Meritorious Award in The Mathematical Contest in Modeling",
+    "competition",
+    date="2020-02-01",
+    date_precision="month",
+)
+award(
+    "mingze-wang:cumcm-2019",
+    WANG,
+    12,
+    "National Second Prize of Chinese Undergraduate Mathematical Contest in Modeling",
+    "competition",
+    distinction="top 2.5%",
+    date="2019-10-01",
+    date_precision="month",
+)
 
 # Service ----------------------------------------------------------------------------------
 
-item("profiles.Service", "zhiwei-bai:mma-president", BAI, 1, kind="officer", role="President",
-     organization=SJTU_MMA, start_date="2020-01-01", end_date="2023-12-31",
-     date_precision="year")
+item(
+    "profiles.Service",
+    "zhiwei-bai:mma-president",
+    BAI,
+    1,
+    kind="officer",
+    role="President",
+    organization=SJTU_MMA,
+    start_date="2020-01-01",
+    end_date="2023-12-31",
+    date_precision="year",
+)
 for _order, _venue in enumerate([NEURIPS, ICLR, JMLR, JML], start=1):
-    item("profiles.Service", f"mingze-wang:reviewer:{_venue.key.split(':')[1]}", WANG, _order,
-         kind="reviewer", role="Reviewer", venue=_venue)
+    item(
+        "profiles.Service",
+        f"mingze-wang:reviewer:{_venue.key.split(':')[1]}",
+        WANG,
+        _order,
+        kind="reviewer",
+        role="Reviewer",
+        venue=_venue,
+    )
 
 # Teaching ---------------------------------------------------------------------------------
 
 for _order, (_year, _term) in enumerate(
-    [(2025, "fall"), (2025, "spring"), (2024, "fall"), (2024, "spring"), (2023, "fall"),
-     (2023, "spring"), (2022, "fall")],
+    [
+        (2025, "fall"),
+        (2025, "spring"),
+        (2024, "fall"),
+        (2024, "spring"),
+        (2023, "fall"),
+        (2023, "spring"),
+        (2022, "fall"),
+    ],
     start=1,
 ):
-    item("profiles.Teaching", f"zhiwei-bai:analysis:{_year}-{_term}", BAI, _order,
-         course="Mathematical Analysis", role="ta", year=_year, term=_term, organization=SJTU,
-         programme="Zhiyuan Honors Program")
-item("profiles.Teaching", "mingze-wang:dl-theory:2023-summer", WANG, 1,
-     course="Deep Learning Theory", role="ta", year=2023, term="summer", organization=PKU,
-     programme="Summer School", instructor=ZHIYUAN_LI)
+    item(
+        "profiles.Teaching",
+        f"zhiwei-bai:analysis:{_year}-{_term}",
+        BAI,
+        _order,
+        course="Mathematical Analysis",
+        role="ta",
+        year=_year,
+        term=_term,
+        organization=SJTU,
+        programme="Zhiyuan Honors Program",
+    )
+item(
+    "profiles.Teaching",
+    "mingze-wang:dl-theory:2023-summer",
+    WANG,
+    1,
+    course="Deep Learning Theory",
+    role="ta",
+    year=2023,
+    term="summer",
+    organization=PKU,
+    programme="Summer School",
+    instructor=ZHIYUAN_LI,
+)
 for _order, (_course, _year, _term) in enumerate(
-    [("Calculus (A)", 2021, "fall"), ("Calculus (B)", 2022, "spring"),
-     ("Calculus (B)", 2022, "fall"), ("Calculus (B)", 2023, "spring"),
-     ("Calculus (B)", 2023, "fall")],
+    [
+        ("Calculus (A)", 2021, "fall"),
+        ("Calculus (B)", 2022, "spring"),
+        ("Calculus (B)", 2022, "fall"),
+        ("Calculus (B)", 2023, "spring"),
+        ("Calculus (B)", 2023, "fall"),
+    ],
     start=2,
 ):
-    item("profiles.Teaching", f"mingze-wang:{_course}:{_year}-{_term}", WANG, _order,
-         course=_course, role="ta", year=_year, term=_term, organization=PKU)
+    item(
+        "profiles.Teaching",
+        f"mingze-wang:{_course}:{_year}-{_term}",
+        WANG,
+        _order,
+        course=_course,
+        role="ta",
+        year=_year,
+        term=_term,
+        organization=PKU,
+    )
 
 # Projects, free sections, outside metrics --------------------------------------------------
 
-BOOK = add("project:deep-learning-phenomena-book", "profiles.Project",
-           {"slug": "deep-learning-phenomena-book"},
-           title="《深度学习现象导论》", kind="book", language="Chinese",
-           description=(
-               "This book introduces fundamental concepts of deep learning with a "
-               "phenomenon-driven approach. Please see the project on GitHub. Your feedback "
-               "is welcome!"
-           ))
+BOOK = add(
+    "project:deep-learning-phenomena-book",
+    "profiles.Project",
+    {"slug": "deep-learning-phenomena-book"},
+    title="《深度学习现象导论》",
+    kind="book",
+    language="Chinese",
+    description=(
+        "This book introduces fundamental concepts of deep learning with a "
+        "phenomenon-driven approach. Please see the project on GitHub. Your feedback "
+        "is welcome!"
+    ),
+)
 for _order, (_member, _role) in enumerate(
     [(BAI, "Author"), (XU, "Supervisor and co-author"), (Y_ZHANG, "Supervisor and co-author")],
     start=1,
 ):
-    add(f"project:deep-learning-phenomena-book:member:{_order}", "profiles.ProjectMember",
-        {"project": BOOK, "researcher": _member}, role=_role, order=_order)
+    add(
+        f"project:deep-learning-phenomena-book:member:{_order}",
+        "profiles.ProjectMember",
+        {"project": BOOK, "researcher": _member},
+        role=_role,
+        order=_order,
+    )
 
-item("profiles.ProfileSection", "zhiwei-bai:contact", BAI, 1, title="Contact",
-     body=(
-         "I am always open to connecting with fellow researchers and enthusiasts in related "
-         "fields. Feel free to reach out—let’s explore new ideas together!"
-     ))
-item("profiles.ProfileSection", "mingze-wang:transcript", WANG, 1,
-     title="Selected undergraduate transcript",
-     body=(
-         "| Course | Score | Course | Score | Course | Score |\n"
-         "|---|---|---|---|---|---|\n"
-         "| Real Analysis | 100 | Functional Analysis | 100 | Partial Differential Equation | 100 |\n"
-         "| Scientific Computing | 100 | Mathematical Analysis (II) | 99 | Differential Geometry | 99 |\n"
-         "| Point Topology | 99 | Mathematical Physics | 97 | Complex Analysis | 97 |\n"
-         "| Calculus (I) | 97 | Stochastic Process | 96 | Foundation of Analysis | 96 |"
-     ))
-item("profiles.ProfileSection", "mingze-wang:publication-note", WANG, 2,
-     title="Notes on the publication list",
-     body="On his homepage's list of recent preprints, * indicates equal contribution.")
+item(
+    "profiles.ProfileSection",
+    "zhiwei-bai:contact",
+    BAI,
+    1,
+    title="Contact",
+    body=(
+        "I am always open to connecting with fellow researchers and enthusiasts in related "
+        "fields. Feel free to reach out—let’s explore new ideas together!"
+    ),
+)
+item(
+    "profiles.ProfileSection",
+    "mingze-wang:transcript",
+    WANG,
+    1,
+    title="Selected undergraduate transcript",
+    body=(
+        "| Course | Score | Course | Score | Course | Score |\n"
+        "|---|---|---|---|---|---|\n"
+        "| Real Analysis | 100 | Functional Analysis | 100 | Partial Differential Equation | 100 |\n"
+        "| Scientific Computing | 100 | Mathematical Analysis (II) | 99 | Differential Geometry | 99 |\n"
+        "| Point Topology | 99 | Mathematical Physics | 97 | Complex Analysis | 97 |\n"
+        "| Calculus (I) | 97 | Stochastic Process | 96 | Foundation of Analysis | 96 |"
+    ),
+)
+item(
+    "profiles.ProfileSection",
+    "mingze-wang:publication-note",
+    WANG,
+    2,
+    title="Notes on the publication list",
+    body="On his homepage's list of recent preprints, * indicates equal contribution.",
+)
 
-add("metrics:zhiwei-bai:listing", "profiles.MetricsSnapshot",
+add(
+    "metrics:zhiwei-bai:listing",
+    "profiles.MetricsSnapshot",
     {"researcher": BAI, "source": "Paper listing (arXiv cs.LG)"},
     # The listing carries no date of its own; this is when it was transcribed.
-    as_of="2026-11-23", paper_count=9, citation_count=36, h_index=15,
+    as_of="2026-11-23",
+    paper_count=9,
+    citation_count=36,
+    h_index=15,
     extra={
         "primary_category": "LG",
         "novelty": "63%",
         "ai_score": 46,
         "paper_scores": {"2603.09581": 67.4},
-    })
+    },
+)

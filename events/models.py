@@ -53,9 +53,7 @@ class Event(TimeStampedModel):
         related_name="children",
         help_text="The series or conference this is part of.",
     )
-    organizers = models.ManyToManyField(
-        Organization, blank=True, related_name="events_organized"
-    )
+    organizers = models.ManyToManyField(Organization, blank=True, related_name="events_organized")
     venue_name = models.CharField(
         "place", max_length=200, blank=True, help_text="Building or campus."
     )
@@ -164,7 +162,9 @@ class Talk(TimeStampedModel):
         validators=[validate_timezone],
         help_text="Times are entered and shown in this zone, e.g. Asia/Shanghai.",
     )
-    room = models.CharField(max_length=200, blank=True, help_text="e.g. Rm 1801, Guanghua East Tower.")
+    room = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Rm 1801, Guanghua East Tower."
+    )
     location = models.CharField(max_length=200, blank=True, help_text="City, country.")
     abstract = models.TextField(blank=True, help_text="Markdown; $...$ for math.")
     speakers = models.ManyToManyField(Researcher, through="TalkSpeaker", related_name="talks")
@@ -259,9 +259,7 @@ class TalkHost(models.Model):
         CHAIR = "chair", "Chair"
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="host_links")
-    researcher = models.ForeignKey(
-        Researcher, on_delete=models.PROTECT, related_name="host_links"
-    )
+    researcher = models.ForeignKey(Researcher, on_delete=models.PROTECT, related_name="host_links")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.HOST)
     position = models.PositiveSmallIntegerField(default=1)
     affiliation = models.CharField(max_length=200, blank=True)
@@ -269,9 +267,7 @@ class TalkHost(models.Model):
     class Meta:
         ordering = ["talk", "role", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["talk", "researcher", "role"], name="talk_host_unique"
-            ),
+            models.UniqueConstraint(fields=["talk", "researcher", "role"], name="talk_host_unique"),
         ]
 
     def __str__(self):

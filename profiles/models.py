@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from core.fields import OrcidField
 from core.models import (
     DatePrecision,
     PublicQuerySet,
@@ -15,7 +16,6 @@ from core.models import (
     format_partial_date,
     unique_slug,
 )
-from core.fields import OrcidField
 from core.validators import validate_openalex_author_id, validate_ror_id
 
 MIN_YEAR = 1900
@@ -365,9 +365,7 @@ class ResearchInterest(ResearcherItem):
     class Meta(ResearcherItem.Meta):
         default_related_name = "interests"
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="interest_not_own_parent"
-            )
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="interest_not_own_parent")
         ]
 
     def __str__(self):
@@ -406,7 +404,10 @@ class Award(ResearcherItem):
     )
     distinction = models.CharField(max_length=100, blank=True, help_text="e.g. top 1%.")
     publication = models.ForeignKey(
-        "publications.Publication", null=True, blank=True, on_delete=models.SET_NULL,
+        "publications.Publication",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="awards",
     )
     talk = models.ForeignKey(
@@ -426,8 +427,7 @@ class Award(ResearcherItem):
                 violation_error_message="An amount needs a currency.",
             ),
             models.CheckConstraint(
-                condition=Q(date__isnull=True)
-                | Q(date__year__range=(MIN_YEAR, MAX_YEAR)),
+                condition=Q(date__isnull=True) | Q(date__year__range=(MIN_YEAR, MAX_YEAR)),
                 name="award_sane_year",
                 violation_error_message=f"The year must lie between {MIN_YEAR} and {MAX_YEAR}.",
             ),
@@ -455,8 +455,12 @@ class Service(DateRangeMixin, ResearcherItem):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     role = models.CharField(max_length=200, help_text="As printed, e.g. Reviewer, President.")
     venue = models.ForeignKey(
-        "publications.Venue", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="services", help_text="Conference or journal served.",
+        "publications.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="services",
+        help_text="Conference or journal served.",
     )
     event = models.ForeignKey(
         "events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="services"
@@ -571,9 +575,7 @@ class ProjectMember(models.Model):
     class Meta:
         ordering = ["project", "order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["project", "researcher"], name="project_member_unique"
-            )
+            models.UniqueConstraint(fields=["project", "researcher"], name="project_member_unique")
         ]
 
     def __str__(self):

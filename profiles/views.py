@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from events.models import Participation, Talk
-from profiles.models import Award, Education, Position, ResearchInterest, Researcher, Teaching
+from profiles.models import Award, Education, Position, Researcher, ResearchInterest, Teaching
 from publications.models import Publication
 
 

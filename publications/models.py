@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from core.models import PublicQuerySet, TimeStampedModel, Visibility, unique_slug
 from core.fields import ArxivIdField, DOIField
+from core.models import PublicQuerySet, TimeStampedModel, Visibility, unique_slug
 from core.validators import validate_arxiv_category, validate_issn
 from profiles.models import Researcher, sane_year_constraint, year_validators
 
@@ -31,7 +31,9 @@ class Venue(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "kind", name="venue_unique_name_kind",
+                Lower("name"),
+                "kind",
+                name="venue_unique_name_kind",
                 violation_error_message="A venue of this kind with this name exists.",
             )
         ]
@@ -134,9 +136,7 @@ class Publication(TimeStampedModel):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    authors = models.ManyToManyField(
-        Researcher, through="Authorship", related_name="publications"
-    )
+    authors = models.ManyToManyField(Researcher, through="Authorship", related_name="publications")
 
     objects = PublicationQuerySet.as_manager()
 
@@ -198,9 +198,7 @@ class Authorship(models.Model):
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="authorships"
     )
-    researcher = models.ForeignKey(
-        Researcher, on_delete=models.PROTECT, related_name="authorships"
-    )
+    researcher = models.ForeignKey(Researcher, on_delete=models.PROTECT, related_name="authorships")
     position = models.PositiveSmallIntegerField(help_text="1 for the first author.")
     printed_name = models.CharField(
         max_length=200, blank=True, help_text="The name as printed on this paper, if different."

@@ -15,7 +15,9 @@ from core.validators import (
 )
 
 
-@pytest.mark.parametrize("orcid", ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X"])
+@pytest.mark.parametrize(
+    "orcid", ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X"]
+)
 def test_valid_orcid_ids_pass(orcid):
     validate_orcid(orcid)
 
@@ -71,7 +73,7 @@ def test_arxiv_id_loses_prefix_and_version(raw, expected):
 
 @pytest.mark.parametrize("bad", ["2506.048", "25060.4805", "2513.04805", "2506.04805v2", "hello"])
 def test_bad_arxiv_id_is_rejected(bad):
-    with pytest.raises(ValidationError, match="arXiv identifier|YYMM"):
+    with pytest.raises(ValidationError, match=r"arXiv identifier|YYMM"):
         validate_arxiv_id(bad)
 
 

@@ -1,0 +1,186 @@
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.management import call_command
+
+from core.demo import Ref, Row, demo_load
+from core.models import SeedRecord
+from events.models import Participation, Talk
+from profiles.models import Award, Education, Researcher, Teaching
+from publications.models import Publication
+
+pytestmark = pytest.mark.django_db
+
+
+def test_both_members_are_loaded_with_their_native_names(demo):
+    members = Researcher.objects.members()
+    assert {(m.full_name, m.native_name) for m in members} == {
+        ("Zhiwei Bai", "白志威"),
+        ("Mingze Wang", ""),
+    }
+
+
+def test_co_authors_are_people_and_name_variants_are_one_person(demo):
+    xu = Researcher.objects.get(name_variants__contains=["Zhiqin Xu"])
+    assert xu.full_name == "Zhi-Qin John Xu"
+    assert (
+        Researcher.objects.filter(full_name__icontains="Xu", given_name__icontains="Qin").count()
+        == 1
+    )
+    papers = Publication.objects.for_researcher(xu)
+    assert papers.count() == 6
+    assert xu.talks_hosted.get().slug == "phenomenon-driven-deep-learning-theory"
+
+
+def test_every_seed_paper_is_there_with_its_full_author_list(demo):
+    assert Publication.objects.count() == 18
+    llm = Publication.objects.get(arxiv_id="2505.23013")
+    names = [a.researcher.full_name for a in llm.authorships.order_by("position")]
+    assert len(names) == 20
+    assert names[:3] == ["Liangkai Hang", "Junjie Yao", "Zhiwei Bai"]
+    assert names[-1] == "Zhi-Qin John Xu"
+    flags = {
+        a.researcher.full_name: (a.equal_contribution, a.corresponding)
+        for a in llm.authorships.select_related("researcher")
+    }
+    assert flags["Liangkai Hang"] == (True, False)
+    assert flags["Weinan E"] == (False, True)
+    assert flags["Zhiwei Bai"] == (False, False)
+
+
+def test_paper_facts_come_through(demo):
+    embedding = Publication.objects.get(doi="10.4208/csiam-am.SO-2023-0020")
+    assert (embedding.volume, embedding.issue, embedding.pages, embedding.year) == (
+        "5",
+        "2",
+        "350-389",
+        2024,
+    )
+    assert embedding.venue.issn == "2708-0579"
+    assert embedding.arxiv_date == datetime.date(2022, 5, 26)
+    assert embedding.arxiv_category == "cs.LG"
+    assert embedding.abstract.startswith("Understanding the relation between deep and shallow")
+    spikes = Publication.objects.get(arxiv_id="2506.04805")
+    assert r"$\beta_2$" in spikes.abstract and r"$2/\eta$" in spikes.abstract
+    relu = Publication.objects.get(slug="multi-phase-optimization-dynamics-relu")
+    assert (relu.note, relu.page_count) == ("Spotlight (Top 3.5%)", 94)
+
+
+def test_the_seminar_keeps_its_shanghai_time_room_and_advisors(demo):
+    seminar = Talk.objects.get(slug="phenomenon-driven-deep-learning-theory")
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    assert seminar.start == datetime.datetime(2025, 10, 16, 16, 10, tzinfo=shanghai)
+    assert seminar.end == datetime.datetime(2025, 10, 16, 17, 0, tzinfo=shanghai)
+    assert seminar.room == "Rm 1801, Guanghua East Tower"
+    assert seminar.event.name == "Applied Math Ph.D. Seminar"
+    advisors = [link.researcher.full_name for link in seminar.host_links.order_by("position")]
+    assert advisors == ["Yaoyu Zhang", "Zhi-Qin John Xu"]
+    assert seminar.abstract.count("\n\n") == 2
+
+
+def test_talks_teaching_awards_education_and_activities(demo):
+    bai = Researcher.objects.get(slug="zhiwei-bai")
+    wang = Researcher.objects.get(slug="mingze-wang")
+    assert Talk.objects.filter(speakers=bai).count() == 9
+    assert Talk.objects.filter(speakers=wang).count() == 1
+    assert Teaching.objects.filter(researcher=bai).count() == 7
+    assert Teaching.objects.filter(researcher=wang).count() == 6
+    assert Award.objects.filter(researcher=bai).count() == 12
+    assert Award.objects.filter(researcher=wang).count() == 12
+    bicmr = Award.objects.get(researcher=wang, title__startswith="BICMR")
+    assert (bicmr.amount, bicmr.currency, bicmr.distinction) == (110000, "CNY", "top 1%")
+    phd = Education.objects.get(researcher=bai, degree="phd")
+    assert {a.full_name for a in phd.advisors.all()} == {"Yaoyu Zhang", "Zhi-Qin John Xu"}
+    assert Participation.objects.get(researcher=bai, role="volunteer").title == (
+        "Volunteer Manager"
+    )
+    transcript = wang.sections.get(title="Selected undergraduate transcript")
+    assert "| Real Analysis | 100 |" in transcript.body
+
+
+def test_interests_cite_the_papers_of_the_cv(demo):
+    wang = Researcher.objects.get(slug="mingze-wang")
+    optimization = wang.interests.get(title="Optimization")
+    assert optimization.parent.title == "Deep learning theory"
+    assert {p.slug for p in optimization.publications.all()} == {
+        "early-stage-convergence-mildly-parameterized-networks",
+        "multi-phase-optimization-dynamics-relu",
+    }
+
+
+def test_listing_metrics_are_a_dated_snapshot_apart_from_computed_figures(demo):
+    snapshot = Researcher.objects.get(slug="zhiwei-bai").metrics_snapshots.get()
+    assert (snapshot.h_index, snapshot.paper_count, snapshot.citation_count) == (15, 9, 36)
+    assert snapshot.extra["novelty"] == "63%"
+    assert snapshot.as_of is not None
+
+
+def test_running_twice_changes_nothing(demo):
+    before = {r.key: (r.fingerprint, r.loaded) for r in SeedRecord.objects.all()}
+    stamps = dict(Publication.objects.values_list("pk", "updated"))
+    call_command("loaddemo", verbosity=0)
+    after = {r.key: (r.fingerprint, r.loaded) for r in SeedRecord.objects.all()}
+    assert before == after
+    assert dict(Publication.objects.values_list("pk", "updated")) == stamps
+
+
+def test_editor_changes_and_deletions_survive_a_reload(demo):
+    paper = Publication.objects.get(arxiv_id="2506.04805")
+    paper.title = "Edited by an editor"
+    paper.save()
+    Award.objects.get(title="Samsung Scholarship").delete()
+    call_command("loaddemo", verbosity=0)
+    assert Publication.objects.get(arxiv_id="2506.04805").title == "Edited by an editor"
+    assert not Award.objects.filter(title="Samsung Scholarship").exists()
+
+
+def test_editor_made_row_with_the_same_key_fields_is_adopted_not_overwritten(db):
+    Researcher.objects.create(slug="zhiwei-bai", full_name="Zhiwei Bai (editor's)")
+    call_command("loaddemo", verbosity=0)
+    assert Researcher.objects.get(slug="zhiwei-bai").full_name == "Zhiwei Bai (editor's)"
+    assert Publication.objects.for_researcher(Researcher.objects.get(slug="zhiwei-bai")).count()
+
+
+def test_changed_demo_entry_updates_an_unedited_row(db):
+    row = Row(
+        key="org:test",
+        model="profiles.Organization",
+        lookup={"slug": "test"},
+        values={"name": "Old"},
+    )
+    demo_load(rows=[row])
+    row.values["name"] = "New"
+    result = demo_load(rows=[row])
+    assert result.updated == ["org:test"]
+    assert SeedRecord.objects.get(key="org:test").content_type.model == "organization"
+
+
+def test_bad_demo_data_writes_nothing(db):
+    rows = [
+        Row(key="org:a", model="profiles.Organization", lookup={"slug": "a"}, values={"name": "A"}),
+        Row(
+            key="org:b",
+            model="profiles.Organization",
+            lookup={"slug": "b"},
+            values={"name": "B", "parent": Ref("org:missing")},
+        ),
+    ]
+    with pytest.raises(ValueError, match="org:missing"):
+        demo_load(rows=rows)
+    assert not SeedRecord.objects.exists()
+
+
+def test_invalid_demo_value_is_refused_whole(db):
+    rows = [
+        Row(key="org:a", model="profiles.Organization", lookup={"slug": "a"}, values={"name": "A"}),
+        Row(
+            key="org:b",
+            model="profiles.Organization",
+            lookup={"slug": "b"},
+            values={"name": "B", "ror_id": "nope"},
+        ),
+    ]
+    with pytest.raises(Exception, match="ROR"):
+        demo_load(rows=rows)
+    assert not SeedRecord.objects.exists()
