@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export DEBUG ?= true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev lint serve clean
+.PHONY: run test pytest install install-dev lint clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -34,6 +34,9 @@ lint: install-dev
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) pytest
+
+pytest: install-dev
 	$(PY) -m pytest
 
 clean:

@@ -6,9 +6,7 @@ from publications.models import Publication
 
 
 def home(request):
-    members = Researcher.objects.public().members().prefetch_related(
-        "positions__organization"
-    )
+    members = Researcher.objects.public().members().prefetch_related("positions__organization")
     recent = Publication.objects.public().with_authors()[:10]
     upcoming = Talk.objects.public().upcoming().with_people()[:5]
     return render(

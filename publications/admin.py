@@ -1,0 +1,155 @@
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+
+from core.admin import TimeStampedAdmin
+from publications.models import Authorship, CitationCount, Publication, Venue
+
+AUTHORS_SHOWN = 3
+
+
+@admin.register(Venue)
+class VenueAdmin(TimeStampedAdmin):
+    list_display = ["name", "short_name", "kind", "publisher", "issn", "publication_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "publisher", "=issn"]
+    autocomplete_fields = []
+    list_select_related = []
+    fields = ["name", "short_name", "kind", "publisher", "issn", "url", "slug"]
+
+    # Django drops Meta.ordering from GROUP BY queries, which the count annotation makes.
+    ordering = Venue._meta.ordering
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(publication_count=Count("publications"))
+
+    @admin.display(description="papers", ordering="publication_count")
+    def publication_count(self, obj):
+        return obj.publication_count
+
+
+class AuthorshipInline(admin.TabularInline):
+    """Authors in printed order. A co-author who is only a name is added with the "+"
+    next to the researcher box, which opens the short researcher form."""
+
+    model = Authorship
+    fields = ["position", "researcher", "printed_name", "equal_contribution", "corresponding"]
+    autocomplete_fields = ["researcher"]
+    ordering = ["position"]
+    extra = 1
+
+
+class CitationCountInline(admin.TabularInline):
+    model = CitationCount
+    fields = ["year", "count", "source"]
+    ordering = ["year"]
+    extra = 0
+
+
+@admin.register(Publication)
+class PublicationAdmin(TimeStampedAdmin):
+    list_display = [
+        "title",
+        "author_list",
+        "year",
+        "kind",
+        "status",
+        "venue",
+        "citation_count",
+        "featured",
+        "visibility",
+    ]
+    list_filter = ["kind", "status", "visibility", "featured", "venue__kind", "year"]
+    search_fields = [
+        "title",
+        "venue_detail",
+        "venue__name",
+        "venue__short_name",
+        "authorships__researcher__full_name",
+        "authorships__printed_name",
+        "=doi",
+        "=arxiv_id",
+    ]
+    search_help_text = "Title, venue, author, DOI or arXiv id."
+    autocomplete_fields = ["venue"]
+    list_select_related = ["venue"]
+    readonly_fields = ["citation_count"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    ("kind", "status"),
+                    ("year", "date"),
+                    "venue",
+                    "venue_detail",
+                    ("volume", "issue", "pages", "article_number", "page_count"),
+                    "note",
+                ]
+            },
+        ),
+        (
+            "Identifiers and links",
+            {
+                "fields": [
+                    ("doi", "arxiv_id"),
+                    ("arxiv_category", "arxiv_date"),
+                    "url",
+                    ("pdf_url", "code_url"),
+                ]
+            },
+        ),
+        ("Content", {"classes": ["collapse"], "fields": ["abstract", "keywords"]}),
+        (
+            "Publishing",
+            {"fields": [("visibility", "featured"), "slug", "citation_count"]},
+        ),
+    ]
+    inlines = [AuthorshipInline, CitationCountInline]
+    ordering = Publication._meta.ordering  # see VenueAdmin.ordering
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(author_count=Count("authorships"))
+            .prefetch_related(
+                Prefetch(
+                    "authorships",
+                    queryset=Authorship.objects.select_related("researcher").order_by("position"),
+                )
+            )
+        )
+
+    @admin.display(description="authors", ordering="author_count")
+    def author_list(self, obj):
+        names = [a.display_name for a in obj.authorships.all()[:AUTHORS_SHOWN]]
+        if obj.author_count > AUTHORS_SHOWN:
+            names.append(f"… ({obj.author_count} authors)")
+        return ", ".join(names)
+
+
+@admin.register(Authorship)
+class AuthorshipAdmin(admin.ModelAdmin):
+    list_display = [
+        "publication",
+        "position",
+        "researcher",
+        "printed_name",
+        "equal_contribution",
+        "corresponding",
+    ]
+    list_filter = ["equal_contribution", "corresponding", "researcher__is_member"]
+    search_fields = ["publication__title", "researcher__full_name", "printed_name"]
+    autocomplete_fields = ["publication", "researcher"]
+    list_select_related = ["publication", "researcher"]
+    ordering = ["publication__title", "position"]
+
+
+@admin.register(CitationCount)
+class CitationCountAdmin(admin.ModelAdmin):
+    list_display = ["publication", "year", "count", "source"]
+    list_filter = ["source", "year"]
+    search_fields = ["publication__title"]
+    autocomplete_fields = ["publication"]
+    list_select_related = ["publication"]
