@@ -1,0 +1,39 @@
+import pytest
+
+from tests.factories import AuthorshipFactory, PositionFactory, ResearcherFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_the_demo_members_and_links_to_the_admin(client, demo):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/people/zhiwei-bai/"' in html
+    assert "白志威" in html
+    assert 'href="/people/mingze-wang/"' in html
+    assert 'href="/admin/"' in html
+    assert "Adaptive Preconditioners Trigger Loss Spikes in Adam" in html
+
+
+def test_home_says_what_to_do_when_there_are_no_members(client):
+    response = client.get("/")
+    assert "No members yet" in response.content.decode()
+
+
+def test_home_hides_hidden_and_draft_members(client):
+    ResearcherFactory(full_name="Visible Member", is_member=True)
+    ResearcherFactory(full_name="Hidden Member", is_member=True, visibility="hidden")
+    ResearcherFactory(full_name="Draft Member", is_member=True, visibility="draft")
+    html = client.get("/").content.decode()
+    assert "Visible Member" in html
+    assert "Hidden Member" not in html and "Draft Member" not in html
+
+
+def test_home_query_count_does_not_grow_with_members(client, django_assert_max_num_queries):
+    for _ in range(25):
+        member = ResearcherFactory(is_member=True)
+        PositionFactory(researcher=member)
+        AuthorshipFactory(researcher=member)
+    with django_assert_max_num_queries(8):
+        assert client.get("/").status_code == 200

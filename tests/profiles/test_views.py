@@ -1,0 +1,70 @@
+import pytest
+
+from tests.factories import PublicationFactory, ResearcherFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_shows_the_seed_sections(client, demo):
+    html = client.get("/people/mingze-wang/").content.decode()
+    for fact in [
+        "Ph.D. Candidate in Computational Mathematics",
+        "210, Jingyuan Building #6",
+        "Early Stage Convergence and Global Convergence",
+        "Spotlight (Top 3.5%)",
+        "BICMR Mathematical Award for Graduate Students",
+        "110,000 CNY",
+        "Calculus (B)",
+        "taught by Zhiyuan Li",
+        "Algorithm Intern",
+        "Reviewer, Journal of Machine Learning Research",
+        "<td>Real Analysis</td>",
+        "Weinan E",
+    ]:
+        assert fact in html, fact
+
+
+def test_profile_renders_markdown_safely(client):
+    researcher = ResearcherFactory(
+        is_member=True, bio="**bold** <script>alert(1)</script> [x](javascript:alert(1))"
+    )
+    html = client.get(researcher.get_absolute_url()).content.decode()
+    assert "<strong>bold</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert 'href="javascript:' not in html
+
+
+@pytest.mark.parametrize("visibility", ["hidden", "draft"])
+def test_hidden_profile_is_not_found(client, visibility):
+    researcher = ResearcherFactory(is_member=True, visibility=visibility)
+    assert client.get(researcher.get_absolute_url()).status_code == 404
+
+
+def test_non_member_has_no_profile_page(client):
+    assert client.get(ResearcherFactory(is_member=False).get_absolute_url()).status_code == 404
+
+
+def test_hidden_paper_is_absent_from_profile_and_its_page(client):
+    researcher = ResearcherFactory(is_member=True)
+    paper = PublicationFactory(title="Secret draft result", visibility="draft")
+    paper.authorships.create(researcher=researcher, position=1)
+    assert "Secret draft result" not in client.get(researcher.get_absolute_url()).content.decode()
+    assert client.get(paper.get_absolute_url()).status_code == 404
+
+
+def test_profile_query_count_does_not_grow_with_papers(client, django_assert_max_num_queries):
+    researcher = ResearcherFactory(is_member=True)
+    for position in range(30):
+        paper = PublicationFactory()
+        paper.authorships.create(researcher=researcher, position=1)
+        paper.authorships.create(researcher=ResearcherFactory(), position=2 + position % 3)
+    with django_assert_max_num_queries(25):
+        assert client.get(researcher.get_absolute_url()).status_code == 200
+
+
+def test_seminar_page_shows_time_in_its_own_zone_room_and_advisors(client, demo):
+    html = client.get("/talks/phenomenon-driven-deep-learning-theory/").content.decode()
+    assert "2025-10-16, 16:10 to 17:00 (Asia/Shanghai)" in html
+    assert "Rm 1801, Guanghua East Tower" in html
+    assert "Yaoyu Zhang (Shanghai Jiao Tong University)" in html
+    assert "Applied Math Ph.D. Seminar" in html
