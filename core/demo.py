@@ -14,7 +14,8 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 
 from core.models import SeedRecord
 
@@ -163,5 +164,8 @@ def demo_load(*, rows: list[Row]) -> DemoResult:
         raise ValueError(f"duplicate demo keys: {', '.join(sorted(duplicates))}")
     loader = DemoLoader()
     for row in rows:
-        loader.load_row(row)
+        try:
+            loader.load_row(row)
+        except (ValidationError, IntegrityError, LookupError, TypeError) as error:
+            raise ValueError(f"{row.key}: {error}") from error
     return loader.result

@@ -181,6 +181,6 @@ def test_invalid_demo_value_is_refused_whole(db):
             values={"name": "B", "ror_id": "nope"},
         ),
     ]
-    with pytest.raises(Exception, match="ROR"):
+    with pytest.raises(ValueError, match=r"org:b: .*ror_id.*not a ROR id"):
         demo_load(rows=rows)
     assert not SeedRecord.objects.exists()
