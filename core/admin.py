@@ -10,6 +10,9 @@ RECORD_FIELDS = ("created", "updated")
 class TimeStampedAdmin(admin.ModelAdmin):
     """Shows ``created`` and ``updated`` read-only, in a collapsed "Record" fieldset last."""
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
         return readonly + tuple(name for name in RECORD_FIELDS if name not in readonly)

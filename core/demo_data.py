@@ -436,7 +436,7 @@ item(
     1,
     degree="phd",
     degree_title="Ph.D. in Mathematics",
-    field="Applied Mathematics",
+    field="Mathematics",
     institution=SJTU_SMS,
     start_date="2022-09-01",
     date_precision="year",
@@ -463,7 +463,6 @@ item(
     3,
     degree="minor",
     degree_title="Minor in AI+X",
-    field="Artificial Intelligence",
     institution=SJTU,
     start_date="2021-09-01",
     end_date="2022-06-30",
@@ -1230,7 +1229,6 @@ SEMINAR = talk(
     start="2025-10-16T16:10:00+08:00",
     end="2025-10-16T17:00:00+08:00",
     room="Rm 1801, Guanghua East Tower",
-    location="Shanghai, China",
     m2m={"publications": [EMBEDDING, CONNECTIVITY, LOSS_SPIKES]},
     abstract=(
         "Deep neural networks, as highly nonlinear complex systems, present formidable "
@@ -1787,14 +1785,6 @@ item(
         "| Point Topology | 99 | Mathematical Physics | 97 | Complex Analysis | 97 |\n"
         "| Calculus (I) | 97 | Stochastic Process | 96 | Foundation of Analysis | 96 |"
     ),
-)
-item(
-    "profiles.ProfileSection",
-    "mingze-wang:publication-note",
-    WANG,
-    2,
-    title="Notes on the publication list",
-    body="On his homepage's list of recent preprints, * indicates equal contribution.",
 )
 
 add(

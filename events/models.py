@@ -98,6 +98,11 @@ class Event(TimeStampedModel):
         return reverse("events:event_detail", kwargs={"slug": self.slug})
 
     @property
+    def full_name(self) -> str:
+        """'Student Forum, The 22nd Annual Meeting of ...': a session named with its parent."""
+        return f"{self.name}, {self.parent.name}" if self.parent_id else self.name
+
+    @property
     def place(self) -> str:
         return ", ".join(part for part in (self.venue_name, self.city, self.country) if part)
 

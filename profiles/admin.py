@@ -6,6 +6,7 @@ from django.db.models import Count, Func, TextField, Value
 
 from core.admin import TimeStampedAdmin
 from profiles.models import (
+    TEACHING_TERM_RANK,
     Award,
     Education,
     MetricsSnapshot,
@@ -116,11 +117,10 @@ class TeachingInline(admin.TabularInline):
         "organization",
         "programme",
         "instructor",
-        "url",
     ]
     autocomplete_fields = ["organization", "instructor"]
     fk_name = "researcher"
-    ordering = ["-year", "order"]
+    ordering = ["-year", TEACHING_TERM_RANK.desc(), "order"]
     extra = 0
 
 
@@ -139,7 +139,7 @@ class ProfileSectionInline(admin.StackedInline):
     extra = 0
 
 
-class MetricsSnapshotInline(admin.TabularInline):
+class MetricsSnapshotInline(admin.StackedInline):
     model = MetricsSnapshot
     fields = [
         "source",
@@ -152,6 +152,7 @@ class MetricsSnapshotInline(admin.TabularInline):
         "extra",
     ]
     formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    classes = ["collapse"]
     ordering = ["-as_of"]
     extra = 0
 

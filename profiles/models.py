@@ -160,7 +160,7 @@ class Researcher(TimeStampedModel):
         UNDERGRAD = "undergrad", "Undergraduate student"
         STAFF = "staff", "Staff"
         ALUMNUS = "alumnus", "Alumnus"
-        EXTERNAL = "external", "External (co-author, advisor, speaker)"
+        EXTERNAL = "external", "External"
 
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     full_name = models.CharField(max_length=200, help_text="As the person writes it.")
@@ -178,7 +178,12 @@ class Researcher(TimeStampedModel):
     is_member = models.BooleanField(
         "member", default=False, help_text="Members get a public profile page."
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EXTERNAL)
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        default=Role.EXTERNAL,
+        help_text="External: a co-author, advisor, speaker or instructor outside the group.",
+    )
     headline = models.CharField(
         max_length=200, blank=True, help_text="Short position line, e.g. Ph.D. Student."
     )
@@ -480,6 +485,17 @@ class Service(DateRangeMixin, ResearcherItem):
         return f"{self.role}, {target}" if target else self.role
 
 
+# Latest first: within a year, fall after summer after spring after winter.
+TEACHING_TERM_RANK = models.Case(
+    models.When(term="fall", then=4),
+    models.When(term="summer", then=3),
+    models.When(term="spring", then=2),
+    models.When(term="winter", then=1),
+    default=0,
+    output_field=models.IntegerField(),
+)
+
+
 class Teaching(ResearcherItem):
     class Term(models.TextChoices):
         SPRING = "spring", "Spring"
@@ -515,7 +531,7 @@ class Teaching(ResearcherItem):
 
     class Meta:
         verbose_name_plural = "teaching"
-        ordering = ["researcher", "-year", "order"]
+        ordering = ["researcher", "-year", TEACHING_TERM_RANK.desc(), "order"]
         default_related_name = "teaching"
         constraints = [
             models.UniqueConstraint(

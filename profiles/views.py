@@ -30,13 +30,16 @@ class ResearcherDetailView(DetailView):
                 "services__venue",
                 "services__event",
                 "services__organization",
-                "project_memberships__project",
+                "project_memberships__project__memberships__researcher",
                 "metrics_snapshots",
             )
         )
 
     def get_context_data(self, **kwargs):
         researcher = self.object
+        publications = list(Publication.objects.public().for_researcher(researcher).with_authors())
+        # Interests cite papers by their number in the list on the same page, as a CV does.
+        numbers = {publication.pk: n for n, publication in enumerate(publications, start=1)}
         interests = list(
             ResearchInterest.objects.filter(researcher=researcher).prefetch_related(
                 Prefetch("publications", queryset=Publication.objects.public())
@@ -47,9 +50,18 @@ class ResearcherDetailView(DetailView):
             children.setdefault(interest.parent_id, []).append(interest)
         for interest in interests:
             interest.child_list = children.get(interest.pk, [])
+            interest.citations = sorted(
+                (numbers[p.pk], p) for p in interest.publications.all() if p.pk in numbers
+            )
+        for membership in researcher.project_memberships.all():
+            membership.others = [
+                other
+                for other in membership.project.memberships.all()
+                if other.researcher_id != researcher.pk
+            ]
         return super().get_context_data(
             interests=children.get(None, []),
-            publications=Publication.objects.public().for_researcher(researcher).with_authors(),
+            publications=publications,
             talks=Talk.objects.public()
             .filter(speakers=researcher)
             .with_people()

@@ -68,3 +68,51 @@ def test_seminar_page_shows_time_in_its_own_zone_room_and_advisors(client, demo)
     assert "Rm 1801, Guanghua East Tower" in html
     assert "Yaoyu Zhang (Shanghai Jiao Tong University)" in html
     assert "Applied Math Ph.D. Seminar" in html
+
+
+def test_email_is_shown_but_not_as_a_plain_address(client, demo):
+    html = client.get("/people/zhiwei-bai/").content.decode()
+    assert "bai299@sjtu.edu.cn" not in html
+    assert "&#98;&#97;&#105;&#50;&#57;&#57;&#32;&#91;&#97;&#116;&#93;" in html  # "bai299 [at]"
+
+
+def test_interest_citations_use_the_numbers_of_the_page_list(client, demo):
+    response = client.get("/people/mingze-wang/")
+    numbers = {p.slug: n for n, p in enumerate(response.context["publications"], start=1)}
+    optimization = next(
+        child
+        for node in response.context["interests"]
+        for child in node.child_list
+        if child.title == "Optimization"
+    )
+    cited = [number for number, _ in optimization.citations]
+    assert cited == sorted(
+        [
+            numbers["early-stage-convergence-mildly-parameterized-networks"],
+            numbers["multi-phase-optimization-dynamics-relu"],
+        ]
+    )
+    html = response.content.decode()
+    assert f'href="#pub-{cited[0]}"' in html and f'id="pub-{cited[0]}"' in html
+
+
+def test_teaching_is_latest_first_by_term(demo):
+    from profiles.models import Teaching
+
+    terms = [(t.year, t.term) for t in Teaching.objects.filter(researcher__slug="mingze-wang")]
+    assert terms == [
+        (2023, "fall"),
+        (2023, "summer"),
+        (2023, "spring"),
+        (2022, "fall"),
+        (2022, "spring"),
+        (2021, "fall"),
+    ]
+
+
+def test_conference_page_lists_the_talks_of_its_sessions(client, demo):
+    html = client.get("/events/csiam-2024/").content.decode()
+    assert "Student Forum" in html
+    assert "Connectivity shapes implicit regularization" in html
+    profile = client.get("/people/zhiwei-bai/").content.decode()
+    assert "Student Forum, The 22nd Annual Meeting of the Chinese Society" in profile
