@@ -8,7 +8,9 @@ so two commands started at once share one server instead of racing ``initdb``.
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -60,9 +62,21 @@ def start_embedded_server(pgdata: Path):
     with pgserver.PostgresServer._lock:
         forget_dead_handles(pgdata)
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    exit_cleanly_on_sigterm()
     if is_new:
         print(f"Embedded PostgreSQL: created a new cluster in {pgdata}", file=sys.stderr)
     return server
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """Turn a plain ``kill`` into a normal exit, so pgserver's atexit hook stops the server.
+
+    Only when nobody else (gunicorn, a test runner) has claimed SIGTERM already.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def forget_dead_handles(pgdata: Path) -> None:

@@ -112,6 +112,32 @@ def test_killed_server_and_process_leave_nothing_that_blocks_a_restart(pgdata):
     assert not (pgdata / "postmaster.pid").exists(), "dead handles must not keep it running"
 
 
+def test_a_terminated_process_stops_the_server_it_started(pgdata):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            START,
+            str(pgdata),
+            "print('ready', flush=True); import time; time.sleep(300)",
+        ],
+        cwd=ROOT,
+        env=embedded_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        assert (pgdata / "postmaster.pid").exists()
+        holder.terminate()
+        holder.wait(30)
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert not (pgdata / "postmaster.pid").exists()
+
+
 def test_two_processes_starting_at_once_share_one_cluster(pgdata):
     code = (
         "print(conn.execute('SELECT count(*) FROM pg_database WHERE datname = %s', "
