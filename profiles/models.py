@@ -247,9 +247,6 @@ class Researcher(TimeStampedModel):
                 condition=~Q(openalex_id=""),
                 name="researcher_unique_openalex",
             ),
-            models.UniqueConstraint(
-                fields=["user"], condition=Q(user__isnull=False), name="researcher_unique_user"
-            ),
         ]
         indexes = [
             models.Index(fields=["is_member", "visibility", "sort_order"]),
