@@ -43,6 +43,26 @@ def run_python(pgdata: Path, code: str, timeout: int = 120) -> subprocess.Comple
     )
 
 
+def start_holder(pgdata: Path, code: str) -> subprocess.Popen:
+    """A process that opens the cluster, runs ``code``, says 'ready' and then waits."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            START,
+            str(pgdata),
+            f"{code}; print('ready', flush=True); import time; time.sleep(300)",
+        ],
+        cwd=ROOT,
+        env=embedded_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "ready", holder.stderr.read()
+    return holder
+
+
 @pytest.fixture
 def pgdata(tmp_path):
     path = tmp_path / "postgres"
@@ -71,24 +91,12 @@ def test_cluster_is_created_and_keeps_its_data_across_restarts(pgdata):
 
 
 def test_killed_server_and_process_leave_nothing_that_blocks_a_restart(pgdata):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            START,
-            str(pgdata),
-            "conn.execute('CREATE TABLE note (body text)'); "
-            "conn.execute(\"INSERT INTO note VALUES ('survived')\"); "
-            "print('ready', flush=True); import time; time.sleep(300)",
-        ],
-        cwd=ROOT,
-        env=embedded_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    holder = start_holder(
+        pgdata,
+        "conn.execute('CREATE TABLE note (body text)'); "
+        "conn.execute(\"INSERT INTO note VALUES ('survived')\")",
     )
     try:
-        assert holder.stdout.readline().strip() == "ready"
         postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
         os.kill(postmaster, signal.SIGKILL)
         holder.kill()
@@ -113,22 +121,8 @@ def test_killed_server_and_process_leave_nothing_that_blocks_a_restart(pgdata):
 
 
 def test_a_terminated_process_stops_the_server_it_started(pgdata):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            START,
-            str(pgdata),
-            "print('ready', flush=True); import time; time.sleep(300)",
-        ],
-        cwd=ROOT,
-        env=embedded_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    holder = start_holder(pgdata, "pass")
     try:
-        assert holder.stdout.readline().strip() == "ready"
         assert (pgdata / "postmaster.pid").exists()
         holder.terminate()
         holder.wait(30)
