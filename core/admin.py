@@ -36,7 +36,7 @@ class SeedRecordAdmin(admin.ModelAdmin):
     search_fields = ["key"]
     autocomplete_fields = []
     list_select_related = ["content_type"]
-    readonly_fields = ["key", "content_type", "object_id", "fingerprint", "loaded"]
+    readonly_fields = ["key", "content_type", "object_id", "fields", "fingerprint", "loaded"]
 
     def has_add_permission(self, request):
         return False

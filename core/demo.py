@@ -79,13 +79,18 @@ def source_hash(row: Row) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-def fingerprint(obj: models.Model, row: Row) -> str:
+def written_fields(row: Row) -> list[str]:
+    """The names a row writes; many-to-many ones prefixed with 'm2m:'."""
+    return sorted(row.fields) + sorted(f"m2m:{name}" for name in row.m2m)
+
+
+def fingerprint(obj: models.Model, names: list[str]) -> str:
     data = {}
-    for name in sorted(row.fields):
-        model_field = obj._meta.get_field(name)
-        data[name] = model_field.value_from_object(obj)
-    for name in sorted(row.m2m):
-        data[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+    for name in names:
+        if name.startswith("m2m:"):
+            data[name] = sorted(getattr(obj, name[4:]).values_list("pk", flat=True))
+        else:
+            data[name] = obj._meta.get_field(name).value_from_object(obj)
     encoded = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -115,6 +120,14 @@ class DemoLoader:
             getattr(obj, name).set([self.resolve(ref) for ref in refs])
         obj.refresh_from_db()
 
+    def reset_dropped(self, obj: models.Model, names: set[str]) -> None:
+        """A value the demo data no longer gives goes back to the field's default."""
+        for name in names:
+            if name.startswith("m2m:"):
+                getattr(obj, name[4:]).clear()
+            else:
+                setattr(obj, name, obj._meta.get_field(name).get_default())
+
     def load_row(self, row: Row) -> None:
         model = apps.get_model(row.model)
         record = SeedRecord.objects.filter(key=row.key).first()
@@ -124,16 +137,18 @@ class DemoLoader:
                 self.result.kept_deleted.append(row.key)
                 return
             self.objects[row.key] = obj
-            if fingerprint(obj, row) != record.fingerprint:
+            if fingerprint(obj, record.fields) != record.fingerprint:
                 self.result.kept_edited.append(row.key)
                 return
             if record.source_hash == source_hash(row):
                 self.result.unchanged.append(row.key)
                 return
+            self.reset_dropped(obj, set(record.fields) - set(written_fields(row)))
             self.write(obj, row)
-            record.fingerprint = fingerprint(obj, row)
+            record.fields = written_fields(row)
+            record.fingerprint = fingerprint(obj, record.fields)
             record.source_hash = source_hash(row)
-            record.save(update_fields=["fingerprint", "source_hash", "loaded"])
+            record.save(update_fields=["fields", "fingerprint", "source_hash", "loaded"])
             self.result.updated.append(row.key)
             return
 
@@ -151,7 +166,8 @@ class DemoLoader:
             key=row.key,
             content_type=ContentType.objects.get_for_model(model),
             object_id=obj.pk,
-            fingerprint=fingerprint(obj, row),
+            fields=written_fields(row),
+            fingerprint=fingerprint(obj, written_fields(row)),
             source_hash=source_hash(row),
         )
         self.result.created.append(row.key)

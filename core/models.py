@@ -61,7 +61,8 @@ class SeedRecord(models.Model):
     key = models.CharField(max_length=200, unique=True, help_text="Stable key in the demo data.")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
-    fingerprint = models.CharField(max_length=64, help_text="Hash of the row as written.")
+    fields = models.JSONField(default=list, help_text="Names of the fields the loader wrote.")
+    fingerprint = models.CharField(max_length=64, help_text="Hash of those fields as written.")
     source_hash = models.CharField(max_length=64, help_text="Hash of the demo data entry.")
     loaded = models.DateTimeField(auto_now=True)
 

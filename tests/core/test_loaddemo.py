@@ -7,7 +7,7 @@ from django.core.management import call_command
 from core.demo import Ref, Row, demo_load
 from core.models import SeedRecord
 from events.models import Participation, Talk
-from profiles.models import Award, Education, Researcher, Teaching
+from profiles.models import Award, Education, Organization, Researcher, Teaching
 from publications.models import Publication
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,18 @@ def test_invalid_demo_value_is_refused_whole(db):
     with pytest.raises(ValueError, match=r"org:b: .*ror_id.*not a ROR id"):
         demo_load(rows=rows)
     assert not SeedRecord.objects.exists()
+
+
+def test_a_value_dropped_from_the_demo_data_is_cleared_not_mistaken_for_an_edit(db):
+    row = Row(
+        key="org:test",
+        model="profiles.Organization",
+        lookup={"slug": "test"},
+        values={"name": "Lab", "city": "Shanghai"},
+    )
+    demo_load(rows=[row])
+    del row.values["city"]
+    result = demo_load(rows=[row])
+    assert result.updated == ["org:test"]
+    assert Organization.objects.get(slug="test").city == ""
+    assert demo_load(rows=[row]).unchanged == ["org:test"]
