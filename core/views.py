@@ -1,12 +1,24 @@
+from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from events.models import Talk
-from profiles.models import Researcher
+from profiles.metrics import members_with_paper_counts
+from profiles.models import Position, Researcher
 from publications.models import Publication
 
 
 def home(request):
-    members = Researcher.objects.public().members().prefetch_related("positions__organization")
+    members = (
+        members_with_paper_counts()
+        .members()
+        .exclude(role=Researcher.Role.ALUMNUS)
+        .order_by(*Researcher._meta.ordering)
+        .prefetch_related(
+            Prefetch("positions", queryset=Position.objects.select_related("organization"))
+        )
+    )
     recent = Publication.objects.public().with_authors()[:10]
     upcoming = Talk.objects.public().upcoming().with_people()[:5]
     return render(
@@ -14,3 +26,10 @@ def home(request):
         "core/home.html",
         {"members": members, "recent_publications": recent, "upcoming_talks": upcoming},
     )
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -1,13 +1,55 @@
+from itertools import groupby
+
 from django.db.models import Prefetch
-from django.views.generic import DetailView
+from django.http import Http404
+from django.views.generic import DetailView, ListView
 
 from events.models import Participation, Talk
+from profiles.charts import bar_chart
+from profiles.metrics import members_with_paper_counts, researcher_metrics
 from profiles.models import Award, Education, Position, Researcher, ResearchInterest, Teaching
 from publications.models import Publication
 
 
-class ResearcherDetailView(DetailView):
-    template_name = "profiles/researcher_detail.html"
+class ResearcherListView(ListView):
+    """Members first, then alumni; ?role= narrows to one role."""
+
+    template_name = "profiles/researcher_list.html"
+    context_object_name = "people"
+
+    def get_queryset(self):
+        people = (
+            members_with_paper_counts()
+            .members()
+            # A GROUP BY query drops Meta.ordering.
+            .order_by(*Researcher._meta.ordering)
+            .prefetch_related(
+                Prefetch("positions", queryset=Position.objects.select_related("organization"))
+            )
+        )
+        role = self.request.GET.get("role", "")
+        if role:
+            if role not in Researcher.Role.values:
+                raise Http404(f"There is no role called {role!r}.")
+            people = people.filter(role=role)
+        return people
+
+    def get_context_data(self, **kwargs):
+        people = list(self.object_list)
+        current = [p for p in people if p.role != Researcher.Role.ALUMNUS]
+        roles_present = {p.role for p in members_with_paper_counts().members()}
+        return super().get_context_data(
+            members=current,
+            alumni=[p for p in people if p.role == Researcher.Role.ALUMNUS],
+            roles=[(v, label) for v, label in Researcher.Role.choices if v in roles_present],
+            selected_role=self.request.GET.get("role", ""),
+            **kwargs,
+        )
+
+
+class ProfileMixin:
+    """Everything a profile shows, in a fixed number of queries."""
+
     context_object_name = "researcher"
 
     def get_queryset(self):
@@ -22,7 +64,10 @@ class ResearcherDetailView(DetailView):
                         "institution__parent"
                     ).prefetch_related("advisors", "partner_institutions"),
                 ),
-                Prefetch("awards", queryset=Award.objects.select_related("issuer")),
+                Prefetch(
+                    "awards",
+                    queryset=Award.objects.select_related("issuer", "event__parent"),
+                ),
                 Prefetch(
                     "teaching",
                     queryset=Teaching.objects.select_related("organization", "instructor"),
@@ -31,7 +76,6 @@ class ResearcherDetailView(DetailView):
                 "services__event",
                 "services__organization",
                 "project_memberships__project__memberships__researcher",
-                "metrics_snapshots",
             )
         )
 
@@ -40,6 +84,8 @@ class ResearcherDetailView(DetailView):
         publications = list(Publication.objects.public().for_researcher(researcher).with_authors())
         # Interests cite papers by their number in the list on the same page, as a CV does.
         numbers = {publication.pk: n for n, publication in enumerate(publications, start=1)}
+        for publication in publications:
+            publication.number = numbers[publication.pk]
         interests = list(
             ResearchInterest.objects.filter(researcher=researcher).prefetch_related(
                 Prefetch("publications", queryset=Publication.objects.public())
@@ -59,16 +105,33 @@ class ResearcherDetailView(DetailView):
                 for other in membership.project.memberships.all()
                 if other.researcher_id != researcher.pk
             ]
+        metrics = researcher_metrics(researcher=researcher)
         return super().get_context_data(
             interests=children.get(None, []),
             publications=publications,
+            selected=[p for p in publications if p.featured],
+            publications_by_year=[
+                (year, list(group)) for year, group in groupby(publications, lambda p: p.year)
+            ],
+            metrics=metrics,
+            papers_chart=bar_chart(metrics.papers_per_year, title="Papers per year"),
+            citations_chart=bar_chart(metrics.citations_per_year, title="Citations per year"),
             talks=Talk.objects.public()
             .filter(speakers=researcher)
             .with_people()
             .select_related("host_organization"),
             participations=Participation.objects.filter(researcher=researcher).select_related(
-                "event"
+                "event__parent"
             ),
             sections=researcher.sections.public(),
+            snapshots=researcher.metrics_snapshots.all(),
             **kwargs,
         )
+
+
+class ResearcherDetailView(ProfileMixin, DetailView):
+    template_name = "profiles/researcher_detail.html"
+
+
+class ResearcherCVView(ProfileMixin, DetailView):
+    template_name = "profiles/researcher_cv.html"

@@ -116,3 +116,80 @@ def test_conference_page_lists_the_talks_of_its_sessions(client, demo):
     assert "Connectivity shapes implicit regularization" in html
     profile = client.get("/people/zhiwei-bai/").content.decode()
     assert "Student Forum, The 22nd Annual Meeting of the Chinese Society" in profile
+
+
+def make_author_of(researcher, n):
+    from publications.models import Authorship, Publication
+
+    papers = Publication.objects.bulk_create(
+        [
+            Publication(
+                title=f"Paper {i}",
+                slug=f"paper-{researcher.pk}-{i}",
+                kind="article",
+                year=2000 + i % 25,
+            )
+            for i in range(n)
+        ]
+    )
+    coauthors = [ResearcherFactory() for _ in range(3)]
+    Authorship.objects.bulk_create(
+        [Authorship(publication=p, researcher=researcher, position=1) for p in papers]
+        + [
+            Authorship(publication=p, researcher=coauthors[i % 3], position=2)
+            for i, p in enumerate(papers)
+        ]
+    )
+
+
+@pytest.mark.parametrize("url_name", ["profiles:detail", "profiles:cv"])
+def test_profile_and_cv_queries_do_not_grow_from_5_to_300_papers(client, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    counts = []
+    for n in (5, 300):
+        researcher = ResearcherFactory(is_member=True)
+        make_author_of(researcher, n)
+        url = reverse(url_name, kwargs={"slug": researcher.slug})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_profile_shows_computed_metrics_charts_and_coauthors(client, demo):
+    response = client.get("/people/zhiwei-bai/")
+    html = response.content.decode()
+    assert response.context["metrics"].papers == 10
+    assert '<svg viewBox="0 0 320 140" role="img"' in html
+    assert "Papers per year: 2022 1, 2023 1, 2024 3, 2025 4, 2026 1" in html
+    assert "Yaoyu Zhang</a>" not in html  # not a member: no profile link
+    assert 'Yaoyu Zhang <span class="count">9 papers</span>' in html
+    assert "As reported by Paper listing (arXiv cs.LG)" in html
+    assert "h-index 15" in html
+
+
+def test_people_lists_members_and_filters_by_role(client, demo):
+    html = client.get("/people/").content.decode()
+    assert "Zhiwei Bai" in html and "Mingze Wang" in html
+    assert "Yaoyu Zhang" not in html
+    assert client.get("/people/?role=faculty").context["members"] == []
+    response = client.get("/people/?role=wizard")
+    assert response.status_code == 404
+
+
+def test_alumni_come_after_members(client):
+    ResearcherFactory(full_name="Current Person", is_member=True, role="phd")
+    ResearcherFactory(full_name="Former Person", is_member=True, role="alumnus")
+    response = client.get("/people/")
+    assert [p.full_name for p in response.context["members"]] == ["Current Person"]
+    assert [p.full_name for p in response.context["alumni"]] == ["Former Person"]
+
+
+def test_cv_is_one_printable_document(client, demo):
+    html = client.get("/people/mingze-wang/cv/").content.decode()
+    assert "@page" not in html  # the print rules live in the stylesheet
+    for fact in ["Curriculum vitae", "Early Stage Convergence", "BICMR Mathematical Award"]:
+        assert fact in html, fact
