@@ -1,9 +1,12 @@
+import datetime
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
+from core.models import DatePrecision, format_partial_date
 from events.models import Participation, Talk
 from profiles.charts import bar_chart
 from profiles.metrics import members_with_paper_counts, researcher_metrics
@@ -45,6 +48,49 @@ class ResearcherListView(ListView):
             selected_role=self.request.GET.get("role", ""),
             **kwargs,
         )
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    date: datetime.date
+    precision: str
+    text: str
+    title: str
+    url: str
+
+    @property
+    def when(self) -> str:
+        return format_partial_date(self.date, self.precision)
+
+
+def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
+    """The latest papers, talks and honours, newest first, as a homepage's news list."""
+    items = [
+        NewsItem(
+            date=p.arxiv_date or p.date or datetime.date(p.year, 1, 1),
+            precision=DatePrecision.DAY if (p.arxiv_date or p.date) else DatePrecision.YEAR,
+            text="New paper" if p.status != "published" else f"Published in {p.venue or p.year}",
+            title=p.title,
+            url=p.get_absolute_url(),
+        )
+        for p in publications
+    ]
+    items += [
+        NewsItem(
+            date=t.date,
+            precision=t.date_precision,
+            text=t.get_kind_display() + (f" at {t.event.full_name}" if t.event else ""),
+            title=t.title,
+            url=t.get_absolute_url(),
+        )
+        for t in talks
+    ]
+    items += [
+        NewsItem(date=a.date, precision=a.date_precision, text="Honour", title=a.title, url="")
+        for a in awards
+        if a.date
+    ]
+    return sorted(items, key=lambda item: item.date, reverse=True)[:limit]
 
 
 class ProfileMixin:
@@ -106,7 +152,14 @@ class ProfileMixin:
                 if other.researcher_id != researcher.pk
             ]
         metrics = researcher_metrics(researcher=researcher)
+        talks = list(
+            Talk.objects.public()
+            .filter(speakers=researcher)
+            .with_people()
+            .select_related("host_organization")
+        )
         return super().get_context_data(
+            news=news_items(publications, talks, researcher.awards.all()),
             interests=children.get(None, []),
             publications=publications,
             selected=[p for p in publications if p.featured],
@@ -116,10 +169,7 @@ class ProfileMixin:
             metrics=metrics,
             papers_chart=bar_chart(metrics.papers_per_year, title="Papers per year"),
             citations_chart=bar_chart(metrics.citations_per_year, title="Citations per year"),
-            talks=Talk.objects.public()
-            .filter(speakers=researcher)
-            .with_people()
-            .select_related("host_organization"),
+            talks=talks,
             participations=Participation.objects.filter(researcher=researcher).select_related(
                 "event__parent"
             ),

@@ -193,3 +193,13 @@ def test_cv_is_one_printable_document(client, demo):
     assert "@page" not in html  # the print rules live in the stylesheet
     for fact in ["Curriculum vitae", "Early Stage Convergence", "BICMR Mathematical Award"]:
         assert fact in html, fact
+
+
+def test_profile_news_lists_latest_papers_talks_and_honours_first(client, demo):
+    news = client.get("/people/zhiwei-bai/").context["news"]
+    dates = [item.date for item in news]
+    assert dates == sorted(dates, reverse=True)
+    assert (
+        news[0].title == "Towards Understanding Adam Convergence on Highly Degenerate Polynomials"
+    )
+    assert any(item.text.startswith("Seminar at Applied Math Ph.D. Seminar") for item in news)
