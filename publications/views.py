@@ -1,9 +1,58 @@
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.text import Truncator
 from django.views.generic import DetailView
 
+from publications import bibtex, citation
+from publications.filters import PublicationFilter
 from publications.models import Publication
+
+PAGE_SIZE = 25
+
+
+def publication_list(request):
+    filterset = PublicationFilter(request.GET, queryset=Publication.objects.public())
+    page = None
+    if filterset.is_valid():
+        paginator = Paginator(filterset.qs.with_authors(), PAGE_SIZE)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
+    facets = filterset.facets()
+    return render(
+        request,
+        "publications/publication_list.html",
+        {
+            "filterset": filterset,
+            "facets": facets,
+            "filtered": any(facet.selected_label for facet in facets),
+            "page_obj": page,
+        },
+        # A filter value that names nothing is the link's fault: say so, list nothing.
+        status=400 if page is None else 200,
+    )
 
 
 class PublicationDetailView(DetailView):
     queryset = Publication.objects.public().with_authors()
     template_name = "publications/publication_detail.html"
     context_object_name = "publication"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        publication = self.object
+        context.update(
+            has_marks=any(
+                a.equal_contribution or a.corresponding for a in publication.authorships.all()
+            ),
+            pdf_url=citation.pdf_url(publication),
+            bibtex=bibtex.format_entry(citation.citation(publication)),
+            scholar_meta=citation.scholar_meta(publication),
+            json_ld=citation.scholarly_article(publication, self.request.build_absolute_uri),
+            canonical_url=self.request.build_absolute_uri(publication.get_absolute_url()),
+            description=Truncator(publication.abstract).words(50)
+            or f"{publication.title} ({publication.year})",
+        )
+        return context

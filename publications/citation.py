@@ -1,0 +1,152 @@
+"""How a publication is cited: BibTeX data, Google Scholar meta tags, schema.org JSON-LD.
+
+Every function reads a publication fetched ``with_authors()``, so none of them queries.
+"""
+
+import re
+from collections.abc import Callable
+
+from core.models import Visibility
+from publications import bibtex
+from publications.models import Authorship, Publication, Venue
+
+ARXIV_PDF_URL = "https://arxiv.org/pdf/{}"
+
+
+def person(authorship: Authorship) -> bibtex.Person:
+    """Family and given name as printed on this paper."""
+    researcher = authorship.researcher
+    if not authorship.printed_name and researcher.family_name:
+        return bibtex.Person(family=researcher.family_name, given=researcher.given_name)
+    given, _, family = authorship.display_name.strip().rpartition(" ")
+    return bibtex.Person(family=family, given=given)
+
+
+def has_profile(authorship: Authorship) -> bool:
+    researcher = authorship.researcher
+    return researcher.is_member and researcher.visibility == Visibility.PUBLIC
+
+
+def venue_name(publication: Publication) -> str:
+    if publication.venue_detail:
+        return publication.venue_detail
+    return publication.venue.name if publication.venue else ""
+
+
+def pdf_url(publication: Publication) -> str:
+    if publication.pdf_url:
+        return publication.pdf_url
+    return ARXIV_PDF_URL.format(publication.arxiv_id) if publication.arxiv_id else ""
+
+
+def page_range(pages: str) -> tuple[str, str]:
+    """'350-389' -> ('350', '389'); a single page or article id has no last page."""
+    first, _, last = re.sub(r"\s*[-–—]+\s*", "-", pages.strip()).partition("-")
+    return first, last
+
+
+def citation(publication: Publication) -> bibtex.Citation:
+    return bibtex.Citation(
+        kind=publication.kind,
+        title=publication.title,
+        authors=tuple(person(a) for a in publication.authorships.all()),
+        year=publication.year,
+        venue=venue_name(publication),
+        publisher=publication.venue.publisher if publication.venue else "",
+        volume=publication.volume,
+        issue=publication.issue,
+        pages=publication.pages,
+        article_number=publication.article_number,
+        doi=publication.doi,
+        arxiv_id=publication.arxiv_id,
+        arxiv_category=publication.arxiv_category,
+        url=publication.url or publication.arxiv_url,
+        note=publication.note,
+    )
+
+
+def _venue_tag(publication: Publication) -> str:
+    """The Scholar tag naming the venue: by the venue's kind, else by the paper's."""
+    kind = publication.venue.kind if publication.venue else ""
+    if kind == Venue.Kind.JOURNAL or (
+        not kind and publication.kind == Publication.Kind.JOURNAL_ARTICLE
+    ):
+        return "citation_journal_title"
+    conference_kinds = {Venue.Kind.CONFERENCE, Venue.Kind.WORKSHOP}
+    paper_kinds = {Publication.Kind.CONFERENCE_PAPER, Publication.Kind.WORKSHOP_PAPER}
+    if kind in conference_kinds or (not kind and publication.kind in paper_kinds):
+        return "citation_conference_title"
+    if publication.kind == Publication.Kind.THESIS:
+        return "citation_dissertation_institution"
+    if publication.kind == Publication.Kind.REPORT:
+        return "citation_technical_report_institution"
+    return ""
+
+
+def scholar_meta(publication: Publication) -> list[tuple[str, str]]:
+    """Google Scholar's citation_* tags, in the order its inclusion guidelines list them."""
+    date = publication.date
+    first_page, last_page = page_range(publication.pages)
+    tags = [
+        ("citation_title", publication.title),
+        *(("citation_author", _scholar_name(person(a))) for a in publication.authorships.all()),
+        (
+            "citation_publication_date",
+            f"{date:%Y/%m/%d}" if date else str(publication.year),
+        ),
+        (_venue_tag(publication), venue_name(publication)),
+        ("citation_volume", publication.volume),
+        ("citation_issue", publication.issue),
+        ("citation_firstpage", first_page),
+        ("citation_lastpage", last_page),
+        ("citation_doi", publication.doi),
+        ("citation_arxiv_id", publication.arxiv_id),
+        ("citation_pdf_url", pdf_url(publication)),
+    ]
+    return [(name, value) for name, value in tags if name and value]
+
+
+def _scholar_name(name: bibtex.Person) -> str:
+    return f"{name.family}, {name.given}" if name.given else name.family
+
+
+def scholarly_article(publication: Publication, absolute_url: Callable[[str], str]) -> dict:
+    """schema.org ScholarlyArticle; ``absolute_url`` turns a path into a full URL."""
+    authors = []
+    for authorship in publication.authorships.all():
+        author = {"@type": "Person", "name": authorship.display_name}
+        if has_profile(authorship):
+            author["url"] = absolute_url(authorship.researcher.get_absolute_url())
+        authors.append(author)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "name": publication.title,
+        "headline": publication.title,
+        "author": authors,
+        "datePublished": publication.date.isoformat()
+        if publication.date
+        else str(publication.year),
+        "url": absolute_url(publication.get_absolute_url()),
+    }
+    if publication.abstract:
+        data["abstract"] = publication.abstract
+    if venue := venue_name(publication):
+        is_journal = publication.venue and publication.venue.kind == Venue.Kind.JOURNAL
+        data["isPartOf"] = {"@type": "Periodical" if is_journal else "CreativeWork", "name": venue}
+        if is_journal and publication.venue.issn:
+            data["isPartOf"]["issn"] = publication.venue.issn
+    if publication.pages:
+        data["pagination"] = publication.pages
+    if publication.keywords:
+        data["keywords"] = publication.keywords
+    same_as = [url for url in (publication.doi_url, publication.arxiv_url) if url]
+    if same_as:
+        data["sameAs"] = same_as
+    if publication.doi:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "DOI",
+            "value": publication.doi,
+        }
+    return data

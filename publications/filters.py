@@ -1,0 +1,141 @@
+"""The one FilterSet for publication lists: the HTML list uses it, and the API will."""
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Count
+from django.http import QueryDict
+
+from profiles.models import MAX_YEAR, MIN_YEAR, Researcher
+from publications.models import Authorship, Publication, Venue
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+    selected_label: str
+    remove_query: str
+
+
+class PublicationFilter(django_filters.FilterSet):
+    year = YearFilter(label="Year", min_value=MIN_YEAR, max_value=MAX_YEAR)
+    kind = django_filters.ChoiceFilter(label="Type", choices=Publication.Kind.choices)
+    status = django_filters.ChoiceFilter(label="Status", choices=Publication.Status.choices)
+    # An author is any public researcher, co-authors included. One authorship per person
+    # and paper, and one venue per paper: neither filter repeats a paper, so no DISTINCT.
+    author = django_filters.ModelChoiceFilter(
+        label="Author",
+        field_name="authorships__researcher",
+        to_field_name="slug",
+        queryset=Researcher.objects.public(),
+        distinct=False,
+        error_messages={"invalid_choice": "No researcher on this site has the id “%(value)s”."},
+    )
+    venue = django_filters.ModelChoiceFilter(
+        label="Venue",
+        to_field_name="slug",
+        queryset=Venue.objects.all(),
+        distinct=False,
+        error_messages={"invalid_choice": "No venue on this site has the id “%(value)s”."},
+    )
+
+    class Meta:
+        model = Publication
+        fields = ["year", "kind", "status", "author", "venue"]
+
+    def facets(self) -> list[Facet]:
+        """Each filter's values with how many papers each would give, the other filters kept.
+
+        One grouped query per filter, whatever the number of papers.
+        """
+        return [
+            self._facet("year", self._year_counts()),
+            self._facet("kind", self._choice_counts("kind", Publication.Kind)),
+            self._facet("status", self._choice_counts("status", Publication.Status)),
+            self._facet("author", self._author_counts()),
+            self._facet("venue", self._venue_counts()),
+        ]
+
+    def _valid_values(self) -> dict:
+        # As FilterSet.qs does, a filter whose value is invalid is left out.
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    def _without(self, skipped: str):
+        queryset = self.queryset
+        for name, value in self._valid_values().items():
+            if name != skipped:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def _year_counts(self) -> list[tuple[str, str, int]]:
+        rows = self._without("year").order_by("-year").values("year").annotate(count=Count("pk"))
+        return [(str(row["year"]), str(row["year"]), row["count"]) for row in rows]
+
+    def _choice_counts(self, name: str, choices) -> list[tuple[str, str, int]]:
+        counts = dict(self._without(name).order_by().values_list(name).annotate(count=Count("pk")))
+        return [
+            (value, label, counts[value]) for value, label in choices.choices if value in counts
+        ]
+
+    def _author_counts(self) -> list[tuple[str, str, int]]:
+        # Members only: a twenty-author paper would otherwise flood the list with co-authors.
+        rows = (
+            Authorship.objects.filter(
+                publication__in=self._without("author").order_by(),
+                researcher__in=Researcher.objects.public().members(),
+            )
+            .values("researcher__slug", "researcher__full_name")
+            .annotate(count=Count("publication"))
+            .order_by("-count", "researcher__full_name")
+        )
+        return [(r["researcher__slug"], r["researcher__full_name"], r["count"]) for r in rows]
+
+    def _venue_counts(self) -> list[tuple[str, str, int]]:
+        rows = (
+            self._without("venue")
+            .exclude(venue=None)
+            .values("venue__slug", "venue__short_name", "venue__name")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "venue__name")
+        )
+        return [
+            (r["venue__slug"], r["venue__short_name"] or r["venue__name"], r["count"]) for r in rows
+        ]
+
+    def _facet(self, name: str, counts: list[tuple[str, str, int]]) -> Facet:
+        raw = self.data.get(name, "")
+        cleaned = self._valid_values().get(name)
+        options = [
+            FacetOption(value, option_label, count, selected=value == raw)
+            for value, option_label, count in counts
+        ]
+        selected_label = next((o.label for o in options if o.selected), "")
+        if cleaned not in (None, "") and not selected_label:
+            # A valid value that matches nothing here still shows, with its zero.
+            selected_label = dict(self.filters[name].extra.get("choices", ())).get(
+                cleaned, str(cleaned)
+            )
+            options.append(FacetOption(raw, selected_label, 0, selected=True))
+        query = QueryDict(mutable=True)
+        query.update(self.data)
+        query.pop(name, None)
+        query.pop("page", None)
+        return Facet(name, self.filters[name].label, options, selected_label, query.urlencode())
