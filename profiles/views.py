@@ -11,6 +11,8 @@ from events.models import Participation, Talk
 from profiles.charts import bar_chart
 from profiles.metrics import members_with_paper_counts, researcher_metrics
 from profiles.models import Award, Education, Position, Researcher, ResearchInterest, Teaching
+from publications.bibtex import format_entry
+from publications.citation import citation
 from publications.models import Publication
 
 
@@ -132,6 +134,7 @@ class ProfileMixin:
         numbers = {publication.pk: n for n, publication in enumerate(publications, start=1)}
         for publication in publications:
             publication.number = numbers[publication.pk]
+            publication.bibtex = format_entry(citation(publication))
         interests = list(
             ResearchInterest.objects.filter(researcher=researcher).prefetch_related(
                 Prefetch("publications", queryset=Publication.objects.public())
