@@ -1,27 +1,218 @@
-from django.db.models import Q
-from django.views.generic import DetailView
+import json
 
-from events.models import Event, Talk
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView
+
+from core.models import DatePrecision, Visibility
+from events.ical import CalendarEntry, all_day_end, calendar_bytes
+from events.models import Event, Talk, TalkHost, TalkSpeaker
+from publications.models import Publication
+
+PUBLIC = Visibility.PUBLIC
+
+
+def published_events():
+    """Public events whose series or conference is public too: a draft conference keeps
+    its sessions unpublished."""
+    return Event.objects.public().filter(Q(parent__isnull=True) | Q(parent__visibility=PUBLIC))
+
+
+def published_talks():
+    """Public talks outside any event or in a published one, with what every listing shows."""
+    in_published_event = Q(event__visibility=PUBLIC) & (
+        Q(event__parent__isnull=True) | Q(event__parent__visibility=PUBLIC)
+    )
+    return (
+        Talk.objects.public()
+        .filter(Q(event__isnull=True) | in_published_event)
+        .with_people()
+        .select_related("host_organization")
+    )
+
+
+def event_talks(event: Event):
+    return published_talks().filter(Q(event=event) | Q(event__parent=event))
+
+
+class TalkListView(ListView):
+    """Upcoming talks soonest first, then past talks by year, newest first, in pages."""
+
+    template_name = "events/talk_list.html"
+    context_object_name = "past_talks"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return published_talks().past()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["upcoming_talks"] = published_talks().upcoming()
+        return context
 
 
 class TalkDetailView(DetailView):
-    queryset = Talk.objects.public().with_people().prefetch_related("host_links__researcher")
     template_name = "events/talk_detail.html"
     context_object_name = "talk"
 
+    def get_queryset(self):
+        return published_talks().prefetch_related(
+            Prefetch("host_links", queryset=TalkHost.objects.select_related("researcher")),
+            Prefetch("publications", queryset=Publication.objects.public().with_authors()),
+            "event__organizers",
+        )
+
+    def get_context_data(self, **kwargs):
+        data = talk_schema(self.object, self.request)
+        return super().get_context_data(json_ld=json_ld(data), **kwargs)
+
 
 class EventDetailView(DetailView):
-    queryset = Event.objects.public().select_related("parent")
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
+    def get_queryset(self):
+        return published_events().select_related("parent").prefetch_related("organizers")
+
     def get_context_data(self, **kwargs):
-        event = self.object
+        talks = event_talks(self.object)
         return super().get_context_data(
-            sessions=event.children.public(),
-            talks=Talk.objects.public()
-            .filter(Q(event=event) | Q(event__parent=event))
-            .with_people()
-            .order_by("date", "start"),
+            sessions=self.object.children.public().order_by("start_date", "name"),
+            upcoming_talks=talks.upcoming(),
+            past_talks=talks.past(),
             **kwargs,
         )
+
+
+@require_safe
+def talk_calendar(request, slug):
+    talk = get_object_or_404(published_talks(), slug=slug)
+    return calendar_response(request, [talk], name=talk.title, filename=talk.slug)
+
+
+@require_safe
+def event_calendar(request, slug):
+    event = get_object_or_404(published_events().select_related("parent"), slug=slug)
+    talks = event_talks(event).order_by("date", "start")
+    return calendar_response(request, talks, name=event.full_name, filename=event.slug)
+
+
+@require_safe
+def site_calendar(request):
+    talks = published_talks().order_by("date", "start")
+    return calendar_response(request, talks, name=f"{settings.SITE_NAME} talks", filename="talks")
+
+
+def calendar_response(request: HttpRequest, talks, *, name: str, filename: str) -> HttpResponse:
+    entries = [calendar_entry(request, talk) for talk in talks]
+    response = HttpResponse(
+        calendar_bytes(entries, name=name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+    return response
+
+
+def calendar_entry(request: HttpRequest, talk: Talk) -> CalendarEntry:
+    if talk.start:
+        start, end = talk.local_start, talk.local_end
+    else:
+        start, end = talk.date, all_day_end(talk.date, talk.date_precision)
+    speakers = ", ".join(speaker_label(link) for link in talk.speaker_links.all())
+    return CalendarEntry(
+        # The primary key never changes, so calendars update the entry instead of adding one.
+        uid=f"talk-{talk.pk}@{request.get_host().partition(':')[0]}",
+        summary=talk.title,
+        start=start,
+        end=end,
+        stamp=talk.updated,
+        location=talk_place(talk),
+        # Markdown reads as plain text, and $...$ math stays legible as TeX.
+        description="\n\n".join(part for part in (f"Speaker: {speakers}", talk.abstract) if part),
+        url=request.build_absolute_uri(talk.get_absolute_url()),
+        categories=(talk.get_kind_display(),),
+    )
+
+
+def speaker_label(link: TalkSpeaker) -> str:
+    name = link.researcher.full_name
+    return f"{name} ({link.affiliation})" if link.affiliation else name
+
+
+def talk_place(talk: Talk) -> str:
+    """'Rm 1801, Guanghua East Tower, Shanghai, China': the room, then the talk's own
+    city or else the event's place."""
+    where = talk.location or (talk.event.place if talk.event else "")
+    return ", ".join(part for part in (talk.room, where) if part)
+
+
+def schema_date(talk: Talk) -> str:
+    """ISO 8601 at the precision known: 2025-10-16T16:10:00+08:00, 2025-09 or 2023."""
+    if talk.start:
+        return talk.local_start.isoformat()
+    if talk.date_precision == DatePrecision.YEAR:
+        return f"{talk.date:%Y}"
+    if talk.date_precision == DatePrecision.MONTH:
+        return f"{talk.date:%Y-%m}"
+    return talk.date.isoformat()
+
+
+def talk_schema(talk: Talk, request: HttpRequest) -> dict:
+    """schema.org Event for search engines."""
+    event = talk.event
+    address = talk.location or (
+        ", ".join(part for part in (event.city, event.country) if part) if event else ""
+    )
+    place_name = talk.room or (event.venue_name if event else "") or address
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": talk.title,
+        "url": request.build_absolute_uri(talk.get_absolute_url()),
+        "startDate": schema_date(talk),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "performer": [person_schema(link, request) for link in talk.speaker_links.all()],
+    }
+    if talk.end:
+        data["endDate"] = talk.local_end.isoformat()
+    if place_name:
+        data["location"] = {"@type": "Place", "name": place_name, "address": address}
+    if talk.abstract:
+        data["description"] = talk.abstract
+    organizers = list(event.organizers.all()) if event else []
+    if not organizers and talk.host_organization:
+        organizers = [talk.host_organization]
+    if organizers:
+        data["organizer"] = [
+            {"@type": "Organization", "name": org.name, **({"url": org.url} if org.url else {})}
+            for org in organizers
+        ]
+    if event:
+        data["superEvent"] = {
+            "@type": "EventSeries" if event.kind == Event.Kind.SEMINAR_SERIES else "Event",
+            "name": event.full_name,
+            "url": request.build_absolute_uri(event.get_absolute_url()),
+        }
+    return data
+
+
+def person_schema(link: TalkSpeaker, request: HttpRequest) -> dict:
+    researcher = link.researcher
+    person = {"@type": "Person", "name": researcher.full_name}
+    if researcher.is_member and researcher.visibility == PUBLIC:
+        person["url"] = request.build_absolute_uri(researcher.get_absolute_url())
+    if link.affiliation:
+        person["affiliation"] = {"@type": "Organization", "name": link.affiliation}
+    return person
+
+
+# The escapes json_script uses, so a "</script>" or "<!--" in a title cannot end the element.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> SafeString:
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
