@@ -37,3 +37,27 @@ def test_home_query_count_does_not_grow_with_members(client, django_assert_max_n
         AuthorshipFactory(researcher=member)
     with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
+
+
+def test_sitemap_lists_public_pages_only(client, demo):
+    from publications.models import Publication
+
+    Publication.objects.filter(arxiv_id="2506.04805").update(visibility="hidden")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/people/zhiwei-bai/" in xml
+    assert "/publications/embedding-principle-in-depth/" in xml
+    assert "/talks/phenomenon-driven-deep-learning-theory/" in xml
+    assert "adaptive-preconditioners-trigger-loss-spikes-in-adam" not in xml
+    assert "/people/yaoyu-zhang/" not in xml
+
+
+def test_robots_points_to_the_sitemap_and_keeps_out_of_the_admin(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_not_found_page_uses_the_site_design(client):
+    response = client.get("/people/nobody-here/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
