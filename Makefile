@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export DEBUG ?= true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test pytest install install-dev lint clean
+.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -17,6 +17,23 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# For tests/browser: Debian's Chromium, a Java runtime for the Nu HTML checker, and axe-core
+# and vnu-jar as package-lock.json pins them. apt-get runs only when a tool is missing (as root).
+APT_GET_INSTALL := apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+
+/usr/bin/chromium:
+	$(APT_GET_INSTALL) chromium
+
+java-runtime:
+	@command -v java >/dev/null || { $(APT_GET_INSTALL) default-jre-headless; }
+
+# --ignore-scripts: vnu-jar's postinstall would try to download a JDK of its own.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+browser-tools: /usr/bin/chromium java-runtime node_modules/.installed
 
 install: $(VENV)/.installed
 
@@ -36,8 +53,8 @@ test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) pytest
 
-pytest: install-dev
+pytest: install-dev browser-tools
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

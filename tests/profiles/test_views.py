@@ -208,5 +208,5 @@ def test_profile_news_lists_latest_papers_talks_and_honours_first(client, demo):
 def test_profile_highlights_its_owner_and_offers_bibtex(client, demo):
     html = client.get("/people/zhiwei-bai/").content.decode()
     assert '<strong class="me">Zhiwei Bai</strong>' in html
-    assert "<summary>Cite</summary><pre>@article{bai2024embedding," in html
+    assert '<summary>Cite</summary><pre tabindex="0">@article{bai2024embedding,' in html
     assert "<math" in html  # the seminar-related paper abstracts carry math
