@@ -216,7 +216,7 @@ def test_no_pdf_link_without_a_source(client):
 def test_bibtex_block_with_copy_button_for_script_only(client):
     paper = paper_with_authors("Zhiwei Bai", title="Connectivity Shapes Things", year=2024)
     html = get(client, paper.get_absolute_url())
-    bibtex = re.search(r'<pre id="bibtex"><code>(.*?)</code></pre>', html, re.S).group(1)
+    bibtex = re.search(r'<pre id="bibtex"[^>]*><code>(.*?)</code></pre>', html, re.S).group(1)
     assert bibtex.startswith("@article{bai2024connectivity,")
     assert "author  = {Bai, Zhiwei}," in bibtex
     assert '<button type="button" data-copy="bibtex" hidden>' in html
