@@ -61,3 +61,14 @@ def test_not_found_page_uses_the_site_design(client):
     response = client.get("/people/nobody-here/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_pages_announce_their_feeds(client, demo):
+    home = client.get("/").content.decode()
+    assert (
+        'type="application/atom+xml" title="Scholarfolio: publications" href="/publications/feed/"'
+        in home
+    )
+    assert 'href="/talks/feed/"' in home
+    profile = client.get("/people/zhiwei-bai/").content.decode()
+    assert 'href="/publications/feed/zhiwei-bai/"' in profile
