@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import PublicationFactory, ResearcherFactory
+from tests.factories import PublicationFactory, ResearcherFactory, author_of_many
 
 pytestmark = pytest.mark.django_db
 
@@ -118,30 +118,6 @@ def test_conference_page_lists_the_talks_of_its_sessions(client, demo):
     assert "Student Forum, The 22nd Annual Meeting of the Chinese Society" in profile
 
 
-def make_author_of(researcher, n):
-    from publications.models import Authorship, Publication
-
-    papers = Publication.objects.bulk_create(
-        [
-            Publication(
-                title=f"Paper {i}",
-                slug=f"paper-{researcher.pk}-{i}",
-                kind="article",
-                year=2000 + i % 25,
-            )
-            for i in range(n)
-        ]
-    )
-    coauthors = [ResearcherFactory() for _ in range(3)]
-    Authorship.objects.bulk_create(
-        [Authorship(publication=p, researcher=researcher, position=1) for p in papers]
-        + [
-            Authorship(publication=p, researcher=coauthors[i % 3], position=2)
-            for i, p in enumerate(papers)
-        ]
-    )
-
-
 @pytest.mark.parametrize("url_name", ["profiles:detail", "profiles:cv"])
 def test_profile_and_cv_queries_do_not_grow_from_5_to_300_papers(client, url_name):
     from django.db import connection
@@ -151,7 +127,7 @@ def test_profile_and_cv_queries_do_not_grow_from_5_to_300_papers(client, url_nam
     counts = []
     for n in (5, 300):
         researcher = ResearcherFactory(is_member=True)
-        make_author_of(researcher, n)
+        author_of_many(researcher, n)
         url = reverse(url_name, kwargs={"slug": researcher.slug})
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
