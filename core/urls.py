@@ -1,6 +1,9 @@
 from django.urls import path
 
-from core import views
+from core import search_views, views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", search_views.search, name="search"),
+]

@@ -1,9 +1,13 @@
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +19,12 @@ from core.models import (
     format_partial_date,
     unique_slug,
 )
-from profiles.models import Organization, Researcher, end_not_before_start
+from profiles.models import (
+    Organization,
+    Researcher,
+    end_not_before_start,
+    researcher_name_forms,
+)
 
 
 def validate_timezone(value: str) -> None:
@@ -127,6 +136,33 @@ class TalkQuerySet(PublicQuerySet):
             )
         )
 
+    def update_search_vector(self) -> int:
+        """Recompute the stored search vector of these rows in one UPDATE."""
+        event = Event.objects.filter(pk=OuterRef("event_id")).values(
+            names=Concat(
+                "name",
+                Value(" "),
+                "short_name",
+                Value(" "),
+                "parent__name",
+                output_field=models.TextField(),
+            )
+        )
+        speakers = (
+            TalkSpeaker.objects.filter(talk=OuterRef("pk"))
+            .order_by()
+            .values("talk")
+            .annotate(names=StringAgg(researcher_name_forms("researcher__"), delimiter=" "))
+            .values("names")
+        )
+        return self.update(
+            search_vector=SearchVector("title", config="english", weight="A")
+            + SearchVector(Subquery(event), config="english", weight="B")
+            # Places and people in 'simple', as names on Researcher: no stemming, no stop words.
+            + SearchVector("room", "location", Subquery(speakers), config="simple", weight="B")
+            + SearchVector("abstract", config="english", weight="C")
+        )
+
 
 class Talk(TimeStampedModel):
     class Kind(models.TextChoices):
@@ -185,6 +221,9 @@ class Talk(TimeStampedModel):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Derived by update_search_vector(); not typed in."
+    )
 
     objects = TalkQuerySet.as_manager()
 
@@ -198,7 +237,10 @@ class Talk(TimeStampedModel):
                 violation_error_message="An end time needs a start time.",
             ),
         ]
-        indexes = [models.Index(fields=["visibility", "date"])]
+        indexes = [
+            models.Index(fields=["visibility", "date"]),
+            GinIndex(fields=["search_vector"], name="talk_search_vector"),
+        ]
 
     def __str__(self):
         return self.title

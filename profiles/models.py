@@ -2,9 +2,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 from core.fields import OrcidField
@@ -143,9 +146,33 @@ class Organization(TimeStampedModel):
         return ", ".join(part for part in (self.city, self.country) if part)
 
 
+def researcher_name_forms(prefix: str = "") -> Concat:
+    """Every name of a researcher in one text, for search vectors; ``prefix`` reaches the
+    researcher across a relation, e.g. "researcher__"."""
+    variants = Func(
+        F(f"{prefix}name_variants"),
+        Value(" "),
+        function="array_to_string",
+        output_field=models.TextField(),
+    )
+    names = ["full_name", "given_name", "family_name", "native_name"]
+    parts = [part for name in names for part in (F(f"{prefix}{name}"), Value(" "))]
+    return Concat(*parts, variants, output_field=models.TextField())
+
+
 class ResearcherQuerySet(PublicQuerySet):
     def members(self):
         return self.filter(is_member=True)
+
+    def update_search_vector(self) -> int:
+        """Recompute the stored search vector of these rows in one UPDATE."""
+        # Names in 'simple': no stemming and no stop words ("He", "An" are surnames), and
+        # a native-script name such as 白志威 stays one whole token.
+        return self.update(
+            search_vector=SearchVector(researcher_name_forms(), config="simple", weight="A")
+            + SearchVector("headline", config="english", weight="B")
+            + SearchVector("bio", config="english", weight="D")
+        )
 
 
 class Researcher(TimeStampedModel):
@@ -233,6 +260,9 @@ class Researcher(TimeStampedModel):
     sort_order = models.PositiveSmallIntegerField(
         default=100, help_text="Lower comes first in member lists."
     )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Derived by update_search_vector(); not typed in."
+    )
 
     objects = ResearcherQuerySet.as_manager()
 
@@ -251,6 +281,7 @@ class Researcher(TimeStampedModel):
         indexes = [
             models.Index(fields=["is_member", "visibility", "sort_order"]),
             models.Index(fields=["family_name", "given_name"]),
+            GinIndex(fields=["search_vector"], name="researcher_search_vector"),
         ]
 
     def __str__(self):

@@ -1,14 +1,22 @@
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 
 from core.fields import ArxivIdField, DOIField
 from core.models import PublicQuerySet, TimeStampedModel, Visibility, unique_slug
 from core.validators import validate_arxiv_category, validate_issn
-from profiles.models import Researcher, sane_year_constraint, year_validators
+from profiles.models import (
+    Researcher,
+    researcher_name_forms,
+    sane_year_constraint,
+    year_validators,
+)
 
 
 class Venue(TimeStampedModel):
@@ -57,6 +65,39 @@ class PublicationQuerySet(PublicQuerySet):
                 "authorships",
                 queryset=Authorship.objects.select_related("researcher").order_by("position"),
             )
+        )
+
+    def update_search_vector(self) -> int:
+        """Recompute the stored search vector of these rows in one UPDATE."""
+        venue = Venue.objects.filter(pk=OuterRef("venue_id")).values(
+            text=Concat("name", Value(" "), "short_name", output_field=models.TextField())
+        )
+        authors = (
+            Authorship.objects.filter(publication=OuterRef("pk"))
+            .order_by()
+            .values("publication")
+            .annotate(
+                names=StringAgg(
+                    Concat(
+                        "printed_name",
+                        Value(" "),
+                        researcher_name_forms("researcher__"),
+                        output_field=models.TextField(),
+                    ),
+                    delimiter=" ",
+                )
+            )
+            .values("names")
+        )
+        keywords = Func(
+            F("keywords"), Value(" "), function="array_to_string", output_field=models.TextField()
+        )
+        return self.update(
+            search_vector=SearchVector("title", config="english", weight="A")
+            + SearchVector(Subquery(venue), "venue_detail", keywords, config="english", weight="B")
+            # Names in 'simple', as on Researcher: no stemming, no stop words.
+            + SearchVector(Subquery(authors), config="simple", weight="B")
+            + SearchVector("abstract", config="english", weight="C")
         )
 
 
@@ -137,6 +178,9 @@ class Publication(TimeStampedModel):
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     authors = models.ManyToManyField(Researcher, through="Authorship", related_name="publications")
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Derived by update_search_vector(); not typed in."
+    )
 
     objects = PublicationQuerySet.as_manager()
 
@@ -172,6 +216,7 @@ class Publication(TimeStampedModel):
             models.Index(fields=["visibility", "-year"]),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["featured"], condition=Q(featured=True), name="pub_featured"),
+            GinIndex(fields=["search_vector"], name="publication_search_vector"),
         ]
 
     def __str__(self):

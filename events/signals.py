@@ -1,0 +1,32 @@
+"""Keep talks' stored search vectors current when a talk, its speakers or its event change
+(EventsConfig.ready connects these)."""
+
+from django.db.models import Q
+
+from events.models import Talk
+
+
+def talk_saved(sender, instance, **kwargs):
+    Talk.objects.filter(pk=instance.pk).update_search_vector()
+
+
+def speaker_changed(sender, instance, **kwargs):
+    Talk.objects.filter(pk=instance.talk_id).update_search_vector()
+
+
+def speakers_added(sender, instance, action, reverse, pk_set, **kwargs):
+    # speakers.add() writes TalkSpeaker rows without post_save; remove() and clear() delete
+    # them one by one, which speaker_changed hears as post_delete.
+    if action != "post_add":
+        return
+    talks = pk_set if reverse else {instance.pk}
+    Talk.objects.filter(pk__in=talks).update_search_vector()
+
+
+def event_saved(sender, instance, **kwargs):
+    # A talk's vector holds its event's name and that event's parent's.
+    Talk.objects.filter(Q(event=instance) | Q(event__parent=instance)).update_search_vector()
+
+
+def researcher_saved(sender, instance, **kwargs):
+    Talk.objects.filter(speaker_links__researcher=instance).update_search_vector()

@@ -1,0 +1,334 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.search import MAX_QUERY_LENGTH, clean_query, highlight, site_search
+from events.models import Talk
+from profiles.models import Researcher
+from publications.models import Publication
+from tests.factories import (
+    AuthorshipFactory,
+    EventFactory,
+    PublicationFactory,
+    ResearcherFactory,
+    TalkFactory,
+    TalkSpeakerFactory,
+    VenueFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEMINAR = "phenomenon-driven-deep-learning-theory"
+LOSS_SPIKES_PAPER = "Adaptive Preconditioners Trigger Loss Spikes in Adam"
+
+
+def search(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response
+
+
+def found(text: str, only: str = "") -> dict[str, list[str]]:
+    """Slugs of every match per type."""
+    results = site_search(text=text, only=only, page=1)
+    return {
+        section.key: [obj.slug for obj in section.page.object_list]
+        for section in results.sections
+        if section.page is not None
+    }
+
+
+def paper_slugs(text: str) -> list[str]:
+    return found(text, "papers")["papers"]
+
+
+def talk_slugs(text: str) -> list[str]:
+    return found(text, "talks")["talks"]
+
+
+def people_slugs(text: str) -> list[str]:
+    return found(text, "people")["people"]
+
+
+# The demo site ---------------------------------------------------------------------------
+
+
+def test_loaddemo_leaves_every_search_vector_filled(demo):
+    for model in (Researcher, Publication, Talk):
+        assert not model.objects.filter(search_vector__isnull=True).exists()
+
+
+def test_loss_spike_finds_the_adam_paper_and_the_seminar(client, demo):
+    response = search(client, q="loss spike")
+    results = response.context["results"]
+    papers, talks = results.sections[1].page.object_list, results.sections[2].page.object_list
+    assert [p.title for p in papers] == [LOSS_SPIKES_PAPER]
+    assert [t.slug for t in talks] == [SEMINAR]
+    assert "<mark>Loss</mark> <mark>Spikes</mark> in Adam" in response.content.decode()
+
+
+def test_a_native_script_name_finds_the_person_whole_or_in_part(demo):
+    assert people_slugs("白志威") == ["zhiwei-bai"]
+    assert people_slugs("志威") == ["zhiwei-bai"]
+
+
+def test_the_seminar_room_finds_the_seminar(demo):
+    assert talk_slugs("Guanghua") == [SEMINAR]
+
+
+def test_a_name_variant_finds_the_person_and_his_papers(client, demo):
+    assert people_slugs("Zhiqin Xu") == ["zhi-qin-john-xu"]
+    assert len(paper_slugs("Zhiqin Xu")) == 6
+    html = search(client, q="Zhiqin Xu").content.decode()
+    assert "Also written <mark>Zhiqin</mark> <mark>Xu</mark>" in html
+
+
+def test_a_surname_that_is_an_english_stop_word_still_finds_the_person():
+    he = ResearcherFactory(
+        full_name="Kaiming He", given_name="Kaiming", family_name="He", is_member=True
+    )
+    assert people_slugs("He") == [he.slug]
+
+
+# Ranking and highlighting ----------------------------------------------------------------
+
+
+def test_a_title_match_ranks_above_an_abstract_match():
+    in_abstract = PublicationFactory(title="Something else", abstract="About gradients.")
+    in_title = PublicationFactory(title="Gradients", abstract="Nothing to see.")
+    assert paper_slugs("gradient") == [in_title.slug, in_abstract.slug]
+
+
+def test_an_author_match_ranks_between_title_and_abstract():
+    author = ResearcherFactory(full_name="Ada Lovelace")
+    by_author = PublicationFactory(title="Notes")
+    AuthorshipFactory(publication=by_author, researcher=author, position=1)
+    in_title = PublicationFactory(title="Lovelace numbers")
+    in_abstract = PublicationFactory(abstract="After Lovelace.")
+    assert paper_slugs("Lovelace") == [in_title.slug, by_author.slug, in_abstract.slug]
+
+
+def test_highlights_escape_the_text_and_keep_only_the_marks(client):
+    PublicationFactory(
+        title="<script>alert(1)</script> & gradient flow",
+        abstract='<img src=x onerror="alert(2)"> Bounds hold when 5 < 6 & "gradient" flows > 0.',
+    )
+    html = search(client, q="gradient").content.decode()
+    assert "<script>alert(1)" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>gradient</mark> flow" in html
+    assert "5 &lt; 6 &amp; &quot;<mark>gradient</mark>&quot; flows" in html
+
+
+def test_a_title_with_math_shows_the_math_rather_than_marks(client):
+    PublicationFactory(title=r"Why $\beta_2$ matters for gradient methods")
+    html = search(client, q="gradient").content.decode()
+    assert "<math" in html and r"$\beta_2$" not in html
+
+
+def test_highlight_turns_only_its_own_markers_into_tags():
+    assert highlight("a \ue000<b>\ue001 c") == "a <mark>&lt;b&gt;</mark> c"
+
+
+# Vectors kept current --------------------------------------------------------------------
+
+
+def test_a_paper_is_found_by_its_new_title_after_a_save():
+    paper = PublicationFactory(title="Old words")
+    paper.title = "Renamed entirely"
+    paper.save()
+    assert paper_slugs("renamed") == [paper.slug]
+    assert paper_slugs("old") == []
+
+
+def test_a_paper_follows_its_authors_and_their_names():
+    paper = PublicationFactory()
+    authorship = AuthorshipFactory(publication=paper, researcher=ResearcherFactory(), position=1)
+    person = authorship.researcher
+    person.name_variants = ["Quixote Q."]
+    person.save()
+    assert paper_slugs("Quixote") == [paper.slug]
+    authorship.delete()
+    assert paper_slugs("Quixote") == []
+
+
+def test_authors_added_through_the_many_to_many_manager_are_found():
+    paper = PublicationFactory()
+    person = ResearcherFactory(full_name="Sancho Panza")
+    paper.authors.add(person, through_defaults={"position": 1})
+    assert paper_slugs("Panza") == [paper.slug]
+    person.publications.remove(paper)
+    assert paper_slugs("Panza") == []
+
+
+def test_a_paper_follows_its_venue():
+    venue = VenueFactory()
+    paper = PublicationFactory(venue=venue)
+    venue.name = "Transactions on Windmills"
+    venue.save()
+    assert paper_slugs("windmills") == [paper.slug]
+
+
+def test_a_talk_follows_its_speakers_and_its_event():
+    event = EventFactory(name="Summer symposium")
+    talk = TalkFactory(event=event)
+    TalkSpeakerFactory(talk=talk, researcher=ResearcherFactory(full_name="Dulcinea Toboso"))
+    event.name = "Winter colloquium"
+    event.save()
+    assert talk_slugs("Toboso colloquium") == [talk.slug]
+    assert talk_slugs("symposium") == []
+
+
+def test_update_search_vectors_rebuilds_every_vector():
+    paper = PublicationFactory(title="Rebuilt vectors")
+    Publication.objects.update(search_vector=None)
+    assert paper_slugs("rebuilt") == []
+    call_command("update_search_vectors", verbosity=0)
+    assert paper_slugs("rebuilt") == [paper.slug]
+
+
+# Only public records ---------------------------------------------------------------------
+
+
+def test_hidden_and_draft_records_never_appear(client):
+    for visibility in ("public", "hidden", "draft"):
+        member = ResearcherFactory(
+            full_name=f"Hidalgo {visibility}", is_member=True, visibility=visibility
+        )
+        paper = PublicationFactory(title=f"Hidalgo paper {visibility}", visibility=visibility)
+        AuthorshipFactory(publication=paper, researcher=member, position=1)
+        TalkFactory(title=f"Hidalgo talk {visibility}", visibility=visibility)
+    html = search(client, q="Hidalgo").content.decode()
+    assert (
+        "Hidalgo</mark> public" in html and "Hidalgo</mark> <mark>paper</mark> public" not in html
+    )
+    assert "hidden" not in html and "draft" not in html
+    assert {key: len(slugs) for key, slugs in found("Hidalgo").items()} == {
+        "people": 1,
+        "papers": 1,
+        "talks": 1,
+    }
+
+
+def test_people_are_members_or_authors_of_a_public_paper():
+    member = ResearcherFactory(full_name="Rocinante Member", is_member=True)
+    author = ResearcherFactory(full_name="Rocinante Author")
+    AuthorshipFactory(researcher=author, publication=PublicationFactory(), position=1)
+    hidden_author = ResearcherFactory(full_name="Rocinante Hidden")
+    AuthorshipFactory(
+        researcher=hidden_author,
+        publication=PublicationFactory(visibility="hidden"),
+        position=1,
+    )
+    ResearcherFactory(full_name="Rocinante Nobody")
+    assert set(people_slugs("Rocinante")) == {member.slug, author.slug}
+
+
+def test_a_non_member_links_to_their_papers(client):
+    author = ResearcherFactory(full_name="Rocinante Author")
+    AuthorshipFactory(researcher=author, publication=PublicationFactory(), position=1)
+    html = search(client, q="Rocinante").content.decode()
+    assert f'href="/publications/?author={author.slug}"' in html
+
+
+# Types, counts and pages -----------------------------------------------------------------
+
+
+def add_papers(count: int) -> None:
+    for _ in range(count):
+        paper = PublicationFactory(abstract="A manifold paper.")
+        AuthorshipFactory(publication=paper, researcher=ResearcherFactory(is_member=True))
+        AuthorshipFactory(publication=paper)
+
+
+def add_talks_and_people(count: int) -> None:
+    for _ in range(count):
+        talk = TalkFactory(title="On manifold learning", event=EventFactory())
+        TalkSpeakerFactory(talk=talk, researcher=ResearcherFactory(is_member=True))
+        TalkSpeakerFactory(talk=talk)
+        ResearcherFactory(family_name="Manifold", is_member=True)
+
+
+def test_the_page_counts_every_type_and_shows_a_few_of_each(client):
+    add_papers(7)
+    TalkFactory(title="On manifold learning")
+    html = search(client, q="manifold").content.decode()
+    assert "All (8)" in html and "People (0)" in html
+    assert "Papers (7)" in html and "Talks (1)" in html
+    assert html.count('href="/publications/on-example') == 5
+    assert '<a href="?q=manifold&amp;type=papers">All 7 papers</a>' in html
+
+
+def test_type_narrows_to_one_type_and_pages_it(client):
+    add_papers(25)
+    TalkFactory(title="On manifold learning")
+    response = search(client, q="manifold", type="papers", page="2")
+    results = response.context["results"]
+    assert [section.key for section in results.shown] == ["papers"]
+    assert len(results.shown[0].page.object_list) == 5
+    assert "Page 2 of 2" in response.content.decode()
+    assert "Talks (1)" in response.content.decode()
+
+
+def test_an_unknown_type_says_so_and_shows_all_types(client):
+    add_papers(1)
+    response = client.get("/search/", {"q": "manifold", "type": "posters"})
+    assert response.status_code == 400
+    assert "no result type called" in response.content.decode()
+    assert response.context["results"].total == 1
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1.5"])
+def test_an_impossible_page_number_gives_a_page(client, page):
+    add_papers(3)
+    search(client, q="manifold", type="papers", page=page)
+
+
+def test_an_empty_query_asks_for_words_without_searching(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        html = search(client, q="   ").content.decode()
+    assert "Search by name" in html
+
+
+def test_no_results_says_so(client):
+    assert "Nothing matches “dragons”" in search(client, q="dragons").content.decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        '"unclosed quote',
+        "a & b | !c <-> (d:*",
+        "-",
+        "OR OR OR",
+        "the of and",
+        "\x00nul",
+        "\ue000marker\ue001",
+        "x" * 1000,
+        "word " * 200,
+        "'; drop table publications_publication; --",
+    ],
+)
+def test_a_bad_query_gives_a_page(client, text):
+    add_papers(1)
+    search(client, q=text)
+    assert Publication.objects.count() == 1
+
+
+def test_clean_query_caps_the_length_and_blanks_control_characters():
+    assert clean_query("a\x00b\tc\n") == "a b c"
+    assert len(clean_query("x" * 1000)) == MAX_QUERY_LENGTH
+
+
+@pytest.mark.parametrize("only", ["", "people", "papers", "talks"])
+def test_query_count_does_not_grow_with_results(client, django_assert_num_queries, only):
+    add_papers(5)
+    add_talks_and_people(5)
+    with CaptureQueriesContext(connection) as five:
+        search(client, q="manifold", type=only)
+    add_papers(25)
+    add_talks_and_people(25)
+    with django_assert_num_queries(len(five.captured_queries)):
+        response = search(client, q="manifold", type=only)
+    assert [section.count for section in response.context["results"].sections] == [30, 30, 30]
