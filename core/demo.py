@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from core.models import SeedRecord
+from core.search import search_vectors_rebuild
+from core.search_updates import deferred_search_updates
 
 
 @dataclass(frozen=True)
@@ -179,9 +181,11 @@ def demo_load(*, rows: list[Row]) -> DemoResult:
     if duplicates:
         raise ValueError(f"duplicate demo keys: {', '.join(sorted(duplicates))}")
     loader = DemoLoader()
-    for row in rows:
-        try:
-            loader.load_row(row)
-        except (ValidationError, IntegrityError, LookupError, TypeError) as error:
-            raise ValueError(f"{row.key}: {error}") from error
+    with deferred_search_updates():
+        for row in rows:
+            try:
+                loader.load_row(row)
+            except (ValidationError, IntegrityError, LookupError, TypeError) as error:
+                raise ValueError(f"{row.key}: {error}") from error
+    search_vectors_rebuild()
     return loader.result

@@ -1,7 +1,10 @@
 """Keep researchers' stored search vectors current (ProfilesConfig.ready connects these)."""
 
+from core.search_updates import updates_deferred
 from profiles.models import Researcher
 
 
 def researcher_saved(sender, instance, **kwargs):
+    if updates_deferred():
+        return
     Researcher.objects.filter(pk=instance.pk).update_search_vector()

@@ -25,6 +25,7 @@ PAGES = [
     "/talks/",
     "/talks/phenomenon-driven-deep-learning-theory/",
     "/events/csiam-2024/",
+    "/search/?q=loss+spike",
 ]
 WIDTHS = [390, 1280]
 HEIGHT = 800
