@@ -10,8 +10,6 @@ from core.models import Visibility
 from publications import bibtex
 from publications.models import Authorship, Publication, Venue
 
-ARXIV_PDF_URL = "https://arxiv.org/pdf/{}"
-
 
 def person(authorship: Authorship) -> bibtex.Person:
     """Family and given name as printed on this paper."""
@@ -34,9 +32,7 @@ def venue_name(publication: Publication) -> str:
 
 
 def pdf_url(publication: Publication) -> str:
-    if publication.pdf_url:
-        return publication.pdf_url
-    return ARXIV_PDF_URL.format(publication.arxiv_id) if publication.arxiv_id else ""
+    return publication.pdf_link
 
 
 def page_range(pages: str) -> tuple[str, str]:

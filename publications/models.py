@@ -238,6 +238,13 @@ class Publication(TimeStampedModel):
     def arxiv_url(self) -> str:
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
 
+    @property
+    def pdf_link(self) -> str:
+        """The paper's own PDF, else arXiv's."""
+        if self.pdf_url:
+            return self.pdf_url
+        return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else ""
+
 
 class Authorship(models.Model):
     publication = models.ForeignKey(

@@ -186,3 +186,19 @@ def test_profile_highlights_its_owner_and_offers_bibtex(client, demo):
     assert '<strong class="me">Zhiwei Bai</strong>' in html
     assert '<summary>Cite</summary><pre tabindex="0">@article{bai2024embedding,' in html
     assert "<math" in html  # the seminar-related paper abstracts carry math
+
+
+def test_profile_papers_link_pdf_arxiv_doi_and_code(client):
+    researcher = ResearcherFactory(is_member=True)
+    paper = PublicationFactory(
+        arxiv_id="2506.04805", doi="10.1000/xyz", code_url="https://github.com/example/code"
+    )
+    paper.authorships.create(researcher=researcher, position=1)
+    html = client.get(researcher.get_absolute_url()).content.decode()
+    for link in [
+        '<a href="https://arxiv.org/pdf/2506.04805">PDF</a>',
+        '<a href="https://doi.org/10.1000/xyz">DOI</a>',
+        '<a href="https://arxiv.org/abs/2506.04805">arXiv:2506.04805</a>',
+        '<a href="https://github.com/example/code">Code</a>',
+    ]:
+        assert link in html, link
