@@ -63,11 +63,13 @@ def page_name(path: str) -> str:
     return path.strip("/").replace("/", "_") or "home"
 
 
-def check_at_width(browser, base_url: str, path: str, width: int) -> list[str]:
-    """Everything wrong with one page at one viewport width, one line each."""
-    where = f"{path} @{width}px"
+def check_at_width(
+    browser, base_url: str, path: str, width: int, scheme: str = "light"
+) -> list[str]:
+    """Everything wrong with one page at one viewport width and colour scheme, one line each."""
+    where = f"{path} @{width}px {scheme}"
     problems = []
-    context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=scheme)
     context.set_default_timeout(15_000)
     try:
         page = context.new_page()
@@ -97,7 +99,8 @@ def check_at_width(browser, base_url: str, path: str, width: int) -> list[str]:
             )
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{page_name(path)}-{width}.png", full_page=True)
+        suffix = "" if scheme == "light" else f"-{scheme}"
+        page.screenshot(path=SCREENSHOTS / f"{page_name(path)}-{width}{suffix}.png", full_page=True)
 
         page.add_script_tag(path=require(AXE_JS, "axe-core"))
         for violation in page.evaluate(AXE_RUN_JS):
@@ -118,6 +121,8 @@ def test_page_in_browser(browser, demo_site, path):
     problems = []
     for width in WIDTHS:
         problems += check_at_width(browser, demo_site.url, path, width)
+    # Dark mode once, at phone width: its own colours must pass the contrast rules too.
+    problems += check_at_width(browser, demo_site.url, path, WIDTHS[0], scheme="dark")
     assert not problems, "\n" + "\n".join(problems)
 
 
