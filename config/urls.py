@@ -3,16 +3,49 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import DefaultRouter
 
 from core.sitemaps import SITEMAPS
 from core.views import robots_txt
+from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
+from profiles.api import OrganizationViewSet, ResearcherViewSet
+from publications.api import PublicationViewSet, ResearcherPublicationViewSet, VenueViewSet
 
 admin.site.site_header = f"{settings.SITE_NAME} editor"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Profiles, publications and talks"
 
+
+class ApiRouter(DefaultRouter):
+    include_format_suffixes = False  # formats are chosen by Accept or ?format=
+
+
+api = ApiRouter()
+api.register("researchers", ResearcherViewSet, basename="researcher")
+researcher = r"researchers/(?P<researcher_slug>[-a-zA-Z0-9_]+)"
+api.register(
+    f"{researcher}/publications",
+    ResearcherPublicationViewSet,
+    basename="researcher-publications",
+)
+api.register(f"{researcher}/talks", ResearcherTalkViewSet, basename="researcher-talks")
+api.register("publications", PublicationViewSet, basename="publication")
+api.register("talks", TalkViewSet, basename="talk")
+api.register("events", EventViewSet, basename="event")
+api.register("venues", VenueViewSet, basename="venue")
+api.register("organizations", OrganizationViewSet, basename="organization")
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api.urls, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("core.urls")),

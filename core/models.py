@@ -73,3 +73,21 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ContentVersion(models.Model):
+    """One row counting changes to the site's content, and when the last one was made.
+
+    Every save or delete of a profile, publication or event row bumps it (core.changes),
+    so a response built from the content at version N is current while the version is N:
+    API ETags and Last-Modified headers come from it.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self):
+        return f"version {self.version} of {self.changed:%Y-%m-%d %H:%M:%S}"

@@ -164,6 +164,28 @@ class ResearcherQuerySet(PublicQuerySet):
     def members(self):
         return self.filter(is_member=True)
 
+    def with_profile_entries(self):
+        """Prefetch the entries a profile shows, each with what it links to."""
+        return self.prefetch_related(
+            models.Prefetch("positions", queryset=Position.objects.select_related("organization")),
+            models.Prefetch(
+                "education",
+                queryset=Education.objects.select_related("institution__parent").prefetch_related(
+                    "advisors", "partner_institutions"
+                ),
+            ),
+            models.Prefetch(
+                "awards", queryset=Award.objects.select_related("issuer", "event__parent")
+            ),
+            models.Prefetch(
+                "teaching", queryset=Teaching.objects.select_related("organization", "instructor")
+            ),
+            "services__venue",
+            "services__event",
+            "services__organization",
+            "project_memberships__project__memberships__researcher",
+        )
+
     def update_search_vector(self) -> int:
         """Recompute the stored search vector of these rows in one UPDATE."""
         # Names in 'simple': no stemming and no stop words ("He", "An" are surnames), and
@@ -296,6 +318,11 @@ class Researcher(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("profiles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_profile(self) -> bool:
+        """A public member: the people with a page of their own."""
+        return self.is_member and self.visibility == Visibility.PUBLIC
 
     @property
     def all_names(self) -> list[str]:

@@ -10,7 +10,7 @@ from core.models import DatePrecision, format_partial_date
 from events.models import Participation, Talk
 from profiles.charts import bar_chart
 from profiles.metrics import members_with_paper_counts, researcher_metrics
-from profiles.models import Award, Education, Position, Researcher, ResearchInterest, Teaching
+from profiles.models import Position, Researcher, ResearchInterest
 from publications.bibtex import format_entry
 from publications.citation import citation
 from publications.models import Publication
@@ -101,31 +101,7 @@ class ProfileMixin:
     context_object_name = "researcher"
 
     def get_queryset(self):
-        return (
-            Researcher.objects.public()
-            .members()
-            .prefetch_related(
-                Prefetch("positions", queryset=Position.objects.select_related("organization")),
-                Prefetch(
-                    "education",
-                    queryset=Education.objects.select_related(
-                        "institution__parent"
-                    ).prefetch_related("advisors", "partner_institutions"),
-                ),
-                Prefetch(
-                    "awards",
-                    queryset=Award.objects.select_related("issuer", "event__parent"),
-                ),
-                Prefetch(
-                    "teaching",
-                    queryset=Teaching.objects.select_related("organization", "instructor"),
-                ),
-                "services__venue",
-                "services__event",
-                "services__organization",
-                "project_memberships__project__memberships__researcher",
-            )
-        )
+        return Researcher.objects.public().members().with_profile_entries()
 
     def get_context_data(self, **kwargs):
         researcher = self.object

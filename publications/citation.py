@@ -6,7 +6,6 @@ Every function reads a publication fetched ``with_authors()``, so none of them q
 import re
 from collections.abc import Callable
 
-from core.models import Visibility
 from publications import bibtex
 from publications.models import Authorship, Publication, Venue
 
@@ -21,8 +20,7 @@ def person(authorship: Authorship) -> bibtex.Person:
 
 
 def has_profile(authorship: Authorship) -> bool:
-    researcher = authorship.researcher
-    return researcher.is_member and researcher.visibility == Visibility.PUBLIC
+    return authorship.researcher.has_profile
 
 
 def venue_name(publication: Publication) -> str:

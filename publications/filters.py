@@ -1,4 +1,4 @@
-"""The one FilterSet for publication lists: the HTML list uses it, and the API will."""
+"""The FilterSets of publication lists: the HTML list's, and the API's, which extends it."""
 
 from dataclasses import dataclass
 
@@ -7,12 +7,16 @@ from django import forms
 from django.db.models import Count
 from django.http import QueryDict
 
-from profiles.models import MAX_YEAR, MIN_YEAR, Researcher
+from core.filters import (
+    BooleanFilter,
+    OrderingFilter,
+    RankedFilterSet,
+    ResearcherFilter,
+    SearchFilter,
+    YearFilter,
+)
+from profiles.models import Researcher
 from publications.models import Authorship, Publication, Venue
-
-
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
 
 
 @dataclass(frozen=True)
@@ -33,18 +37,16 @@ class Facet:
 
 
 class PublicationFilter(django_filters.FilterSet):
-    year = YearFilter(label="Year", min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year = YearFilter(label="Year")
     kind = django_filters.ChoiceFilter(label="Type", choices=Publication.Kind.choices)
     status = django_filters.ChoiceFilter(label="Status", choices=Publication.Status.choices)
     # An author is any public researcher, co-authors included. One authorship per person
     # and paper, and one venue per paper: neither filter repeats a paper, so no DISTINCT.
-    author = django_filters.ModelChoiceFilter(
+    author = ResearcherFilter(
         label="Author",
         field_name="authorships__researcher",
-        to_field_name="slug",
         queryset=Researcher.objects.public(),
         distinct=False,
-        error_messages={"invalid_choice": "No researcher on this site has the id “%(value)s”."},
     )
     venue = django_filters.ModelChoiceFilter(
         label="Venue",
@@ -139,3 +141,44 @@ class PublicationFilter(django_filters.FilterSet):
         query.pop(name, None)
         query.pop("page", None)
         return Facet(name, self.filters[name].label, options, selected_label, query.urlencode())
+
+
+class YearRangeForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("year_min"), data.get("year_max")
+        if low is not None and high is not None and low > high:
+            raise forms.ValidationError(
+                {"year_max": f"year_max ({high}) is before year_min ({low})."}
+            )
+        return data
+
+
+class PublicationApiFilter(PublicationFilter, RankedFilterSet):
+    """The HTML list's filters, plus what programs ask for."""
+
+    year_min = YearFilter(label="From year", field_name="year", lookup_expr="gte")
+    year_max = YearFilter(label="To year", field_name="year", lookup_expr="lte")
+    has_doi = BooleanFilter(label="Has a DOI", method="filter_has")
+    has_arxiv = BooleanFilter(label="Has an arXiv id", method="filter_has")
+    featured = BooleanFilter(label="Selected paper")
+    q = SearchFilter()
+    ordering = OrderingFilter(
+        fields=[
+            ("year", "year"),
+            ("date", "date"),
+            ("title", "title"),
+            ("citation_count", "citations"),
+        ],
+        help_text="year, date, title or citations; a leading '-' for descending.",
+    )
+
+    class Meta:
+        model = Publication
+        form = YearRangeForm
+        fields = [*PublicationFilter.Meta.fields, "year_min", "year_max", "featured"]
+
+    def filter_has(self, queryset, name, value):
+        field = {"has_doi": "doi", "has_arxiv": "arxiv_id"}[name]
+        empty = {field: ""}
+        return queryset.exclude(**empty) if value else queryset.filter(**empty)

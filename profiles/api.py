@@ -1,0 +1,332 @@
+"""The API's researchers and organizations: serializers, FilterSets and viewsets."""
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.reverse import reverse
+
+from core.api import PageURLField, ReadOnlyViewSet, reference
+from core.filters import OrderingFilter, RankedFilterSet, SearchFilter
+from core.models import Visibility
+from profiles.metrics import researcher_metrics
+from profiles.models import (
+    Award,
+    Education,
+    Organization,
+    Position,
+    ProfileSection,
+    Project,
+    Researcher,
+    ResearchInterest,
+    Service,
+    Teaching,
+)
+from publications.models import Publication
+
+OrganizationRef = reference("OrganizationRef", "organization-detail", page=False)
+VenueRef = reference("VenueRef", "venue-detail", page=False)
+EventRef = reference("EventRef", "event-detail")
+PublicationRef = reference("PublicationRef", "publication-detail", label="title")
+TalkRef = reference("TalkRef", "talk-detail", label="title")
+
+
+def published_researcher(slug: str) -> Researcher:
+    """The public member with this slug, for the endpoints under /researchers/<slug>/."""
+    try:
+        return Researcher.objects.public().members().get(slug=slug)
+    except Researcher.DoesNotExist:
+        raise NotFound(f"No researcher with a public profile has the slug “{slug}”.") from None
+
+
+class ResearcherRefSerializer(serializers.ModelSerializer):
+    """A person named on a paper, a talk or a profile. ``url`` and ``html_url`` are null
+    unless they have a profile here; a hidden person is null altogether."""
+
+    name = serializers.CharField(source="full_name")
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Researcher
+        fields = ["slug", "name", "native_name", "orcid", "url", "html_url"]
+
+    def to_representation(self, researcher):
+        if researcher.visibility != Visibility.PUBLIC:
+            return None
+        return super().to_representation(researcher)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_url(self, researcher) -> str | None:
+        if not researcher.has_profile:
+            return None
+        request = self.context["request"]
+        return reverse("api:researcher-detail", kwargs={"slug": researcher.slug}, request=request)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_html_url(self, researcher) -> str | None:
+        if not researcher.has_profile:
+            return None
+        return self.context["request"].build_absolute_uri(researcher.get_absolute_url())
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:organization-detail", lookup_field="slug"
+    )
+    parent = OrganizationRef(allow_null=True)
+    homepage = serializers.URLField(source="url")
+
+    class Meta:
+        model = Organization
+        fields = ["slug", "url", "name", "short_name", "kind", "parent", "city", "country"]
+        fields += ["ror_id", "homepage"]
+
+
+class PeriodMixin(serializers.Serializer):
+    period = serializers.CharField(help_text="The dates as the page shows them.")
+
+
+class PositionSerializer(PeriodMixin, serializers.ModelSerializer):
+    organization = OrganizationRef()
+
+    class Meta:
+        model = Position
+        fields = ["kind", "title", "organization", "description"]
+        fields += ["start_date", "end_date", "date_precision", "period"]
+
+
+class EducationSerializer(PeriodMixin, serializers.ModelSerializer):
+    institution = OrganizationRef()
+    partner_institutions = OrganizationRef(many=True)
+    advisors = ResearcherRefSerializer(many=True)
+
+    class Meta:
+        model = Education
+        fields = ["degree", "degree_title", "field", "institution", "partner_institutions"]
+        fields += ["advisors", "honours_programme", "thesis_title", "rank_note", "description"]
+        fields += ["start_date", "end_date", "date_precision", "period"]
+
+
+class InterestSerializer(serializers.ModelSerializer):
+    """One node of the interest tree: ``parent`` is another node's ``id``, or null."""
+
+    publications = PublicationRef(many=True)
+
+    class Meta:
+        model = ResearchInterest
+        fields = ["id", "parent", "title", "description", "publications"]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    issuer = OrganizationRef(allow_null=True)
+    publication = serializers.SerializerMethodField()
+    talk = serializers.SerializerMethodField()
+    event = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Award
+        fields = ["kind", "title", "issuer", "date", "date_precision", "amount", "currency"]
+        fields += ["distinction", "publication", "talk", "event"]
+
+    def _public(self, record, ref):
+        if record is None or record.visibility != Visibility.PUBLIC:
+            return None
+        return ref(record, context=self.context).data
+
+    @extend_schema_field(PublicationRef(allow_null=True))
+    def get_publication(self, award):
+        return self._public(award.publication, PublicationRef)
+
+    @extend_schema_field(TalkRef(allow_null=True))
+    def get_talk(self, award):
+        return self._public(award.talk, TalkRef)
+
+    @extend_schema_field(EventRef(allow_null=True))
+    def get_event(self, award):
+        return self._public(award.event, EventRef)
+
+
+class ServiceSerializer(PeriodMixin, serializers.ModelSerializer):
+    venue = VenueRef(allow_null=True)
+    event = serializers.SerializerMethodField()
+    organization = OrganizationRef(allow_null=True)
+
+    class Meta:
+        model = Service
+        fields = ["kind", "role", "venue", "event", "organization", "description"]
+        fields += ["start_date", "end_date", "date_precision", "period"]
+
+    @extend_schema_field(EventRef(allow_null=True))
+    def get_event(self, service):
+        event = service.event
+        if event is None or event.visibility != Visibility.PUBLIC:
+            return None
+        return EventRef(event, context=self.context).data
+
+
+class TeachingSerializer(serializers.ModelSerializer):
+    organization = OrganizationRef()
+    instructor = ResearcherRefSerializer(allow_null=True)
+    course_url = serializers.URLField(source="url")
+
+    class Meta:
+        model = Teaching
+        fields = ["course", "course_code", "role", "year", "term", "organization"]
+        fields += ["programme", "instructor", "course_url"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField()
+    homepage = serializers.URLField(source="url")
+
+    class Meta:
+        model = Project
+        fields = ["slug", "title", "kind", "language", "description", "homepage", "code_url"]
+        fields += ["members"]
+
+    @extend_schema_field(ResearcherRefSerializer(many=True))
+    def get_members(self, project):
+        people = [m.researcher for m in project.memberships.all()]
+        data = ResearcherRefSerializer(people, many=True, context=self.context).data
+        return [person for person in data if person is not None]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProfileSection
+        fields = ["title", "body"]
+
+
+class MetricsSerializer(serializers.Serializer):
+    """Computed from the site's public papers and their citation counts."""
+
+    papers = serializers.IntegerField()
+    citations = serializers.IntegerField()
+    h_index = serializers.IntegerField()
+    i10_index = serializers.IntegerField()
+    coauthors = serializers.IntegerField(source="coauthor_count")
+
+
+class ResearcherSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:researcher-detail", lookup_field="slug"
+    )
+    html_url = PageURLField()
+    photo = serializers.ImageField(allow_null=True, use_url=True)
+    publications = serializers.SerializerMethodField()
+    talks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Researcher
+        fields = ["slug", "url", "html_url", "full_name", "given_name", "family_name"]
+        fields += ["native_name", "name_variants", "role", "headline", "photo", "homepage"]
+        fields += ["orcid", "google_scholar_id", "github", "openalex_id", "arxiv_author_id"]
+        fields += ["publications", "talks"]
+
+    def _link(self, researcher, view_name: str) -> str:
+        return reverse(
+            view_name, kwargs={"researcher_slug": researcher.slug}, request=self.context["request"]
+        )
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_publications(self, researcher) -> str:
+        return self._link(researcher, "api:researcher-publications-list")
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_talks(self, researcher) -> str:
+        return self._link(researcher, "api:researcher-talks-list")
+
+
+class ResearcherDetailSerializer(ResearcherSerializer):
+    """A researcher with every profile entry nested; their papers and talks are linked."""
+
+    positions = PositionSerializer(many=True)
+    education = EducationSerializer(many=True)
+    interests = serializers.SerializerMethodField()
+    awards = AwardSerializer(many=True)
+    teaching = TeachingSerializer(many=True)
+    service = ServiceSerializer(many=True, source="services")
+    projects = serializers.SerializerMethodField()
+    sections = SectionSerializer(many=True, source="public_sections")
+    metrics = serializers.SerializerMethodField()
+
+    class Meta(ResearcherSerializer.Meta):
+        fields = [*ResearcherSerializer.Meta.fields, "bio", "interests_intro", "office"]
+        fields += ["metrics", "positions", "education", "interests", "awards", "teaching"]
+        fields += ["service", "projects", "sections"]
+
+    @extend_schema_field(InterestSerializer(many=True))
+    def get_interests(self, researcher):
+        return InterestSerializer(researcher.interest_list, many=True, context=self.context).data
+
+    @extend_schema_field(ProjectSerializer(many=True))
+    def get_projects(self, researcher):
+        projects = [
+            membership.project
+            for membership in researcher.project_memberships.all()
+            if membership.project.visibility == Visibility.PUBLIC
+        ]
+        return ProjectSerializer(projects, many=True, context=self.context).data
+
+    @extend_schema_field(MetricsSerializer)
+    def get_metrics(self, researcher):
+        return MetricsSerializer(researcher_metrics(researcher=researcher)).data
+
+
+class ResearcherFilter(RankedFilterSet):
+    role = django_filters.ChoiceFilter(choices=Researcher.Role.choices)
+    q = SearchFilter()
+    ordering = OrderingFilter(
+        fields=[("sort_order", "order"), ("family_name", "family_name")],
+        help_text="order (the site's member order) or family_name; '-' for descending.",
+    )
+
+    class Meta:
+        model = Researcher
+        fields = ["role"]
+
+
+class ResearcherViewSet(ReadOnlyViewSet):
+    """Researchers with a public profile: the group's members and alumni."""
+
+    filterset_class = ResearcherFilter
+
+    def get_queryset(self):
+        people = Researcher.objects.public().members().defer("search_vector")
+        if self.action != "retrieve":
+            return people
+        return people.with_profile_entries().prefetch_related(
+            Prefetch(
+                "interests",
+                queryset=ResearchInterest.objects.prefetch_related(
+                    Prefetch("publications", queryset=Publication.objects.public())
+                ),
+                to_attr="interest_list",
+            ),
+            Prefetch(
+                "sections", queryset=ProfileSection.objects.public(), to_attr="public_sections"
+            ),
+        )
+
+    def get_serializer_class(self):
+        return ResearcherDetailSerializer if self.action == "retrieve" else ResearcherSerializer
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices)
+    country = django_filters.CharFilter(help_text="Exact, e.g. China.")
+    ordering = OrderingFilter(fields=[("name", "name")])
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "country"]
+
+
+class OrganizationViewSet(ReadOnlyViewSet):
+    """Universities, schools, companies and societies that profiles and talks name."""
+
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    queryset = Organization.objects.select_related("parent")

@@ -1,0 +1,149 @@
+"""The API's publications and venues: serializers, renderers for citation formats, viewsets.
+
+A publication endpoint answers in JSON, in BibTeX (``Accept: application/x-bibtex`` or
+``?format=bibtex``) or in CSL-JSON (``Accept: application/vnd.citationstyles.csl+json`` or
+``?format=csljson``), from the same formatters the site's pages use.
+"""
+
+import django_filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import renderers, serializers
+
+from core.api import ListViewSet, PageURLField, ReadOnlyViewSet
+from profiles.api import ResearcherRefSerializer, VenueRef, published_researcher
+from publications import bibtex
+from publications.citation import citation
+from publications.csl import CSL_ITEM_SCHEMA, csl_item
+from publications.filters import PublicationApiFilter
+from publications.models import Authorship, Publication, Venue
+
+
+class BibTeXRenderer(renderers.BaseRenderer):
+    media_type = "application/x-bibtex"
+    format = "bibtex"
+    charset = "utf-8"
+    pages_in_headers = True
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if isinstance(data, list):
+            return bibtex.format_entries(data).encode(self.charset)
+        return bibtex.format_entry(data).encode(self.charset)
+
+    def body_schema(self, many: bool) -> dict:
+        what = "one entry per paper, keys unique within the page" if many else "one entry"
+        return {"type": "string", "description": f"BibTeX: {what}."}
+
+
+class CslJsonRenderer(renderers.JSONRenderer):
+    """CSL-JSON, the citation data citeproc processors and reference managers read."""
+
+    media_type = "application/vnd.citationstyles.csl+json"
+    format = "csljson"
+    pages_in_headers = True
+
+    def body_schema(self, many: bool) -> dict:
+        return {"type": "array", "items": CSL_ITEM_SCHEMA} if many else CSL_ITEM_SCHEMA
+
+
+class CitationSerializer(serializers.BaseSerializer):
+    """A publication as BibTeX citation data, which BibTeXRenderer lays out."""
+
+    def to_representation(self, publication):
+        return citation(publication)
+
+
+class CslItemSerializer(serializers.BaseSerializer):
+    def to_representation(self, publication):
+        return csl_item(publication)
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", help_text="As printed on the paper.")
+    researcher = ResearcherRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Authorship
+        fields = ["position", "name", "equal_contribution", "corresponding", "researcher"]
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:publication-detail", lookup_field="slug"
+    )
+    html_url = PageURLField()
+    venue = VenueRef(allow_null=True)
+    authors = AuthorSerializer(source="authorships", many=True)
+    publisher_url = serializers.URLField(source="url", help_text="The publisher's page.")
+    pdf_url = serializers.CharField(
+        source="pdf_link", help_text="The paper's own PDF, else arXiv's; empty when neither."
+    )
+    doi_url = serializers.CharField(help_text="https://doi.org/...; empty without a DOI.")
+    arxiv_url = serializers.CharField(help_text="The arXiv abstract page; empty without an id.")
+
+    class Meta:
+        model = Publication
+        fields = ["slug", "url", "html_url", "title", "kind", "status", "year", "date"]
+        fields += ["authors", "venue", "venue_detail", "volume", "issue", "pages"]
+        fields += ["article_number", "doi", "arxiv_id", "arxiv_category", "arxiv_date"]
+        fields += ["abstract", "note", "keywords", "featured", "citation_count"]
+        fields += ["publisher_url", "pdf_url", "code_url", "doi_url", "arxiv_url"]
+
+
+class PublicationFormats:
+    renderer_classes = [renderers.JSONRenderer, BibTeXRenderer, CslJsonRenderer]
+    format_serializers = {"bibtex": CitationSerializer, "csljson": CslItemSerializer}
+    serializer_class = PublicationSerializer
+    filterset_class = PublicationApiFilter
+
+    def publications(self):
+        return Publication.objects.public().with_authors().defer("search_vector")
+
+
+class PublicationViewSet(PublicationFormats, ReadOnlyViewSet):
+    """Public papers, newest first. Filters combine; ``q`` searches as the site does."""
+
+    def get_queryset(self):
+        return self.publications()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A researcher's publications",
+        parameters=[OpenApiParameter("researcher_slug", str, OpenApiParameter.PATH)],
+    )
+)
+class ResearcherPublicationViewSet(PublicationFormats, ListViewSet):
+    """The public papers of one researcher with a profile, with the same filters."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's stand-in
+            return self.publications().none()
+        researcher = published_researcher(self.kwargs["researcher_slug"])
+        return self.publications().for_researcher(researcher)
+
+
+class VenueSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:venue-detail", lookup_field="slug")
+    homepage = serializers.URLField(source="url")
+
+    class Meta:
+        model = Venue
+        fields = ["slug", "url", "name", "short_name", "kind", "publisher", "issn", "homepage"]
+
+
+class VenueFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Venue.Kind.choices)
+
+    class Meta:
+        model = Venue
+        fields = ["kind"]
+
+
+class VenueViewSet(ReadOnlyViewSet):
+    """Journals, conferences, workshops and preprint servers."""
+
+    serializer_class = VenueSerializer
+    filterset_class = VenueFilter
+    queryset = Venue.objects.all()
