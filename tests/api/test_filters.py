@@ -72,7 +72,7 @@ def slugs(get, query):
         ("author=bob&year_min=2020", ["mid"]),
         ("author=bob&kind=conference", []),
         ("ordering=year", ["old", "mid", "new"]),
-        ("ordering=-citations", ["new", "mid", "old"]),
+        ("ordering=-citations", ["new", "old", "mid"]),  # a tie goes to the older row
         ("ordering=title", ["mid", "new", "old"]),
     ],
 )
