@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from core.api import not_found as api_not_found
 from core.sitemaps import SITEMAPS
 from core.views import robots_txt
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
@@ -27,7 +28,7 @@ class ApiRouter(DefaultRouter):
 
 api = ApiRouter()
 api.register("researchers", ResearcherViewSet, basename="researcher")
-researcher = r"researchers/(?P<researcher_slug>[-a-zA-Z0-9_]+)"
+researcher = r"researchers/(?P<researcher_slug>[^/]+)"
 api.register(
     f"{researcher}/publications",
     ResearcherPublicationViewSet,
@@ -46,6 +47,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(r"^api/", api_not_found),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("core.urls")),

@@ -7,6 +7,8 @@ JSON, and the schema class that documents all of it.
 """
 
 from django.conf import settings
+from django.db import models
+from django.http import JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.openapi import AutoSchema
@@ -19,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.changes import current_version
 
+READS = frozenset({"GET", "HEAD"})
 ERROR_RESPONSES = {
     "400": "A query parameter is unknown, repeated or has a bad value; `errors` names each.",
     "404": "No such record, or a page past the last one.",
@@ -71,7 +74,8 @@ class ApiViewSet(viewsets.GenericViewSet):
     """Every query parameter checked; conditional GETs answered before any work is done."""
 
     lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    # Any path segment: a slug that cannot exist still gets this API's JSON 404.
+    lookup_value_regex = "[^/]+"
     # Renderer format -> the serializer giving that format's data; others use serializer_class.
     format_serializers: dict = {}
 
@@ -117,19 +121,22 @@ class ApiViewSet(viewsets.GenericViewSet):
                 errors[name] = [f"Unknown query parameter; this endpoint takes: {known}."]
             elif len(values) > 1:
                 errors[name] = ["Given more than once; give it once."]
+            elif not values[0]:
+                errors[name] = ["Empty; leave the parameter out to not filter by it."]
         if errors:
             raise exceptions.ValidationError(errors)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if request.method not in READS:
+            return  # OPTIONS describes the endpoint; any other method is refused with a 405
         self.check_query_parameters(request)
         self.version = current_version()
-        if request.method in ("GET", "HEAD"):
-            response = get_conditional_response(
-                request._request, etag=self.etag(), last_modified=self.last_modified()
-            )
-            if response is not None:
-                raise ConditionalResponse(response)
+        response = get_conditional_response(
+            request._request, etag=self.etag(), last_modified=self.last_modified()
+        )
+        if response is not None:
+            raise ConditionalResponse(response)
 
     def etag(self) -> str:
         # Weak: the gzip middleware may change the bytes, never the meaning.
@@ -146,11 +153,11 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if response.exception:
-            # Errors are JSON whatever format was asked for.
+        if response.exception or request.method not in READS:
+            # Errors and OPTIONS descriptions are JSON whatever format was asked for.
             response.accepted_renderer = renderers.JSONRenderer()
             response.accepted_media_type = response.accepted_renderer.media_type
-        elif request.method in ("GET", "HEAD") and response.status_code == 200:
+        elif response.status_code == 200:
             self.set_cache_headers(response)
         return response
 
@@ -201,6 +208,24 @@ class ListViewSet(mixins.ListModelMixin, ApiViewSet):
     """A list alone, such as one researcher's papers."""
 
 
+class LinkField(serializers.URLField):
+    """An optional link: null when there is none, never an empty string."""
+
+    def __init__(self, **kwargs):
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: LinkField,
+    }
+
+
 @extend_schema_field(OpenApiTypes.URI)
 class PageURLField(serializers.Field):
     """The absolute URL of the record's public page."""
@@ -229,3 +254,9 @@ def reference(
     if page:
         fields["html_url"] = PageURLField()
     return type(name, (serializers.Serializer,), fields)
+
+
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/: the API's JSON 404, not the site's HTML page."""
+    body = {"status": 404, "detail": f"No API endpoint at {request.path}; see /api/docs/."}
+    return JsonResponse(body, status=404)

@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework import renderers, serializers
 from rest_framework.reverse import reverse
 
-from core.api import ListViewSet, PageURLField, ReadOnlyViewSet
+from core.api import LinkField, ListViewSet, ModelSerializer, PageURLField, ReadOnlyViewSet
 from core.filters import (
     BooleanFilter,
     OrderingFilter,
@@ -59,7 +59,7 @@ class CalendarEntrySerializer(serializers.BaseSerializer):
         return calendar_entry(self.context["request"], talk)
 
 
-class SpeakerSerializer(serializers.ModelSerializer):
+class SpeakerSerializer(ModelSerializer):
     name = serializers.CharField(source="researcher.full_name")
     researcher = ResearcherRefSerializer(allow_null=True)
 
@@ -77,7 +77,7 @@ class HostSerializer(SpeakerSerializer):
 LOCAL_TIME = {"type": "string", "format": "date-time", "nullable": True}
 
 
-class TalkSerializer(serializers.ModelSerializer):
+class TalkSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:talk-detail", lookup_field="slug")
     html_url = PageURLField()
     start = serializers.SerializerMethodField()
@@ -88,7 +88,7 @@ class TalkSerializer(serializers.ModelSerializer):
     speakers = SpeakerSerializer(source="speaker_links", many=True)
     hosts = HostSerializer(source="host_links", many=True)
     publications = PublicationRef(source="public_publications", many=True)
-    homepage = serializers.URLField(source="url")
+    homepage = LinkField(source="url")
 
     class Meta:
         model = Talk
@@ -187,13 +187,13 @@ class ResearcherTalkViewSet(TalkFormats, ListViewSet):
         return self.talks().filter(speaker_links__researcher=researcher)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
     html_url = PageURLField()
     parent = EventRef(allow_null=True)
     organizers = OrganizationRef(many=True)
     place = serializers.CharField(source="venue_name")
-    homepage = serializers.URLField(source="url")
+    homepage = LinkField(source="url")
     talks = serializers.SerializerMethodField()
 
     class Meta:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
-from core.api import PageURLField, ReadOnlyViewSet, reference
+from core.api import LinkField, ModelSerializer, PageURLField, ReadOnlyViewSet, reference
 from core.filters import OrderingFilter, RankedFilterSet, SearchFilter
 from core.models import Visibility
 from profiles.metrics import researcher_metrics
@@ -40,7 +40,7 @@ def published_researcher(slug: str) -> Researcher:
         raise NotFound(f"No researcher with a public profile has the slug “{slug}”.") from None
 
 
-class ResearcherRefSerializer(serializers.ModelSerializer):
+class ResearcherRefSerializer(ModelSerializer):
     """A person named on a paper, a talk or a profile. ``url`` and ``html_url`` are null
     unless they have a profile here; a hidden person is null altogether."""
 
@@ -71,12 +71,12 @@ class ResearcherRefSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(researcher.get_absolute_url())
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:organization-detail", lookup_field="slug"
     )
     parent = OrganizationRef(allow_null=True)
-    homepage = serializers.URLField(source="url")
+    homepage = LinkField(source="url")
 
     class Meta:
         model = Organization
@@ -88,7 +88,7 @@ class PeriodMixin(serializers.Serializer):
     period = serializers.CharField(help_text="The dates as the page shows them.")
 
 
-class PositionSerializer(PeriodMixin, serializers.ModelSerializer):
+class PositionSerializer(PeriodMixin, ModelSerializer):
     organization = OrganizationRef()
 
     class Meta:
@@ -97,7 +97,7 @@ class PositionSerializer(PeriodMixin, serializers.ModelSerializer):
         fields += ["start_date", "end_date", "date_precision", "period"]
 
 
-class EducationSerializer(PeriodMixin, serializers.ModelSerializer):
+class EducationSerializer(PeriodMixin, ModelSerializer):
     institution = OrganizationRef()
     partner_institutions = OrganizationRef(many=True)
     advisors = ResearcherRefSerializer(many=True)
@@ -109,7 +109,7 @@ class EducationSerializer(PeriodMixin, serializers.ModelSerializer):
         fields += ["start_date", "end_date", "date_precision", "period"]
 
 
-class InterestSerializer(serializers.ModelSerializer):
+class InterestSerializer(ModelSerializer):
     """One node of the interest tree: ``parent`` is another node's ``id``, or null."""
 
     publications = PublicationRef(many=True)
@@ -119,7 +119,7 @@ class InterestSerializer(serializers.ModelSerializer):
         fields = ["id", "parent", "title", "description", "publications"]
 
 
-class AwardSerializer(serializers.ModelSerializer):
+class AwardSerializer(ModelSerializer):
     issuer = OrganizationRef(allow_null=True)
     publication = serializers.SerializerMethodField()
     talk = serializers.SerializerMethodField()
@@ -148,7 +148,7 @@ class AwardSerializer(serializers.ModelSerializer):
         return self._public(award.event, EventRef)
 
 
-class ServiceSerializer(PeriodMixin, serializers.ModelSerializer):
+class ServiceSerializer(PeriodMixin, ModelSerializer):
     venue = VenueRef(allow_null=True)
     event = serializers.SerializerMethodField()
     organization = OrganizationRef(allow_null=True)
@@ -166,10 +166,10 @@ class ServiceSerializer(PeriodMixin, serializers.ModelSerializer):
         return EventRef(event, context=self.context).data
 
 
-class TeachingSerializer(serializers.ModelSerializer):
+class TeachingSerializer(ModelSerializer):
     organization = OrganizationRef()
     instructor = ResearcherRefSerializer(allow_null=True)
-    course_url = serializers.URLField(source="url")
+    course_url = LinkField(source="url")
 
     class Meta:
         model = Teaching
@@ -177,9 +177,9 @@ class TeachingSerializer(serializers.ModelSerializer):
         fields += ["programme", "instructor", "course_url"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     members = serializers.SerializerMethodField()
-    homepage = serializers.URLField(source="url")
+    homepage = LinkField(source="url")
 
     class Meta:
         model = Project
@@ -193,7 +193,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         return [person for person in data if person is not None]
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(ModelSerializer):
     class Meta:
         model = ProfileSection
         fields = ["title", "body"]
@@ -209,7 +209,7 @@ class MetricsSerializer(serializers.Serializer):
     coauthors = serializers.IntegerField(source="coauthor_count")
 
 
-class ResearcherSerializer(serializers.ModelSerializer):
+class ResearcherSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:researcher-detail", lookup_field="slug"
     )

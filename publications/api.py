@@ -9,7 +9,7 @@ import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import renderers, serializers
 
-from core.api import ListViewSet, PageURLField, ReadOnlyViewSet
+from core.api import LinkField, ListViewSet, ModelSerializer, PageURLField, ReadOnlyViewSet
 from profiles.api import ResearcherRefSerializer, VenueRef, published_researcher
 from publications import bibtex
 from publications.citation import citation
@@ -59,7 +59,7 @@ class CslItemSerializer(serializers.BaseSerializer):
         return csl_item(publication)
 
 
-class AuthorSerializer(serializers.ModelSerializer):
+class AuthorSerializer(ModelSerializer):
     name = serializers.CharField(source="display_name", help_text="As printed on the paper.")
     researcher = ResearcherRefSerializer(allow_null=True)
 
@@ -68,19 +68,17 @@ class AuthorSerializer(serializers.ModelSerializer):
         fields = ["position", "name", "equal_contribution", "corresponding", "researcher"]
 
 
-class PublicationSerializer(serializers.ModelSerializer):
+class PublicationSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:publication-detail", lookup_field="slug"
     )
     html_url = PageURLField()
     venue = VenueRef(allow_null=True)
     authors = AuthorSerializer(source="authorships", many=True)
-    publisher_url = serializers.URLField(source="url", help_text="The publisher's page.")
-    pdf_url = serializers.CharField(
-        source="pdf_link", help_text="The paper's own PDF, else arXiv's; empty when neither."
-    )
-    doi_url = serializers.CharField(help_text="https://doi.org/...; empty without a DOI.")
-    arxiv_url = serializers.CharField(help_text="The arXiv abstract page; empty without an id.")
+    publisher_url = LinkField(source="url", help_text="The publisher's page.")
+    pdf_url = LinkField(source="pdf_link", help_text="The paper's own PDF, else arXiv's.")
+    doi_url = LinkField(help_text="https://doi.org/... for the DOI.")
+    arxiv_url = LinkField(help_text="The arXiv abstract page.")
 
     class Meta:
         model = Publication
@@ -124,9 +122,9 @@ class ResearcherPublicationViewSet(PublicationFormats, ListViewSet):
         return self.publications().for_researcher(researcher)
 
 
-class VenueSerializer(serializers.ModelSerializer):
+class VenueSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:venue-detail", lookup_field="slug")
-    homepage = serializers.URLField(source="url")
+    homepage = LinkField(source="url")
 
     class Meta:
         model = Venue

@@ -96,6 +96,7 @@ def test_pagination_bounds_and_links(papers, get):
     [
         ("colour=blue", 400, ["colour"]),
         ("year=2020&year=2021", 400, ["year"]),
+        ("kind=", 400, ["kind"]),
         ("year=20x5", 400, ["year"]),
         ("year=3000", 400, ["year"]),
         ("year_min=2025&year_max=2020", 400, ["year_max"]),
