@@ -51,6 +51,7 @@ lint: install-dev
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(MAKE) pytest
 
 pytest: install-dev browser-tools

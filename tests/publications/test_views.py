@@ -437,7 +437,7 @@ def test_filters_stay_in_the_links(client, catalogue):
         ("year=1200", "Year: Ensure this value is greater than or equal to 1900."),
         ("kind=novel", "Type: Select a valid choice. novel is not one of the available choices."),
         ("status=lost", "Status: Select a valid choice. lost is not"),
-        ("author=nobody", "Author: No researcher on this site has the id “nobody”."),
+        ("author=nobody", "Author: No researcher on this site has the slug or ORCID iD “nobody”."),
         ("venue=nowhere", "Venue: No venue on this site has the id “nowhere”."),
     ],
 )
@@ -525,3 +525,12 @@ def test_detail_queries_do_not_grow_with_authors(client, django_assert_num_queri
     with django_assert_num_queries(len(five)):
         html = get(client, large.get_absolute_url())
     assert len(Page(html).values("citation_author")) == 30
+
+
+def test_detail_offers_the_citation_formats_of_the_api(client):
+    paper = PublicationFactory(title="Formats")
+    html = client.get(paper.get_absolute_url()).content.decode()
+    api = f"/api/v1/publications/{paper.slug}/"
+    for query in ("?format=bibtex", "?format=csljson"):
+        assert f'href="{api}{query}"' in html
+        assert client.get(api + query).status_code == 200
