@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export DEBUG ?= true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime
+.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench-api
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -56,6 +56,11 @@ test: lint
 
 pytest: install-dev browser-tools
 	$(PY) -m pytest
+
+# By hand, not in make test: builds a 1,000-researcher, 20,000-paper database and loads it.
+bench-api: install
+	@command -v wrk >/dev/null || { $(APT_GET_INSTALL) wrk; }
+	DEBUG=false $(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

@@ -63,7 +63,10 @@ class PublicationQuerySet(PublicQuerySet):
         return self.select_related("venue").prefetch_related(
             models.Prefetch(
                 "authorships",
-                queryset=Authorship.objects.select_related("researcher").order_by("position"),
+                # Bylines need names and links, not the people's search vectors or bios.
+                queryset=Authorship.objects.select_related("researcher")
+                .defer("researcher__search_vector", "researcher__bio")
+                .order_by("position"),
             )
         )
 
@@ -214,6 +217,12 @@ class Publication(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["visibility", "-year"]),
+            # Lists in their default order read the first page off this index, not a sort.
+            models.Index(
+                fields=["-year", "-date", "title", "id"],
+                condition=Q(visibility="public"),
+                name="pub_public_default_order",
+            ),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["featured"], condition=Q(featured=True), name="pub_featured"),
             GinIndex(fields=["search_vector"], name="publication_search_vector"),
