@@ -1,9 +1,10 @@
 """What every endpoint of the read-only JSON API shares.
 
-Strict query parameters (an unknown or repeated one is a 400), errors as JSON bodies that
-name the problem, bounded page-number pagination, conditional requests and caching headers
-from the site's content version, anonymous throttling, renderers for formats other than
-JSON, and the schema class that documents all of it.
+Strict query parameters (an unknown, repeated or empty one is a 400), errors as JSON
+bodies that name the problem, conditional requests and caching headers from the site's
+content version, the serializer fields for links, and the schema class that documents all
+of it. Pagination and throttling live in core.pagination and core.throttling, which DRF
+imports from the settings.
 """
 
 from django.conf import settings
@@ -162,6 +163,14 @@ class ApiViewSet(viewsets.GenericViewSet):
         return response
 
 
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """A list and a detail."""
+
+
+class ListViewSet(mixins.ListModelMixin, ApiViewSet):
+    """A list alone, such as one researcher's papers."""
+
+
 def _header(description: str, schema: dict | None = None) -> dict:
     return {"schema": schema or {"type": "string"}, "description": description}
 
@@ -198,14 +207,6 @@ class ApiSchema(AutoSchema):
         if status_code == "429":
             headers["Retry-After"] = _header("Seconds to wait.", {"type": "integer"})
         return headers
-
-
-class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """A list and a detail."""
-
-
-class ListViewSet(mixins.ListModelMixin, ApiViewSet):
-    """A list alone, such as one researcher's papers."""
 
 
 class LinkField(serializers.URLField):
