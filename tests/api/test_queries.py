@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event, Talk, TalkHost, TalkSpeaker
-from profiles.models import Organization, Position, Researcher
+from profiles.models import Award, Organization, Position, Researcher, ResearchInterest
 from publications.models import Authorship, Publication, Venue
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,33 @@ def test_queries_do_not_grow_with_rows(client, path, expected, add):
     many, rows = count_queries()
     assert rows >= 500
     assert few == many == expected
+
+
+def test_researcher_detail_queries_do_not_grow(client):
+    """The nested profile: one query per kind of entry, however many entries and papers."""
+    add_papers(0, 5)
+    url = "/api/v1/researchers/ann/"
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def add_entries(count):
+        ann = Researcher.objects.get(slug="ann")
+        org = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})[0]
+        Position.objects.bulk_create(
+            Position(researcher=ann, organization=org, title=f"Role {n}") for n in range(count)
+        )
+        Award.objects.bulk_create(
+            Award(researcher=ann, title=f"Prize {n}", issuer=org) for n in range(count)
+        )
+        for n in range(count):
+            interest = ResearchInterest.objects.create(researcher=ann, title=f"Topic {n}")
+            interest.publications.set(Publication.objects.all()[:3])
+
+    add_entries(2)
+    few = count_queries()
+    add_papers(5, 295)
+    add_entries(20)
+    assert count_queries() == few
