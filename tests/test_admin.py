@@ -2,6 +2,7 @@ import datetime
 import inspect
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR, InlineModelAdmin
 from django.contrib.auth.models import Group
@@ -84,6 +85,12 @@ def one_of_each():
     f.MetricsSnapshotFactory(researcher=member)
     f.SeedRecordFactory(target=publication)
     Group.objects.create(name="Editors")
+    # django-axes's records of admin logins: what a failed and a successful login leave.
+    request = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "editor"}
+    request |= {"http_accept": "text/html", "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**request, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**request)
+    AccessLog.objects.create(**request)
     return member
 
 

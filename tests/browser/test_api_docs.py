@@ -31,15 +31,14 @@ def test_api_docs_render_offline(browser, live_server, path, rendered):
     try:
         page.goto(live_server.url + path)
         # All 14 operations of the schema (six lists, six details, two nested lists).
-        page.wait_for_function(
-            f"document.querySelectorAll({rendered!r}).length >= 14", timeout=20_000
-        )
+        page.locator(rendered).nth(13).wait_for(timeout=20_000)
         assert page.locator(rendered).count() == 14
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"api-{path.strip('/').replace('/', '-')}.png")
     finally:
         page.close()
-    # Redoc's footer asks Redocly's CDN for its logo and drops the image when that fails,
-    # as it does offline; nothing else leaves the site.
-    assert set(outside) <= {"https://cdn.redoc.ly/redoc/logo-mini.svg"}
-    assert [e for e in errors if "ERR_FAILED" not in e] == []
+    assert outside == []
+    # Redoc's footer would fetch Redocly's logo from a CDN; the Content-Security-Policy stops
+    # it (Redoc then drops the image), and that refusal is the one error allowed.
+    logo = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+    assert [e for e in errors if not (logo in e and "Content Security Policy" in e)] == []
