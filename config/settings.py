@@ -38,6 +38,11 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is not set: give the site's host names, comma-separated "
+        "(e.g. people.example.org), or set DEBUG=true for local work."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -41,6 +41,12 @@ def test_production_without_a_secret_key_fails_loudly():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_production_without_allowed_hosts_fails_loudly():
+    result = manage("check", DEBUG="false", SECRET_KEY="k" * 50, ALLOWED_HOSTS="")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
 def test_a_bad_boolean_is_named():
     result = manage("check", DEBUG="maybe")
     assert result.returncode != 0
