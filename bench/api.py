@@ -19,7 +19,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -45,14 +44,12 @@ def bench_database_url() -> str:
     django.setup()
     from django.db import connection
 
+    from config.database import database_url
+
     with connection.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
         cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    db = connection.settings_dict
-    host = quote(db["HOST"] or "127.0.0.1", safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    auth = db["USER"] + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{host}{port}/{BENCH_DB}"
+    return database_url(connection.settings_dict, BENCH_DB)
 
 
 def manage(env, *args):

@@ -13,6 +13,7 @@ import sys
 import threading
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 
@@ -118,3 +119,14 @@ def ensure_database(server_uri: str, name: str) -> None:
         except (errors.DuplicateDatabase, errors.UniqueViolation):
             # Another process created it between our check and our CREATE.
             log.debug("database %s created concurrently", name)
+
+
+def database_url(settings_dict: dict, name: str) -> str:
+    """A DATABASE_URL for database ``name`` on the server ``settings_dict`` connects to,
+    a Unix socket directory (the embedded cluster) included."""
+    host = quote(settings_dict["HOST"] or "localhost", safe="")
+    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
+    auth = settings_dict["USER"] or ""
+    if settings_dict["PASSWORD"]:
+        auth += ":" + quote(settings_dict["PASSWORD"], safe="")
+    return f"postgres://{auth}@{host}{port}/{name}"
