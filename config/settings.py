@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "axes",
+    "reversion",
     "core",
     "profiles",
     "publications",

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from reversion.admin import VersionAdmin
 
 from core.admin import TimeStampedAdmin
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
@@ -131,7 +132,7 @@ class TalkAdminForm(forms.ModelForm):
 
 
 @admin.register(Talk)
-class TalkAdmin(TimeStampedAdmin):
+class TalkAdmin(VersionAdmin, TimeStampedAdmin):
     form = TalkAdminForm
     list_display = ["title", "speaker_list", "date", "kind", "event", "visibility"]
     list_filter = ["kind", "visibility", "event__kind"]

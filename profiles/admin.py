@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
 from django.db.models import Count, Func, TextField, Value
+from reversion.admin import VersionAdmin
 
 from core.admin import TimeStampedAdmin
 from profiles.models import (
@@ -168,7 +169,7 @@ class OrganizationAdmin(TimeStampedAdmin):
 
 
 @admin.register(Researcher)
-class ResearcherAdmin(TimeStampedAdmin):
+class ResearcherAdmin(VersionAdmin, TimeStampedAdmin):
     list_display = [
         "full_name",
         "native_name",

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count, Prefetch
+from reversion.admin import VersionAdmin
 
 from core.admin import TimeStampedAdmin
 from publications.models import Authorship, CitationCount, Publication, Venue
@@ -46,7 +47,7 @@ class CitationCountInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(TimeStampedAdmin):
+class PublicationAdmin(VersionAdmin, TimeStampedAdmin):
     list_display = [
         "title",
         "author_list",
