@@ -263,11 +263,8 @@ class ResearcherDetailSerializer(ResearcherSerializer):
 
     @extend_schema_field(ProjectSerializer(many=True))
     def get_projects(self, researcher):
-        projects = [
-            membership.project
-            for membership in researcher.project_memberships.all()
-            if membership.project.visibility == Visibility.PUBLIC
-        ]
+        # with_profile_entries() prefetches public projects only.
+        projects = [membership.project for membership in researcher.project_memberships.all()]
         return ProjectSerializer(projects, many=True, context=self.context).data
 
     @extend_schema_field(MetricsSerializer)

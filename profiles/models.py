@@ -183,7 +183,12 @@ class ResearcherQuerySet(PublicQuerySet):
             "services__venue",
             "services__event",
             "services__organization",
-            "project_memberships__project__memberships__researcher",
+            models.Prefetch(
+                "project_memberships",
+                queryset=ProjectMember.objects.filter(project__visibility=Visibility.PUBLIC)
+                .select_related("project")
+                .prefetch_related("project__memberships__researcher"),
+            ),
         )
 
     def update_search_vector(self) -> int:

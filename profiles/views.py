@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
-from core.models import DatePrecision, format_partial_date
+from core.models import DatePrecision, Visibility, format_partial_date
 from events.models import Participation, Talk
 from profiles.charts import bar_chart
 from profiles.metrics import members_with_paper_counts, researcher_metrics
@@ -129,6 +129,7 @@ class ProfileMixin:
                 other
                 for other in membership.project.memberships.all()
                 if other.researcher_id != researcher.pk
+                and other.researcher.visibility == Visibility.PUBLIC
             ]
         metrics = researcher_metrics(researcher=researcher)
         talks = list(

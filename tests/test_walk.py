@@ -1,0 +1,117 @@
+"""Every public URL and API endpoint, walked twice: once for a hidden record's name, once
+for script that users typed into every field that reaches a page, feed, API or export."""
+
+import re
+
+import pytest
+
+from core.models import Visibility
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Quokkaquest"
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+MARKDOWN_PAYLOAD = f"{PAYLOAD} [click](javascript:alert(1)) <a href='javascript:alert(2)'>a</a>"
+
+
+def urls(member="ann", paper="paper", talk="talk", event="event"):
+    pages = [
+        "/", "/people/", f"/people/{member}/", f"/people/{member}/cv/", "/publications/",
+        f"/publications/?author={member}", f"/publications/{paper}/", "/talks/",
+        f"/talks/{talk}/", f"/events/{event}/", f"/search/?q={SECRET}", "/search/?q=alert",
+        "/publications/feed/", f"/publications/feed/{member}/", "/talks/feed/", "/sitemap.xml",
+        "/talks.ics", f"/talks/{talk}.ics", f"/events/{event}.ics",
+    ]  # fmt: skip
+    api = [
+        "/api/v1/researchers/", f"/api/v1/researchers/{member}/",
+        f"/api/v1/researchers/{member}/publications/", f"/api/v1/researchers/{member}/talks/",
+        "/api/v1/publications/", f"/api/v1/publications/{paper}/", "/api/v1/talks/",
+        f"/api/v1/talks/{talk}/", "/api/v1/events/", f"/api/v1/events/{event}/",
+        "/api/v1/venues/", "/api/v1/organizations/", f"/api/v1/publications/?q={SECRET}",
+        "/api/v1/publications/?format=bibtex", "/api/v1/publications/?format=csljson",
+        f"/api/v1/publications/{paper}/?format=bibtex", "/api/v1/talks/?format=ics",
+    ]  # fmt: skip
+    return pages + api
+
+
+def build_site(text: str, markdown: str, hidden_text: str | None = None):
+    """A member with every kind of entry, a paper, a talk and an event, with ``text`` in
+    every plain field and ``markdown`` in every Markdown field."""
+    org = f.OrganizationFactory(name=f"Org {text}", city=text)
+    venue = f.VenueFactory(name=f"Venue {text}", short_name="V", publisher=text)
+    ann = f.ResearcherFactory(
+        slug="ann", is_member=True, full_name=f"Ann {text}", native_name=text, headline=text,
+        bio=markdown, interests_intro=markdown, office=text, name_variants=[text],
+    )  # fmt: skip
+    paper = f.PublicationFactory(
+        slug="paper", title=f"Paper {text}", abstract=markdown, venue=venue, venue_detail=text,
+        note=text, keywords=[text], volume="1", pages="1-2",
+    )  # fmt: skip
+    f.AuthorshipFactory(publication=paper, researcher=ann, position=1, printed_name=f"A {text}")
+    event = f.EventFactory(slug="event", name=f"Event {text}", description=markdown, city=text)
+    talk = f.TalkFactory(
+        slug="talk", title=f"Talk {text}", abstract=markdown, room=text, event=event
+    )
+    f.TalkSpeakerFactory(talk=talk, researcher=ann, affiliation=text)
+    f.TalkHostFactory(talk=talk, affiliation=text)
+    f.PositionFactory(researcher=ann, organization=org, title=text)
+    f.EducationFactory(researcher=ann, institution=org, thesis_title=text, rank_note=text)
+    interest = f.ResearchInterestFactory(researcher=ann, title=text)
+    interest.publications.add(paper)
+    f.AwardFactory(researcher=ann, title=text, distinction=text, issuer=org)
+    f.ServiceFactory(researcher=ann, role=text, description=text, organization=org)
+    f.TeachingFactory(researcher=ann, course=text, organization=org)
+    f.ProjectMemberFactory(
+        researcher=ann, project=f.ProjectFactory(title=text, description=markdown)
+    )
+    f.ProfileSectionFactory(researcher=ann, title=f"Section {text}", body=markdown)
+    if hidden_text:
+        hidden = Visibility.HIDDEN
+        secret = f.PublicationFactory(title=hidden_text, visibility=hidden)
+        f.AuthorshipFactory(publication=secret, researcher=ann, position=1)
+        f.ResearcherFactory(is_member=True, full_name=hidden_text, visibility=hidden)
+        f.TalkFactory(title=hidden_text, visibility=Visibility.DRAFT, event=event)
+        f.EventFactory(name=hidden_text, visibility=hidden)
+        f.ProfileSectionFactory(researcher=ann, title=hidden_text, visibility=hidden)
+        f.ProjectMemberFactory(
+            researcher=ann, project=f.ProjectFactory(title=hidden_text, visibility=hidden)
+        )
+
+
+@pytest.mark.parametrize("path", urls())
+def test_no_hidden_record_anywhere(client, path):
+    build_site("plain", "plain", hidden_text=SECRET)
+    response = client.get(path)
+    assert response.status_code == 200, path
+    body = response.content.decode()
+    if path.startswith("/search/"):
+        # The search page repeats what was asked; it must find nothing to highlight.
+        assert "<mark>" not in body
+        body = body.replace(f"q={SECRET}", "").replace(f"Search: {SECRET}", "")
+        body = body.replace(f'value="{SECRET}"', "").replace(f"“{SECRET}”", "")
+    assert SECRET not in body
+
+
+HTML_TYPES = ("text/html", "application/xhtml")
+
+
+@pytest.mark.parametrize("path", urls())
+def test_typed_script_never_runs(client, path):
+    build_site(PAYLOAD, MARKDOWN_PAYLOAD)
+    response = client.get(path)
+    assert response.status_code == 200, path
+    body = response.content.decode()
+    content_type = response["Content-Type"]
+    if content_type.startswith(HTML_TYPES) or "xml" in content_type:
+        # Pages and feeds: the payload is text, escaped, wherever it lands.
+        assert "<script>alert" not in body
+        assert "<img src=x" not in body
+        # No live link to javascript: (escaped text such as "&lt;a href=..." is harmless).
+        assert not re.search(r"""<a\b[^>]*\shref=["']?\s*javascript:""", body, re.IGNORECASE)
+        assert "&lt;script&gt;alert" in body or "alert" not in body
+    else:
+        # JSON, BibTeX, CSL-JSON and iCalendar are data: never served as something a
+        # browser would render, and never sniffed as HTML.
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert not content_type.startswith(HTML_TYPES)
