@@ -6,6 +6,7 @@ from django.db.models import Count, Func, TextField, Value
 from reversion.admin import VersionAdmin
 
 from core.admin import TimeStampedAdmin
+from core.images import PhotoField
 from profiles.models import (
     TEACHING_TERM_RANK,
     Award,
@@ -193,6 +194,7 @@ class ResearcherAdmin(VersionAdmin, TimeStampedAdmin):
         "email",
     ]
     search_help_text = "Any spelling of the name, native name, ORCID iD or e-mail."
+    formfield_overrides = {models.ImageField: {"form_class": PhotoField}}
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
     # The popup for a co-author typed from the publication form shows the first fieldset
