@@ -16,7 +16,7 @@ def home(request):
         .exclude(role=Researcher.Role.ALUMNUS)
         .order_by(*Researcher._meta.ordering)
         .prefetch_related(
-            Prefetch("positions", queryset=Position.objects.select_related("organization"))
+            Prefetch("positions", queryset=Position.objects.public().select_related("organization"))
         )
     )
     recent = Publication.objects.public().with_authors()[:10]

@@ -48,6 +48,7 @@ class PositionInline(admin.TabularInline):
         "end_date",
         "date_precision",
         "description",
+        "visibility",
     ]
     autocomplete_fields = ["organization"]
     formfield_overrides = SMALL_TEXT
@@ -64,6 +65,7 @@ class EducationInline(admin.StackedInline):
         "advisors",
         ("honours_programme", "thesis_title", "rank_note"),
         "description",
+        "visibility",
     ]
     autocomplete_fields = ["institution", "partner_institutions", "advisors"]
     formfield_overrides = SMALL_TEXT
@@ -73,7 +75,7 @@ class EducationInline(admin.StackedInline):
 
 class ResearchInterestInline(admin.TabularInline):
     model = ResearchInterest
-    fields = ["order", "parent", "title", "description", "publications"]
+    fields = ["order", "parent", "title", "description", "publications", "visibility"]
     autocomplete_fields = ["parent", "publications"]
     formfield_overrides = SMALL_TEXT
     ordering = ["order"]
@@ -87,6 +89,7 @@ class AwardInline(admin.StackedInline):
         ("issuer", "date", "date_precision"),
         ("amount", "currency", "distinction"),
         ("publication", "talk", "event"),
+        "visibility",
     ]
     autocomplete_fields = ["issuer", "publication", "talk", "event"]
     ordering = ["order", "-date"]
@@ -100,6 +103,7 @@ class ServiceInline(admin.StackedInline):
         ("venue", "event", "organization"),
         ("start_date", "end_date", "date_precision"),
         "description",
+        "visibility",
     ]
     autocomplete_fields = ["venue", "event", "organization"]
     formfield_overrides = SMALL_TEXT
@@ -119,6 +123,7 @@ class TeachingInline(admin.TabularInline):
         "organization",
         "programme",
         "instructor",
+        "visibility",
     ]
     autocomplete_fields = ["organization", "instructor"]
     fk_name = "researcher"

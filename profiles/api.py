@@ -297,7 +297,7 @@ class ResearcherViewSet(ReadOnlyViewSet):
         return people.with_profile_entries().prefetch_related(
             Prefetch(
                 "interests",
-                queryset=ResearchInterest.objects.prefetch_related(
+                queryset=ResearchInterest.objects.public().prefetch_related(
                     Prefetch("publications", queryset=Publication.objects.public())
                 ),
                 to_attr="interest_list",

@@ -165,24 +165,29 @@ class ResearcherQuerySet(PublicQuerySet):
         return self.filter(is_member=True)
 
     def with_profile_entries(self):
-        """Prefetch the entries a profile shows, each with what it links to."""
+        """Prefetch the public entries a profile shows, each with what it links to."""
         return self.prefetch_related(
-            models.Prefetch("positions", queryset=Position.objects.select_related("organization")),
+            models.Prefetch(
+                "positions", queryset=Position.objects.public().select_related("organization")
+            ),
             models.Prefetch(
                 "education",
-                queryset=Education.objects.select_related("institution__parent").prefetch_related(
-                    "advisors", "partner_institutions"
-                ),
+                queryset=Education.objects.public()
+                .select_related("institution__parent")
+                .prefetch_related("advisors", "partner_institutions"),
             ),
             models.Prefetch(
-                "awards", queryset=Award.objects.select_related("issuer", "event__parent")
+                "awards",
+                queryset=Award.objects.public().select_related("issuer", "event__parent"),
             ),
             models.Prefetch(
-                "teaching", queryset=Teaching.objects.select_related("organization", "instructor")
+                "teaching",
+                queryset=Teaching.objects.public().select_related("organization", "instructor"),
             ),
-            "services__venue",
-            "services__event",
-            "services__organization",
+            models.Prefetch(
+                "services",
+                queryset=Service.objects.public().select_related("venue", "event", "organization"),
+            ),
             models.Prefetch(
                 "project_memberships",
                 queryset=ProjectMember.objects.filter(project__visibility=Visibility.PUBLIC)
@@ -342,6 +347,11 @@ class ResearcherItem(TimeStampedModel):
 
     researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -412,6 +422,12 @@ class Education(DateRangeMixin, ResearcherItem):
         return f"{self.degree_title}, {self.institution}"
 
 
+class ResearchInterestQuerySet(PublicQuerySet):
+    def public(self):
+        """Public interests under a public parent (or none): hiding a topic hides its subtopics."""
+        return super().public().filter(Q(parent=None) | Q(parent__visibility=Visibility.PUBLIC))
+
+
 class ResearchInterest(ResearcherItem):
     """A node of a researcher's interest tree; may cite papers as the seed CV's [1][4] do."""
 
@@ -426,6 +442,8 @@ class ResearchInterest(ResearcherItem):
         related_name="research_interests",
         help_text="Papers this interest cites.",
     )
+
+    objects = ResearchInterestQuerySet.as_manager()
 
     class Meta(ResearcherItem.Meta):
         default_related_name = "interests"

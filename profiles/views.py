@@ -29,7 +29,9 @@ class ResearcherListView(ListView):
             # A GROUP BY query drops Meta.ordering.
             .order_by(*Researcher._meta.ordering)
             .prefetch_related(
-                Prefetch("positions", queryset=Position.objects.select_related("organization"))
+                Prefetch(
+                    "positions", queryset=Position.objects.public().select_related("organization")
+                )
             )
         )
         role = self.request.GET.get("role", "")
@@ -112,9 +114,9 @@ class ProfileMixin:
             publication.number = numbers[publication.pk]
             publication.bibtex = format_entry(citation(publication))
         interests = list(
-            ResearchInterest.objects.filter(researcher=researcher).prefetch_related(
-                Prefetch("publications", queryset=Publication.objects.public())
-            )
+            ResearchInterest.objects.public()
+            .filter(researcher=researcher)
+            .prefetch_related(Prefetch("publications", queryset=Publication.objects.public()))
         )
         children: dict[int | None, list] = {}
         for interest in interests:

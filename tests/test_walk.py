@@ -74,6 +74,15 @@ def build_site(text: str, markdown: str, hidden_text: str | None = None):
         f.TalkFactory(title=hidden_text, visibility=Visibility.DRAFT, event=event)
         f.EventFactory(name=hidden_text, visibility=hidden)
         f.ProfileSectionFactory(researcher=ann, title=hidden_text, visibility=hidden)
+        f.PositionFactory(researcher=ann, organization=org, title=hidden_text, visibility=hidden)
+        f.EducationFactory(
+            researcher=ann, institution=org, thesis_title=hidden_text, visibility=hidden
+        )
+        topic = f.ResearchInterestFactory(researcher=ann, title=hidden_text, visibility=hidden)
+        f.ResearchInterestFactory(researcher=ann, parent=topic, title=f"{hidden_text} sub")
+        f.AwardFactory(researcher=ann, title=hidden_text, visibility=hidden)
+        f.ServiceFactory(researcher=ann, role=hidden_text, organization=org, visibility=hidden)
+        f.TeachingFactory(researcher=ann, course=hidden_text, organization=org, visibility=hidden)
         f.ProjectMemberFactory(
             researcher=ann, project=f.ProjectFactory(title=hidden_text, visibility=hidden)
         )
