@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,23 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"gunicorn did not answer {url} within {timeout} s")
 
 
+@contextmanager
+def gunicorn(env: dict, port: int):
+    """gunicorn with 2 workers on 127.0.0.1:port, answering before this yields."""
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/v1/")
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def to_ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
@@ -125,47 +143,30 @@ def main():
         "filtered list": f"/api/v1/publications/?author={member}&year_min=2015&kind=article",
         "researcher detail": f"/api/v1/researchers/{member}/",
     }
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
     try:
-        wait_for(base + urls["researcher detail"])
-        # The same bytes as each API answer, saved as files before whitenoise indexes them.
-        for n, path in enumerate(urls.values()):
-            (static_dir / f"{n}.json").write_bytes(urllib.request.urlopen(base + path).read())
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(base + "/static/bench/0.json")
-        rss = worker_memory(server.pid)
-        print(
-            f"\n{'URL':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'bytes':>9}"
-            f"{'static req/s':>14}{'ratio':>8}"
-        )
-        for n, (label, path) in enumerate(urls.items()):
-            size = (static_dir / f"{n}.json").stat().st_size
-            api = run_wrk(base + path, args.duration, args.connections)
-            static = run_wrk(f"{base}/static/bench/{n}.json", args.duration, args.connections)
-            if api["errors"] or static["errors"]:
-                print(f"  non-2xx answers: api {api['errors']}, static {static['errors']}")
+        with gunicorn(env, port):
+            # The same bytes as each API answer, saved as files before whitenoise indexes them.
+            for n, path in enumerate(urls.values()):
+                body = urllib.request.urlopen(base + path).read()
+                (static_dir / f"{n}.json").write_bytes(body)
+        with gunicorn(env, port) as server:
+            rss = worker_memory(server.pid)
             print(
-                f"{label:<24}{api['rps']:>10.0f}{api['p50']:>9.1f}{api['p99']:>9.1f}{size:>9}"
-                f"{static['rps']:>14.0f}{api['rps'] / static['rps']:>8.3f}"
+                f"\n{'URL':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'bytes':>9}"
+                f"{'static req/s':>14}{'ratio':>8}"
             )
-        print(f"\nworker memory (RSS): {', '.join(f'{mb:.0f} MB' for mb in rss)}")
+            for n, (label, path) in enumerate(urls.items()):
+                size = (static_dir / f"{n}.json").stat().st_size
+                api = run_wrk(base + path, args.duration, args.connections)
+                static = run_wrk(f"{base}/static/bench/{n}.json", args.duration, args.connections)
+                if api["errors"] or static["errors"]:
+                    print(f"  non-2xx answers: api {api['errors']}, static {static['errors']}")
+                print(
+                    f"{label:<24}{api['rps']:>10.0f}{api['p50']:>9.1f}{api['p99']:>9.1f}{size:>9}"
+                    f"{static['rps']:>14.0f}{api['rps'] / static['rps']:>8.3f}"
+                )
+            print(f"\nworker memory (RSS): {', '.join(f'{mb:.0f} MB' for mb in rss)}")
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(static_dir, ignore_errors=True)
 
 
