@@ -6,15 +6,12 @@ from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
     extend_schema_field,
-    extend_schema_view,
 )
 from rest_framework import renderers, serializers
 from rest_framework.reverse import reverse
 
-from core.api import LinkField, ListViewSet, ModelSerializer, PageURLField, ReadOnlyViewSet
+from core.api import LinkField, ModelSerializer, PageURLField, ReadOnlyViewSet
 from core.filters import (
     BooleanFilter,
     OrderingFilter,
@@ -30,8 +27,8 @@ from profiles.api import (
     EventRef,
     OrganizationRef,
     PublicationRef,
+    ResearcherRecordsViewSet,
     ResearcherRefSerializer,
-    published_researcher,
 )
 from profiles.models import Researcher
 from publications.models import Publication
@@ -148,7 +145,7 @@ class TalkFormats:
     serializer_class = TalkSerializer
     filterset_class = TalkFilter
 
-    def talks(self):
+    def records(self):
         return (
             published_talks()
             .defer("search_vector")
@@ -168,23 +165,14 @@ class TalkViewSet(TalkFormats, ReadOnlyViewSet):
     """Public talks, posters and seminars, newest first."""
 
     def get_queryset(self):
-        return self.talks()
+        return self.records()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="A researcher's talks",
-        parameters=[OpenApiParameter("researcher_slug", str, OpenApiParameter.PATH)],
-    )
-)
-class ResearcherTalkViewSet(TalkFormats, ListViewSet):
+class ResearcherTalkViewSet(TalkFormats, ResearcherRecordsViewSet):
     """The public talks one researcher with a profile gave, with the same filters."""
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the schema generator's stand-in
-            return self.talks().none()
-        researcher = published_researcher(self.kwargs["researcher_slug"])
-        return self.talks().filter(speaker_links__researcher=researcher)
+    def of_researcher(self, records, researcher):
+        return records.filter(speaker_links__researcher=researcher)
 
 
 class EventSerializer(ModelSerializer):

@@ -2,12 +2,24 @@
 
 import django_filters
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
-from core.api import LinkField, ModelSerializer, PageURLField, ReadOnlyViewSet, reference
+from core.api import (
+    LinkField,
+    ListViewSet,
+    ModelSerializer,
+    PageURLField,
+    ReadOnlyViewSet,
+    reference,
+)
 from core.filters import OrderingFilter, RankedFilterSet, SearchFilter
 from core.models import Visibility
 from profiles.metrics import researcher_metrics
@@ -38,6 +50,29 @@ def published_researcher(slug: str) -> Researcher:
         return Researcher.objects.public().members().get(slug=slug)
     except Researcher.DoesNotExist:
         raise NotFound(f"No researcher with a public profile has the slug “{slug}”.") from None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "researcher_slug",
+                str,
+                OpenApiParameter.PATH,
+                description="The slug of a researcher with a public profile.",
+            )
+        ]
+    )
+)
+class ResearcherRecordsViewSet(ListViewSet):
+    """Base of the lists under /researchers/<slug>/: a subclass gives ``records()`` and
+    ``of_researcher(records, researcher)``; a slug with no public profile is a 404."""
+
+    def get_queryset(self):
+        records = self.records()
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's stand-in
+            return records.none()
+        return self.of_researcher(records, published_researcher(self.kwargs["researcher_slug"]))
 
 
 class ResearcherRefSerializer(ModelSerializer):

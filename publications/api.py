@@ -6,11 +6,10 @@ A publication endpoint answers in JSON, in BibTeX (``Accept: application/x-bibte
 """
 
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import renderers, serializers
 
-from core.api import LinkField, ListViewSet, ModelSerializer, PageURLField, ReadOnlyViewSet
-from profiles.api import ResearcherRefSerializer, VenueRef, published_researcher
+from core.api import LinkField, ModelSerializer, PageURLField, ReadOnlyViewSet
+from profiles.api import ResearcherRecordsViewSet, ResearcherRefSerializer, VenueRef
 from publications import bibtex
 from publications.citation import citation
 from publications.csl import CSL_ITEM_SCHEMA, csl_item
@@ -95,7 +94,7 @@ class PublicationFormats:
     serializer_class = PublicationSerializer
     filterset_class = PublicationApiFilter
 
-    def publications(self):
+    def records(self):
         return Publication.objects.public().with_authors().defer("search_vector")
 
 
@@ -103,23 +102,14 @@ class PublicationViewSet(PublicationFormats, ReadOnlyViewSet):
     """Public papers, newest first. Filters combine; ``q`` searches as the site does."""
 
     def get_queryset(self):
-        return self.publications()
+        return self.records()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="A researcher's publications",
-        parameters=[OpenApiParameter("researcher_slug", str, OpenApiParameter.PATH)],
-    )
-)
-class ResearcherPublicationViewSet(PublicationFormats, ListViewSet):
+class ResearcherPublicationViewSet(PublicationFormats, ResearcherRecordsViewSet):
     """The public papers of one researcher with a profile, with the same filters."""
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the schema generator's stand-in
-            return self.publications().none()
-        researcher = published_researcher(self.kwargs["researcher_slug"])
-        return self.publications().for_researcher(researcher)
+    def of_researcher(self, records, researcher):
+        return records.for_researcher(researcher)
 
 
 class VenueSerializer(ModelSerializer):
