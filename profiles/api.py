@@ -75,9 +75,17 @@ class ResearcherRecordsViewSet(ListViewSet):
         return self.of_researcher(records, published_researcher(self.kwargs["researcher_slug"]))
 
 
+class PublicPeopleSerializer(serializers.ListSerializer):
+    """A list of people leaves hidden ones out, rather than holding nulls."""
+
+    def to_representation(self, data):
+        return [person for person in super().to_representation(data) if person is not None]
+
+
 class ResearcherRefSerializer(ModelSerializer):
     """A person named on a paper, a talk or a profile. ``url`` and ``html_url`` are null
-    unless they have a profile here; a hidden person is null altogether."""
+    unless they have a profile here; a hidden person is null altogether (and left out of
+    lists of people)."""
 
     name = serializers.CharField(source="full_name")
     url = serializers.SerializerMethodField()
@@ -86,6 +94,7 @@ class ResearcherRefSerializer(ModelSerializer):
     class Meta:
         model = Researcher
         fields = ["slug", "name", "native_name", "orcid", "url", "html_url"]
+        list_serializer_class = PublicPeopleSerializer
 
     def to_representation(self, researcher):
         if researcher.visibility != Visibility.PUBLIC:
@@ -224,8 +233,7 @@ class ProjectSerializer(ModelSerializer):
     @extend_schema_field(ResearcherRefSerializer(many=True))
     def get_members(self, project):
         people = [m.researcher for m in project.memberships.all()]
-        data = ResearcherRefSerializer(people, many=True, context=self.context).data
-        return [person for person in data if person is not None]
+        return ResearcherRefSerializer(people, many=True, context=self.context).data
 
 
 class SectionSerializer(ModelSerializer):

@@ -6,6 +6,7 @@ from core.models import Visibility
 from tests.factories import (
     AuthorshipFactory,
     AwardFactory,
+    EducationFactory,
     EventFactory,
     ProfileSectionFactory,
     ProjectFactory,
@@ -105,6 +106,17 @@ def test_counts_and_metrics_leave_hidden_records_out(site, get):
     award = ann["awards"][0]
     assert (award["publication"], award["talk"], award["event"]) == (None, None, None)
     assert ann["projects"] == [] and ann["sections"] == []
+
+
+def test_a_hidden_advisor_is_left_out_of_the_list(get):
+    ann = ResearcherFactory(is_member=True, slug="ann")
+    education = EducationFactory(researcher=ann)
+    education.advisors.add(
+        ResearcherFactory(full_name="Open Advisor"),
+        ResearcherFactory(full_name=f"{SECRET} Advisor", visibility=Visibility.HIDDEN),
+    )
+    advisors = get("/api/v1/researchers/ann/").json()["education"][0]["advisors"]
+    assert [a["name"] for a in advisors] == ["Open Advisor"]
 
 
 def test_a_hidden_coauthor_is_a_name_without_a_record(site, get):
