@@ -1,13 +1,143 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
 
+from core import roles
 from core.models import SeedRecord
 
 RECORD_FIELDS = ("created", "updated")
 
 
-class TimeStampedAdmin(admin.ModelAdmin):
+def scoped_form(form_class, user):
+    """The admin form class with its choices narrowed to what a scoped account may pick
+    (see ScopedChoicesForm); unchanged for editors."""
+    if not roles.is_scoped(user):
+        return form_class
+    return type(form_class.__name__, (ScopedChoicesForm, form_class), {"scope_user": user})
+
+
+class ScopedChoicesForm(forms.ModelForm):
+    """Narrows every related-record field to what the account may pick (core.roles.choices)
+    and the field that makes the row someone's to the account's own rows, keeping what the
+    row already links to, so a shared paper with a hidden co-author still saves."""
+
+    scope_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = roles.owner_field(self._meta.model)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            model = field.queryset.model
+            if name == owner:
+                allowed = roles.owned(self.scope_user, model)
+            else:
+                allowed = roles.choices(self.scope_user, model) | model._default_manager.filter(
+                    pk__in=self.linked_pks(name)
+                )
+            field.queryset = field.queryset.filter(pk__in=allowed.values("pk"))
+
+    def linked_pks(self, name):
+        instance = self.instance
+        if instance.pk is None:
+            return []
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            return list(getattr(instance, name).values_list("pk", flat=True))
+        value = getattr(instance, field.attname)
+        return [] if value is None else [value]
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Per-object edit rights (core.roles): an account without ``roles.EDIT_ANY`` lists,
+    opens, changes and deletes only its own rows, on the queryset and on every object
+    check, whatever its model permissions say."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not roles.is_scoped(request.user):
+            return queryset
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            # Picking a co-author or a venue: public rows as well as one's own.
+            allowed = roles.choices(request.user, self.model)
+        else:
+            allowed = roles.visible(request.user, self.model)
+        return queryset.filter(pk__in=allowed.values("pk"))
+
+    def in_scope(self, request, obj):
+        return (
+            obj is None
+            or not roles.is_scoped(request.user)
+            or roles.visible(request.user, self.model).filter(pk=obj.pk).exists()
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.in_scope(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return scoped_form(super().get_form(request, obj, change, **kwargs), request.user)
+
+
+class ScopedInline(admin.options.InlineModelAdmin):
+    """An inline whose related-record fields are narrowed like ScopedAdmin's form."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not roles.is_scoped(request.user):
+            return queryset
+        return queryset.filter(pk__in=roles.choices(request.user, self.model).values("pk"))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        attrs = {"form": scoped_form(formset.form, request.user)}
+        if issubclass(formset, OwnerLinkFormSet) and roles.is_scoped(request.user):
+            attrs["owner"] = request.user
+        return type(formset.__name__, (formset,), attrs)
+
+
+class ScopedTabularInline(ScopedInline, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(ScopedInline, admin.StackedInline):
+    pass
+
+
+class OwnerLinkFormSet(BaseInlineFormSet):
+    """Rows naming researchers (a paper's authors, a talk's speakers): a scoped account must
+    keep itself among them, or it would lose the record it is saving."""
+
+    owner = None
+    owner_link = "researcher"
+    owner_missing = "Keep yourself in this list: you can edit only records you are part of."
+
+    def clean(self):
+        super().clean()
+        if self.owner is None or any(self.errors):
+            return
+        for form in self.forms:
+            if self._should_delete_form(form) or not hasattr(form, "cleaned_data"):
+                continue
+            researcher = form.cleaned_data.get(self.owner_link)
+            if researcher is not None and researcher.user_id == self.owner.pk:
+                return
+        raise ValidationError(self.owner_missing)
+
+
+class TimeStampedAdmin(ScopedAdmin):
     """Shows ``created`` and ``updated`` read-only, in a collapsed "Record" fieldset last."""
 
     class Media:
@@ -25,6 +155,27 @@ class TimeStampedAdmin(admin.ModelAdmin):
         if obj is None:
             return fieldsets
         return [*fieldsets, ("Record", {"classes": ["collapse"], "fields": RECORD_FIELDS})]
+
+
+class ScopedVersionAdmin(VersionAdmin, TimeStampedAdmin):
+    """History (django-reversion) of the rows one may change. Recovering deleted rows is
+    for editors only: a deleted row is no longer anyone's own."""
+
+    def recoverlist_view(self, request, extra_context=None):
+        if roles.is_scoped(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if roles.is_scoped(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(SeedRecord)

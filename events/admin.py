@@ -4,15 +4,20 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.utils import timezone
-from reversion.admin import VersionAdmin
 
-from core.admin import TimeStampedAdmin
+from core.admin import (
+    OwnerLinkFormSet,
+    ScopedAdmin,
+    ScopedTabularInline,
+    ScopedVersionAdmin,
+    TimeStampedAdmin,
+)
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
 
 TALK_TIMES = ("start", "end")
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ScopedTabularInline):
     model = Participation
     fields = ["researcher", "role", "title", "note"]
     autocomplete_fields = ["researcher"]
@@ -20,7 +25,7 @@ class ParticipationInline(admin.TabularInline):
     extra = 0
 
 
-class TalkInline(admin.TabularInline):
+class TalkInline(ScopedTabularInline):
     """The event's talks for orientation; each is edited on its own page."""
 
     model = Talk
@@ -82,15 +87,20 @@ class EventAdmin(TimeStampedAdmin):
         return obj.talk_count
 
 
-class TalkSpeakerInline(admin.TabularInline):
+class SpeakerListFormSet(OwnerLinkFormSet):
+    owner_missing = "Keep yourself among the speakers: members edit only their own talks."
+
+
+class TalkSpeakerInline(ScopedTabularInline):
     model = TalkSpeaker
+    formset = SpeakerListFormSet
     fields = ["position", "researcher", "affiliation"]
     autocomplete_fields = ["researcher"]
     ordering = ["position"]
     extra = 1
 
 
-class TalkHostInline(admin.TabularInline):
+class TalkHostInline(ScopedTabularInline):
     model = TalkHost
     fields = ["role", "position", "researcher", "affiliation"]
     autocomplete_fields = ["researcher"]
@@ -132,7 +142,7 @@ class TalkAdminForm(forms.ModelForm):
 
 
 @admin.register(Talk)
-class TalkAdmin(VersionAdmin, TimeStampedAdmin):
+class TalkAdmin(ScopedVersionAdmin):
     form = TalkAdminForm
     list_display = ["title", "speaker_list", "date", "kind", "event", "visibility"]
     list_filter = ["kind", "visibility", "event__kind"]
@@ -187,7 +197,7 @@ class TalkAdmin(VersionAdmin, TimeStampedAdmin):
 
 
 @admin.register(TalkSpeaker)
-class TalkSpeakerAdmin(admin.ModelAdmin):
+class TalkSpeakerAdmin(ScopedAdmin):
     list_display = ["talk", "position", "researcher", "affiliation"]
     list_filter = ["talk__kind"]
     search_fields = ["talk__title", "researcher__full_name", "affiliation"]
@@ -196,7 +206,7 @@ class TalkSpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(TalkHost)
-class TalkHostAdmin(admin.ModelAdmin):
+class TalkHostAdmin(ScopedAdmin):
     list_display = ["talk", "role", "position", "researcher", "affiliation"]
     list_filter = ["role"]
     search_fields = ["talk__title", "researcher__full_name", "affiliation"]
@@ -205,7 +215,7 @@ class TalkHostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(ScopedAdmin):
     list_display = ["researcher", "event", "role", "title"]
     list_filter = ["role", "event__kind"]
     search_fields = ["researcher__full_name", "event__name", "event__short_name", "title"]

@@ -3,9 +3,15 @@ from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
 from django.db.models import Count, Func, TextField, Value
-from reversion.admin import VersionAdmin
 
-from core.admin import TimeStampedAdmin
+from core import roles
+from core.admin import (
+    ScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    ScopedVersionAdmin,
+    TimeStampedAdmin,
+)
 from core.images import PhotoField
 from profiles.models import (
     TEACHING_TERM_RANK,
@@ -28,6 +34,19 @@ ORGANIZATION_PATH = "__parent__parent"
 SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
+def without(fields, names):
+    """A fieldset's field list without ``names``, also inside (a, b) rows."""
+    kept = []
+    for field in fields:
+        if isinstance(field, tuple | list):
+            row = tuple(name for name in field if name not in names)
+            if row:
+                kept.append(row)
+        elif field not in names:
+            kept.append(field)
+    return kept
+
+
 class ArrayToString(Func):
     function = "array_to_string"
     output_field = TextField()
@@ -37,7 +56,7 @@ class ArrayToString(Func):
 # rows does not render (and query) a full <select> per row.
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(ScopedTabularInline):
     model = Position
     fields = [
         "order",
@@ -56,7 +75,7 @@ class PositionInline(admin.TabularInline):
     extra = 0
 
 
-class EducationInline(admin.StackedInline):
+class EducationInline(ScopedStackedInline):
     model = Education
     fields = [
         ("order", "degree", "degree_title", "field"),
@@ -73,7 +92,7 @@ class EducationInline(admin.StackedInline):
     extra = 0
 
 
-class ResearchInterestInline(admin.TabularInline):
+class ResearchInterestInline(ScopedTabularInline):
     model = ResearchInterest
     fields = ["order", "parent", "title", "description", "publications", "visibility"]
     autocomplete_fields = ["parent", "publications"]
@@ -82,7 +101,7 @@ class ResearchInterestInline(admin.TabularInline):
     extra = 0
 
 
-class AwardInline(admin.StackedInline):
+class AwardInline(ScopedStackedInline):
     model = Award
     fields = [
         ("order", "kind", "title"),
@@ -96,7 +115,7 @@ class AwardInline(admin.StackedInline):
     extra = 0
 
 
-class ServiceInline(admin.StackedInline):
+class ServiceInline(ScopedStackedInline):
     model = Service
     fields = [
         ("order", "kind", "role"),
@@ -111,7 +130,7 @@ class ServiceInline(admin.StackedInline):
     extra = 0
 
 
-class TeachingInline(admin.TabularInline):
+class TeachingInline(ScopedTabularInline):
     model = Teaching
     fields = [
         "order",
@@ -131,7 +150,7 @@ class TeachingInline(admin.TabularInline):
     extra = 0
 
 
-class ProjectMembershipInline(admin.TabularInline):
+class ProjectMembershipInline(ScopedTabularInline):
     model = ProjectMember
     fields = ["project", "role", "order"]
     autocomplete_fields = ["project"]
@@ -139,14 +158,14 @@ class ProjectMembershipInline(admin.TabularInline):
     extra = 0
 
 
-class ProfileSectionInline(admin.StackedInline):
+class ProfileSectionInline(ScopedStackedInline):
     model = ProfileSection
     fields = [("order", "title", "visibility"), "body"]
     ordering = ["order"]
     extra = 0
 
 
-class MetricsSnapshotInline(admin.StackedInline):
+class MetricsSnapshotInline(ScopedStackedInline):
     model = MetricsSnapshot
     fields = [
         "source",
@@ -175,7 +194,7 @@ class OrganizationAdmin(TimeStampedAdmin):
 
 
 @admin.register(Researcher)
-class ResearcherAdmin(VersionAdmin, TimeStampedAdmin):
+class ResearcherAdmin(ScopedVersionAdmin):
     list_display = [
         "full_name",
         "native_name",
@@ -257,6 +276,17 @@ class ResearcherAdmin(VersionAdmin, TimeStampedAdmin):
         ProfileSectionInline,
         MetricsSnapshotInline,
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not roles.is_scoped(request.user):
+            return fieldsets
+        # Members keep their page current; who they are to the group is an editor's call.
+        hidden = roles.EDITOR_ONLY_RESEARCHER_FIELDS
+        return [
+            (name, {**options, "fields": without(options["fields"], hidden)})
+            for name, options in fieldsets
+        ]
 
     def get_inlines(self, request, obj):
         if IS_POPUP_VAR in request.GET or IS_POPUP_VAR in request.POST:
@@ -387,7 +417,7 @@ class MetricsSnapshotAdmin(TimeStampedAdmin):
     date_hierarchy = "as_of"
 
 
-class ProjectMemberInline(admin.TabularInline):
+class ProjectMemberInline(ScopedTabularInline):
     model = ProjectMember
     fields = ["order", "researcher", "role"]
     autocomplete_fields = ["researcher"]
@@ -416,7 +446,7 @@ class ProjectAdmin(TimeStampedAdmin):
 
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(admin.ModelAdmin):
+class ProjectMemberAdmin(ScopedAdmin):
     list_display = ["project", "researcher", "role", "order"]
     list_filter = ["project__kind"]
     search_fields = ["project__title", "researcher__full_name", "role"]

@@ -300,6 +300,9 @@ class Researcher(TimeStampedModel):
 
     class Meta:
         ordering = ["sort_order", "family_name", "given_name", "full_name"]
+        permissions = [
+            ("edit_any_researcher", "Can edit every researcher's records, not only their own")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["orcid"], condition=~Q(orcid=""), name="researcher_unique_orcid"

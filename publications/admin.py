@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count, Prefetch
-from reversion.admin import VersionAdmin
 
-from core.admin import TimeStampedAdmin
+from core.admin import (
+    OwnerLinkFormSet,
+    ScopedAdmin,
+    ScopedTabularInline,
+    ScopedVersionAdmin,
+    TimeStampedAdmin,
+)
 from publications.models import Authorship, CitationCount, Publication, Venue
 
 AUTHORS_SHOWN = 3
@@ -28,18 +33,23 @@ class VenueAdmin(TimeStampedAdmin):
         return obj.publication_count
 
 
-class AuthorshipInline(admin.TabularInline):
+class AuthorListFormSet(OwnerLinkFormSet):
+    owner_missing = "Keep yourself among the authors: members edit only their own papers."
+
+
+class AuthorshipInline(ScopedTabularInline):
     """Authors in printed order. A co-author who is only a name is added with the "+"
     next to the researcher box, which opens the short researcher form."""
 
     model = Authorship
+    formset = AuthorListFormSet
     fields = ["position", "researcher", "printed_name", "equal_contribution", "corresponding"]
     autocomplete_fields = ["researcher"]
     ordering = ["position"]
     extra = 1
 
 
-class CitationCountInline(admin.TabularInline):
+class CitationCountInline(ScopedTabularInline):
     model = CitationCount
     fields = ["year", "count", "source"]
     ordering = ["year"]
@@ -47,7 +57,7 @@ class CitationCountInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(VersionAdmin, TimeStampedAdmin):
+class PublicationAdmin(ScopedVersionAdmin):
     list_display = [
         "title",
         "author_list",
@@ -131,7 +141,7 @@ class PublicationAdmin(VersionAdmin, TimeStampedAdmin):
 
 
 @admin.register(Authorship)
-class AuthorshipAdmin(admin.ModelAdmin):
+class AuthorshipAdmin(ScopedAdmin):
     list_display = [
         "publication",
         "position",
@@ -148,7 +158,7 @@ class AuthorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(CitationCount)
-class CitationCountAdmin(admin.ModelAdmin):
+class CitationCountAdmin(ScopedAdmin):
     list_display = ["publication", "year", "count", "source"]
     list_filter = ["source", "year"]
     search_fields = ["publication__title"]

@@ -5,7 +5,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR, InlineModelAdmin
-from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -84,7 +83,6 @@ def one_of_each():
     f.ProfileSectionFactory(researcher=member)
     f.MetricsSnapshotFactory(researcher=member)
     f.SeedRecordFactory(target=publication)
-    Group.objects.create(name="Editors")
     # django-axes's records of admin logins: what a failed and a successful login leave.
     request = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "editor"}
     request |= {"http_accept": "text/html", "path_info": "/admin/login/"}
