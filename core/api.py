@@ -8,6 +8,7 @@ imports from the settings.
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.http import JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.cache import api_key
 from core.changes import current_version
 
 READS = frozenset({"GET", "HEAD"})
@@ -162,12 +164,37 @@ class ApiViewSet(viewsets.GenericViewSet):
             self.set_cache_headers(response)
         return response
 
+    def from_cache(self, handler, request, *args, **kwargs):
+        """The response data of this URL in this format at this content version, from the
+        cache when another request made it; throttling and the checks have run already."""
+        key = api_key(
+            self.version.number, request.accepted_renderer.format, request.get_full_path()
+        )
+        hit = cache.get(key)
+        if hit is not None:
+            data, headers = hit
+            return Response(data, headers=headers)
+        response = handler(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, (response.data, dict(response.items())), settings.PAGE_CACHE_SECONDS)
+        return response
 
-class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+
+class CachedListMixin(mixins.ListModelMixin):
+    def list(self, request, *args, **kwargs):
+        return self.from_cache(super().list, request, *args, **kwargs)
+
+
+class CachedRetrieveMixin(mixins.RetrieveModelMixin):
+    def retrieve(self, request, *args, **kwargs):
+        return self.from_cache(super().retrieve, request, *args, **kwargs)
+
+
+class ReadOnlyViewSet(CachedListMixin, CachedRetrieveMixin, ApiViewSet):
     """A list and a detail."""
 
 
-class ListViewSet(mixins.ListModelMixin, ApiViewSet):
+class ListViewSet(CachedListMixin, ApiViewSet):
     """A list alone, such as one researcher's papers."""
 
 

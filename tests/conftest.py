@@ -7,3 +7,12 @@ def demo(db):
     from django.core.management import call_command
 
     call_command("loaddemo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test database reuses content
+    version numbers, which key the cached pages."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.changes import content_changed
 from events.models import Event, Talk, TalkHost, TalkSpeaker
 from profiles.models import Award, Organization, Position, Researcher, ResearchInterest
 from publications.models import Authorship, Publication, Venue
@@ -13,6 +14,17 @@ from publications.models import Authorship, Publication, Venue
 pytestmark = pytest.mark.django_db
 
 
+def bulk_write(add):
+    """Bulk writes send no signals; like gendata, they count as a change themselves."""
+
+    def write(start, count):
+        add(start, count)
+        content_changed()
+
+    return write
+
+
+@bulk_write
 def add_people(start, count):
     org = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})[0]
     people = Researcher.objects.bulk_create(
@@ -22,6 +34,7 @@ def add_people(start, count):
     Position.objects.bulk_create(Position(researcher=p, organization=org) for p in people)
 
 
+@bulk_write
 def add_papers(start, count):
     venue = Venue.objects.get_or_create(slug="v", defaults={"name": "V", "kind": "journal"})[0]
     ann = Researcher.objects.get_or_create(
@@ -43,6 +56,7 @@ def add_papers(start, count):
     )
 
 
+@bulk_write
 def add_talks(start, count):
     ann = Researcher.objects.get_or_create(
         slug="ann", defaults={"full_name": "Ann", "is_member": True}
@@ -58,6 +72,7 @@ def add_talks(start, count):
     TalkHost.objects.bulk_create(TalkHost(talk=t, researcher=ann) for t in talks)
 
 
+@bulk_write
 def add_events(start, count):
     parent = Event.objects.get_or_create(
         slug="conf", defaults={"name": "Conf", "kind": "conference"}
@@ -68,6 +83,7 @@ def add_events(start, count):
     )
 
 
+@bulk_write
 def add_venues(start, count):
     Venue.objects.bulk_create(
         Venue(slug=f"venue-{n}", name=f"Venue {n}", kind="journal")
@@ -75,6 +91,7 @@ def add_venues(start, count):
     )
 
 
+@bulk_write
 def add_organizations(start, count):
     parent = Organization.objects.get_or_create(slug="uni", defaults={"name": "Uni"})[0]
     Organization.objects.bulk_create(

@@ -1,0 +1,222 @@
+"""Cached pages and API data: served from the cache while nothing changed, and never stale
+after an edit of a paper, an authorship, a talk or a profile entry."""
+
+import socket
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site():
+    """Two members who share a paper and a talk, and one entry on Alice's profile."""
+    alice = f.ResearcherFactory(full_name="Alice Moon", is_member=True)
+    bob = f.ResearcherFactory(full_name="Bob Stone", is_member=True)
+    paper = f.PublicationFactory(title="Spectral bias of deep networks")
+    f.AuthorshipFactory(publication=paper, researcher=alice, position=1)
+    f.AuthorshipFactory(publication=paper, researcher=bob, position=2)
+    talk = f.TalkFactory(title="Frequency principle explained")
+    f.TalkSpeakerFactory(talk=talk, researcher=alice, position=1)
+    f.TalkSpeakerFactory(talk=talk, researcher=bob, position=2)
+    position = f.PositionFactory(researcher=alice, title="Assistant professor")
+    return {"alice": alice, "bob": bob, "paper": paper, "talk": talk, "position": position}
+
+
+def pages_of(site):
+    alice, bob, paper = site["alice"], site["bob"], site["paper"]
+    return {
+        "alice": f"/people/{alice.slug}/",
+        "alice_cv": f"/people/{alice.slug}/cv/",
+        "bob": f"/people/{bob.slug}/",
+        "paper": paper.get_absolute_url(),
+        "papers": "/publications/",
+        "feed": "/publications/feed/",
+        "talks": "/talks/",
+        "talk_ics": "/talks.ics",
+        "home": "/",
+        "api_papers": "/api/v1/publications/",
+        "api_bob_papers": f"/api/v1/researchers/{bob.slug}/publications/",
+        "api_talks": "/api/v1/talks/",
+        "api_alice": f"/api/v1/researchers/{alice.slug}/",
+    }
+
+
+def warm(client, urls):
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def text(client, url):
+    return client.get(url).content.decode()
+
+
+def test_a_second_visit_costs_one_query(client, site, django_assert_num_queries):
+    pages = pages_of(site)
+    warm(client, pages.values())
+
+    for url in pages.values():
+        with django_assert_num_queries(1):  # the content version
+            assert client.get(url).status_code == 200
+
+
+def test_a_cached_page_is_the_same_page(client, site):
+    url = pages_of(site)["alice"]
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    plain = client.get(url)
+
+    assert again.content == first.content
+    assert again["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain
+    assert "Alice Moon" in plain.content.decode()
+
+
+def edit_paper_title(site):
+    site["paper"].title = "Renamed: the F-principle"
+    site["paper"].save()
+    return "Renamed: the F-principle", ["alice", "bob", "paper", "papers", "feed", "api_papers"]
+
+
+def add_coauthor(site):
+    carol = f.ResearcherFactory(full_name="Carol Newcomer")
+    f.AuthorshipFactory(publication=site["paper"], researcher=carol, position=3)
+    return "Carol Newcomer", ["alice", "bob", "paper", "papers", "api_papers", "api_bob_papers"]
+
+
+def edit_talk(site):
+    site["talk"].title = "The F-principle retold"
+    site["talk"].save()
+    return "The F-principle retold", ["alice", "bob", "talks", "talk_ics", "api_talks"]
+
+
+def edit_profile_entry(site):
+    site["position"].title = "Associate professor"
+    site["position"].save()
+    return "Associate professor", ["alice", "alice_cv", "api_alice"]
+
+
+def hide_paper(site):
+    site["paper"].visibility = "hidden"
+    site["paper"].save()
+    return None, ["alice", "bob", "papers", "feed", "api_papers", "api_bob_papers"]
+
+
+@pytest.mark.parametrize(
+    "edit", [edit_paper_title, add_coauthor, edit_talk, edit_profile_entry, hide_paper]
+)
+def test_no_stale_page_survives_an_edit(client, site, edit):
+    pages = pages_of(site)
+    warm(client, pages.values())
+    old_title = site["paper"].title
+
+    shown, affected = edit(site)
+
+    for name in affected:
+        body = text(client, pages[name])
+        if shown is None:
+            assert old_title not in body, name
+        else:
+            assert shown in body, name
+
+
+def test_search_finds_an_edit_at_once(client, site):
+    link = f'href="{site["paper"].get_absolute_url()}"'
+    assert link in text(client, "/search/?q=spectral")
+
+    site["paper"].title = "Frequency bias of wide networks"
+    site["paper"].save()
+
+    assert link in text(client, "/search/?q=frequency")
+    assert link not in text(client, "/search/?q=spectral")
+
+
+def test_signed_in_visitors_are_neither_served_nor_stored(admin_client, client, site):
+    url = pages_of(site)["alice"]
+    warm(admin_client, [url])
+    site["alice"].headline = "Now at a new place"
+    site["alice"].save()
+
+    assert "Now at a new place" in text(admin_client, url)
+    warm(client, [url])
+    assert "Now at a new place" in text(client, url)
+
+
+def test_throttling_still_applies_to_cached_api_data(client, site, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    from rest_framework.throttling import AnonRateThrottle
+
+    rates = AnonRateThrottle.THROTTLE_RATES
+    AnonRateThrottle.THROTTLE_RATES = {"anon": "3/minute"}
+    try:
+        codes = [client.get("/api/v1/publications/").status_code for _ in range(5)]
+    finally:
+        AnonRateThrottle.THROTTLE_RATES = rates
+
+    assert codes == [200, 200, 200, 429, 429]
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 0.2,
+            "SOCKET_TIMEOUT": 0.2,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+}
+
+
+def test_a_missing_redis_means_no_cache_not_errors(client, site):
+    with override_settings(CACHES=DEAD_REDIS):
+        caches._settings = caches.settings = DEAD_REDIS
+        try:
+            for url in pages_of(site).values():
+                assert client.get(url).status_code == 200, url
+            site["paper"].title = "Edited without a cache"
+            site["paper"].save()
+            assert "Edited without a cache" in text(client, pages_of(site)["paper"])
+        finally:
+            caches.close_all()
+
+
+def redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+def test_pages_are_shared_through_redis(client, site, django_assert_num_queries):
+    shared = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{id(site)}",
+        }
+    }
+    with override_settings(CACHES=shared):
+        caches._settings = caches.settings = shared
+        try:
+            caches["default"].clear()
+            url = pages_of(site)["alice"]
+            warm(client, [url])
+            with django_assert_num_queries(1):
+                assert "Alice Moon" in text(client, url)
+            site["alice"].headline = "Moved"
+            site["alice"].save()
+            assert "Moved" in text(client, url)
+        finally:
+            caches["default"].clear()
+            caches.close_all()
