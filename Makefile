@@ -25,6 +25,10 @@ APT_GET_INSTALL := apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get i
 /usr/bin/chromium:
 	$(APT_GET_INSTALL) chromium
 
+# For tests/test_deploy.py: Debian's docker-compose validates docker-compose.yml offline.
+/usr/bin/docker-compose:
+	$(APT_GET_INSTALL) docker-compose
+
 java-runtime:
 	@command -v java >/dev/null || { $(APT_GET_INSTALL) default-jre-headless; }
 
@@ -33,7 +37,7 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-browser-tools: /usr/bin/chromium java-runtime node_modules/.installed
+browser-tools: /usr/bin/chromium /usr/bin/docker-compose java-runtime node_modules/.installed
 
 install: $(VENV)/.installed
 

@@ -37,6 +37,12 @@ def database_settings(base_dir: Path) -> dict:
     return embedded_database_settings(embedded_pgdata(base_dir))
 
 
+def replica_settings(url: str) -> dict:
+    settings = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    settings["TEST"] = {"MIRROR": "default"}
+    return settings
+
+
 def embedded_database_settings(pgdata: Path) -> dict:
     server = start_embedded_server(pgdata)
     info = server.get_postmaster_info()
@@ -48,7 +54,8 @@ def embedded_database_settings(pgdata: Path) -> dict:
         "PASSWORD": "",
         "HOST": str(info.socket_dir),
         "PORT": str(info.port or ""),
-        "CONN_MAX_AGE": 0,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
