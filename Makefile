@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export DEBUG ?= true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench-api
+.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench bench-faults
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -62,9 +62,13 @@ pytest: install-dev browser-tools
 	$(PY) -m pytest
 
 # By hand, not in make test: builds a 1,000-researcher, 20,000-paper database and loads it.
-bench-api: install
+bench: install
 	@command -v wrk >/dev/null || { $(APT_GET_INSTALL) wrk; }
-	DEBUG=false $(PY) bench/api.py
+	$(PY) bench/speed.py
+
+# By hand: PostgreSQL restarted and Redis killed under load (own throw-away servers).
+bench-faults: install
+	$(PY) bench/faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

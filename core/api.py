@@ -7,10 +7,12 @@ of it. Pagination and throttling live in core.pagination and core.throttling, wh
 imports from the settings.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.openapi import AutoSchema
@@ -156,7 +158,7 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if response.exception or request.method not in READS:
+        if getattr(response, "exception", False) or request.method not in READS:
             # Errors and OPTIONS descriptions are JSON whatever format was asked for.
             response.accepted_renderer = renderers.JSONRenderer()
             response.accepted_media_type = response.accepted_renderer.media_type
@@ -165,19 +167,23 @@ class ApiViewSet(viewsets.GenericViewSet):
         return response
 
     def from_cache(self, handler, request, *args, **kwargs):
-        """The response data of this URL in this format at this content version, from the
-        cache when another request made it; throttling and the checks have run already."""
+        """This URL's answer in this format at this content version, as rendered bytes from
+        the cache when another request made it; throttling and the checks have run already."""
         key = api_key(
             self.version.number, request.accepted_renderer.format, request.get_full_path()
         )
         hit = cache.get(key)
         if hit is not None:
-            data, headers = hit
-            return Response(data, headers=headers)
+            content, headers = hit
+            return HttpResponse(content, headers=headers)
         response = handler(request, *args, **kwargs)
         if response.status_code == 200:
-            cache.set(key, (response.data, dict(response.items())), settings.PAGE_CACHE_SECONDS)
+            response.add_post_render_callback(partial(store_rendered, key))
         return response
+
+
+def store_rendered(key, response):
+    cache.set(key, (response.content, dict(response.items())), settings.PAGE_CACHE_SECONDS)
 
 
 class CachedListMixin(mixins.ListModelMixin):

@@ -8,7 +8,7 @@ CoreConfig.ready connects ``content_saved`` to every model of the content apps. 
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections, router
 
 from core.models import ContentVersion
 
@@ -34,7 +34,11 @@ def content_changed() -> None:
 
 
 def current_version() -> Version:
-    row = ContentVersion.objects.filter(pk=1).values_list("version", "changed").first()
+    # Read on every public request, cached or not: plain SQL, no ORM query to compile, from
+    # the database the router reads this request from (the replica, for public reads).
+    with connections[router.db_for_read(ContentVersion)].cursor() as cursor:
+        cursor.execute(f"SELECT version, changed FROM {ContentVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
     if row is None:
         return Version(0, datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
     return Version(*row)

@@ -17,6 +17,8 @@ def test_gendata_builds_a_linked_data_set():
     per_paper = Authorship.objects.values("publication").distinct().count()
     assert per_paper == 60
     assert CitationCount.objects.exists()
+    # The first member authors the first papers, up to PROLIFIC: here, every one of them.
+    assert Researcher.objects.get(slug="gen-0").authorships.count() == 60
     assert not Publication.objects.filter(search_vector=None).exists()
     # Bulk writes send no signals: the content version is bumped by hand.
     assert current_version().number > before

@@ -12,6 +12,7 @@ from events.models import Event, Talk, TalkSpeaker
 from profiles.models import Researcher
 from publications.models import Authorship, CitationCount, Publication, Venue
 
+PROLIFIC = 300
 WORDS = [
     "adaptive",
     "gradient",
@@ -168,14 +169,21 @@ class Command(BaseCommand):
             )
         papers = Publication.objects.bulk_create(rows, batch_size=2000)
         # Members write many papers, as a group's site has it: a few people with long lists.
+        # The first member writes exactly PROLIFIC of them: the benchmark's long profile.
         members = [p for p in people if p.is_member]
+        prolific = members[0] if members else None
+        pool = [p for p in people if p is not prolific]
+        others = [p for p in members if p is not prolific]
         authorships, citations = [], []
-        for paper in papers:
-            authors = rng.sample(people, k=min(len(people), rng.randint(2, 7)))
-            if members and rng.random() < 0.8:
-                member = rng.choice(members)
-                if member not in authors:
-                    authors[0] = member
+        for n, paper in enumerate(papers):
+            authors = rng.sample(pool, k=min(len(pool), rng.randint(2, 7)))
+            member = None
+            if prolific is not None and n < PROLIFIC:
+                member = prolific
+            elif others and rng.random() < 0.8:
+                member = rng.choice(others)
+            if member is not None and member not in authors:
+                authors[0] = member
             for position, person in enumerate(authors, start=1):
                 authorships.append(
                     Authorship(

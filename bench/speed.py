@@ -1,11 +1,13 @@
-"""How fast the JSON API answers, next to a static file of the same bytes.
+"""How fast the site answers, cold and warm, next to static files of the same bytes.
 
-Run by hand (`make bench-api`): builds a fresh database `scholarfolio_bench` beside the
+Run by hand (`make bench`): builds a fresh database `scholarfolio_bench` beside the
 configured one (the embedded cluster when DATABASE_URL is unset), fills it with
-`gendata`, starts gunicorn with 2 workers on 127.0.0.1, and drives each URL with wrk.
-The static limit is the same response body saved as a file and served by whitenoise
-from the same gunicorn. Prints a table: requests per second, p50 and p99 latency, and
-each API figure as a ratio of the static one.
+`gendata` (1,000 researchers, 20,000 papers; gen-0 has 300), checks the hot queries'
+plans (bench/explain.py), starts gunicorn with 2 workers on 127.0.0.1 and drives each URL
+with wrk: once with the cache off (cold: every request rendered) and once warm (the cache
+filled by a first request). The static limit is each response body saved as a file and
+served by whitenoise from the same gunicorn. Prints a table of requests per second, p50
+and p99 latency and each figure as a ratio of the static one, and each worker's memory.
 """
 
 import argparse
@@ -84,7 +86,7 @@ def gunicorn(env: dict, port: int):
         stdout=subprocess.DEVNULL,
     )
     try:
-        wait_for(f"http://127.0.0.1:{port}/api/v1/")
+        wait_for(f"http://127.0.0.1:{port}/healthz")
         yield server
     finally:
         server.send_signal(signal.SIGTERM)
@@ -102,7 +104,7 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
         text=True,
         check=True,
     ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))\s*$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -110,6 +112,15 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
         "p99": to_ms(*re.match(r"([\d.]+)(us|ms|s)", latency["99"]).groups()),
         "errors": int(errors.group(1)) if errors else 0,
     }
+
+
+URLS = {
+    "home": "/",
+    "profile (300 papers)": "/people/gen-0/",
+    "publication list": "/publications/",
+    "search": "/search/?q=gradient+descent",
+    "API publication list": "/api/v1/publications/",
+}
 
 
 def main():
@@ -136,38 +147,54 @@ def main():
     static_dir = ROOT / "staticfiles" / "bench"
     shutil.rmtree(static_dir, ignore_errors=True)
     manage(env, "collectstatic", "--noinput", "-v0")
+    subprocess.run([PYTHON, "bench/explain.py", *URLS.values()], cwd=ROOT, env=env, check=True)
     static_dir.mkdir(parents=True)
-    member = "gen-0"
-    urls = {
-        "publication list (50)": "/api/v1/publications/?page_size=50",
-        "filtered list": f"/api/v1/publications/?author={member}&year_min=2015&kind=article",
-        "researcher detail": f"/api/v1/researchers/{member}/",
-    }
     try:
         with gunicorn(env, port):
-            # The same bytes as each API answer, saved as files before whitenoise indexes them.
-            for n, path in enumerate(urls.values()):
+            # Each page's bytes, saved as files before whitenoise indexes them.
+            for n, path in enumerate(URLS.values()):
                 body = urllib.request.urlopen(base + path).read()
-                (static_dir / f"{n}.json").write_bytes(body)
-        with gunicorn(env, port) as server:
-            rss = worker_memory(server.pid)
-            print(
-                f"\n{'URL':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'bytes':>9}"
-                f"{'static req/s':>14}{'ratio':>8}"
-            )
-            for n, (label, path) in enumerate(urls.items()):
-                size = (static_dir / f"{n}.json").stat().st_size
-                api = run_wrk(base + path, args.duration, args.connections)
-                static = run_wrk(f"{base}/static/bench/{n}.json", args.duration, args.connections)
-                if api["errors"] or static["errors"]:
-                    print(f"  non-2xx answers: api {api['errors']}, static {static['errors']}")
-                print(
-                    f"{label:<24}{api['rps']:>10.0f}{api['p50']:>9.1f}{api['p99']:>9.1f}{size:>9}"
-                    f"{static['rps']:>14.0f}{api['rps'] / static['rps']:>8.3f}"
-                )
-            print(f"\nworker memory (RSS): {', '.join(f'{mb:.0f} MB' for mb in rss)}")
+                (static_dir / f"{n}.html").write_bytes(body)
+        results = {}
+        for mode, seconds in (("cold", "0"), ("warm", "600")):
+            with gunicorn(env | {"PAGE_CACHE_SECONDS": seconds}, port) as server:
+                for n, path in enumerate(URLS.values()):
+                    if mode == "warm":
+                        for _ in range(4):  # both workers' caches
+                            urllib.request.urlopen(base + path).read()
+                    results[mode, n] = run_wrk(base + path, args.duration, args.connections)
+                    if mode == "warm":
+                        results["static", n] = run_wrk(
+                            f"{base}/static/bench/{n}.html", args.duration, args.connections
+                        )
+                results[mode, "rss"] = worker_memory(server.pid)
+        print_table(results, static_dir)
     finally:
         shutil.rmtree(static_dir, ignore_errors=True)
+
+
+def print_table(results, static_dir):
+    print(
+        f"\n{'URL':<22}{'bytes':>8}{'static':>8}"
+        f"{'cold req/s':>11}{'p50':>7}{'p99':>7}{'ratio':>7}"
+        f"{'warm req/s':>11}{'p50':>7}{'p99':>7}{'ratio':>7}"
+    )
+    for n, label in enumerate(URLS):
+        static = results["static", n]
+        row = f"{label:<22}{(static_dir / f'{n}.html').stat().st_size:>8}{static['rps']:>8.0f}"
+        for mode in ("cold", "warm"):
+            figures = results[mode, n]
+            row += (
+                f"{figures['rps']:>11.0f}{figures['p50']:>7.1f}{figures['p99']:>7.1f}"
+                f"{figures['rps'] / static['rps']:>7.3f}"
+            )
+            if figures["errors"]:
+                row += f" ({mode}: {figures['errors']} non-2xx)"
+        print(row)
+    print("latency in ms; ratio = requests per second / static requests per second")
+    for mode in ("cold", "warm"):
+        sizes = ", ".join(f"{mb:.0f} MB" for mb in results[mode, "rss"])
+        print(f"worker memory (RSS) after the {mode} run: {sizes}")
 
 
 def worker_memory(master_pid: int) -> list[float]:
