@@ -73,7 +73,9 @@ class Cluster:
 
 
 def load(base: str, seconds: float, clients: int, events: dict) -> list[tuple[float, str]]:
-    """(seconds since start, outcome) of every request made by ``clients`` threads."""
+    """(seconds since start, outcome) of every request made by ``clients`` threads, while
+    each event's action runs at its time; ``events`` then holds when each was issued and
+    when it returned."""
     results, lock = [], threading.Lock()
     started = time.monotonic()
 
@@ -98,7 +100,9 @@ def load(base: str, seconds: float, clients: int, events: dict) -> list[tuple[fl
         thread.start()
     for at, action in sorted(events.items()):
         time.sleep(max(0.0, at - (time.monotonic() - started)))
-        events[at] = (action(), time.monotonic() - started)[1]
+        issued = time.monotonic() - started
+        action()
+        events[at] = (issued, time.monotonic() - started)
     for thread in threads:
         thread.join()
     return results
@@ -154,7 +158,7 @@ def main():
         with gunicorn(env, port):
             events = {third: cluster.stop, 2 * third: cluster.start}
             results = load(base, args.seconds, args.clients, events)
-            stopped, started = events[third], events[2 * third]
+            stopped, started = events[third][0], events[2 * third][1]
             counts = report(
                 "PostgreSQL stopped and started again during the run",
                 results,
@@ -180,7 +184,10 @@ def main():
             counts = report(
                 "Redis killed during the run (not restarted)",
                 results,
-                [("with Redis", 0, events[third]), ("without Redis", events[third], args.seconds)],
+                [
+                    ("with Redis", 0, events[third][0]),
+                    ("without Redis", events[third][0], args.seconds),
+                ],
             )
             if any(failed for ok, failed in counts.values()):
                 failures.append("requests failed when Redis went away")
