@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import free_port, gunicorn
+from speed import free_port, gunicorn, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -123,82 +123,71 @@ def report(title: str, results, phases: list[tuple[str, float, float]]) -> dict:
 
 def main():
     args = parse_args()
-    third = args.seconds / 3
     workdir = Path(tempfile.mkdtemp(prefix="scholarfolio-faults-"))
-    redis = None
     try:
         cluster = Cluster(workdir / "pgdata")
-        redis_port = free_port()
-        redis = subprocess.Popen(
-            ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        env = {
-            **os.environ,
-            "DATABASE_URL": cluster.url,
-            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "API_THROTTLE_RATE": "100000000/minute",
-            "LOG_LEVEL": "CRITICAL",
-        }
-        for command in (["migrate", "--noinput", "-v0"], ["loaddemo", "-v0"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        failures = []
-        with gunicorn(env, port):
-            events = {third: cluster.stop, 2 * third: cluster.start}
-            results = load(base, args.seconds, args.clients, events)
-            stopped, started = events[third][0], events[2 * third][1]
-            counts = report(
-                "PostgreSQL stopped and started again during the run",
-                results,
-                [
-                    ("before the stop", 0, stopped),
-                    ("down", stopped, started),
-                    ("after the restart", started, args.seconds),
-                ],
-            )
-            first_ok = min((at for at, o in results if at >= started and o == "ok"), default=None)
-            if first_ok is None:
-                failures.append("the site did not recover after PostgreSQL came back")
-            else:
-                print(f"first good answer {first_ok - started:.2f} s after PostgreSQL was up")
-                late = [o for at, o in results if at > first_ok + 1 and o != "ok"]
-                if late:
-                    failures.append(f"{len(late)} failures more than 1 s after recovery")
-            if counts["before the stop"][1]:
-                failures.append("failures before PostgreSQL was stopped")
-
-            events = {third: redis.kill}
-            results = load(base, args.seconds, args.clients, events)
-            counts = report(
-                "Redis killed during the run (not restarted)",
-                results,
-                [
-                    ("with Redis", 0, events[third][0]),
-                    ("without Redis", events[third][0], args.seconds),
-                ],
-            )
-            if any(failed for ok, failed in counts.values()):
-                failures.append("requests failed when Redis went away")
+        with redis_server() as (redis_url, redis):
+            env = {
+                **os.environ,
+                "DATABASE_URL": cluster.url,
+                "REDIS_URL": redis_url,
+                "DEBUG": "false",
+                "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "SECURE_SSL_REDIRECT": "false",
+                "API_THROTTLE_RATE": "100000000/minute",
+                "LOG_LEVEL": "CRITICAL",
+            }
+            for command in SETUP:
+                subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
+            port = free_port()
+            with gunicorn(env, port):
+                failures = restart_postgres(f"http://127.0.0.1:{port}", cluster, args)
+                failures += lose_redis(f"http://127.0.0.1:{port}", redis, args)
         for failure in failures:
             print(f"FAILED: {failure}")
         return 1 if failures else 0
     finally:
-        if redis is not None:
-            redis.kill()
-            redis.wait()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def restart_postgres(base, cluster, args) -> list[str]:
+    third = args.seconds / 3
+    events = {third: cluster.stop, 2 * third: cluster.start}
+    results = load(base, args.seconds, args.clients, events)
+    stopped, started = events[third][0], events[2 * third][1]
+    counts = report(
+        "PostgreSQL stopped and started again during the run",
+        results,
+        [
+            ("before the stop", 0, stopped),
+            ("down", stopped, started),
+            ("after the restart", started, args.seconds),
+        ],
+    )
+    failures = []
+    if counts["before the stop"][1]:
+        failures.append("failures before PostgreSQL was stopped")
+    first_ok = min((at for at, o in results if at >= started and o == "ok"), default=None)
+    if first_ok is None:
+        return [*failures, "the site did not recover after PostgreSQL came back"]
+    print(f"first good answer {first_ok - started:.2f} s after PostgreSQL was up")
+    late = [o for at, o in results if at > first_ok + 1 and o != "ok"]
+    if late:
+        failures.append(f"{len(late)} failures more than 1 s after recovery")
+    return failures
+
+
+def lose_redis(base, redis, args) -> list[str]:
+    third = args.seconds / 3
+    events = {third: redis.kill}
+    results = load(base, args.seconds, args.clients, events)
+    counts = report(
+        "Redis killed during the run (not restarted)",
+        results,
+        [("with Redis", 0, events[third][0]), ("without Redis", events[third][0], args.seconds)],
+    )
+    return ["requests failed when Redis went away"] if any(f for _, f in counts.values()) else []
 
 
 if __name__ == "__main__":

@@ -4,10 +4,11 @@ Run by hand (`make bench`): builds a fresh database `scholarfolio_bench` beside 
 configured one (the embedded cluster when DATABASE_URL is unset), fills it with
 `gendata` (1,000 researchers, 20,000 papers; gen-0 has 300), checks the hot queries'
 plans (bench/explain.py), starts gunicorn with 2 workers on 127.0.0.1 and drives each URL
-with wrk: once with the cache off (cold: every request rendered) and once warm (the cache
-filled by a first request). The static limit is each response body saved as a file and
-served by whitenoise from the same gunicorn. Prints a table of requests per second, p50
-and p99 latency and each figure as a ratio of the static one, and each worker's memory.
+with wrk: with the cache off (cold: every request rendered), warm in each worker's memory,
+and warm in a Redis of its own (where the content version is kept too). The static limit
+is each response body saved as a file and served by whitenoise from the same gunicorn.
+Prints requests per second, p50 and p99 latency, each as a ratio of the static figure,
+and each worker's memory.
 """
 
 import argparse
@@ -156,33 +157,42 @@ def main():
                 body = urllib.request.urlopen(base + path).read()
                 (static_dir / f"{n}.html").write_bytes(body)
         results = {}
-        for mode, seconds in (("cold", "0"), ("warm", "600")):
-            with gunicorn(env | {"PAGE_CACHE_SECONDS": seconds}, port) as server:
-                for n, path in enumerate(URLS.values()):
-                    if mode == "warm":
-                        for _ in range(4):  # both workers' caches
-                            urllib.request.urlopen(base + path).read()
-                    results[mode, n] = run_wrk(base + path, args.duration, args.connections)
-                    if mode == "warm":
-                        results["static", n] = run_wrk(
-                            f"{base}/static/bench/{n}.html", args.duration, args.connections
-                        )
-                results[mode, "rss"] = worker_memory(server.pid)
+        with redis_server() as (redis_url, _):
+            modes = {
+                "cold": {"PAGE_CACHE_SECONDS": "0"},
+                "warm": {},
+                "warm, Redis": {"REDIS_URL": redis_url},
+            }
+            for mode, settings in modes.items():
+                with gunicorn(env | settings, port) as server:
+                    for n, path in enumerate(URLS.values()):
+                        if mode != "cold":
+                            for _ in range(4):  # both workers' caches
+                                urllib.request.urlopen(base + path).read()
+                        results[mode, n] = run_wrk(base + path, args.duration, args.connections)
+                        if mode == "warm":
+                            results["static", n] = run_wrk(
+                                f"{base}/static/bench/{n}.html", args.duration, args.connections
+                            )
+                    results[mode, "rss"] = worker_memory(server.pid)
         print_table(results, static_dir)
     finally:
         shutil.rmtree(static_dir, ignore_errors=True)
 
 
+MODES = ("cold", "warm", "warm, Redis")
+
+
 def print_table(results, static_dir):
+    print(f"\n{'':<22}{'':>8}{'':>8}" + "".join(f"{mode:>32}" for mode in MODES))
     print(
-        f"\n{'URL':<22}{'bytes':>8}{'static':>8}"
-        f"{'cold req/s':>11}{'p50':>7}{'p99':>7}{'ratio':>7}"
-        f"{'warm req/s':>11}{'p50':>7}{'p99':>7}{'ratio':>7}"
+        f"{'URL':<22}{'bytes':>8}{'static':>8}"
+        + f"{'req/s':>11}{'p50':>7}{'p99':>7}{'ratio':>7}" * len(MODES)
     )
     for n, label in enumerate(URLS):
         static = results["static", n]
         row = f"{label:<22}{(static_dir / f'{n}.html').stat().st_size:>8}{static['rps']:>8.0f}"
-        for mode in ("cold", "warm"):
+        for mode in MODES:
             figures = results[mode, n]
             row += (
                 f"{figures['rps']:>11.0f}{figures['p50']:>7.1f}{figures['p99']:>7.1f}"
@@ -192,9 +202,26 @@ def print_table(results, static_dir):
                 row += f" ({mode}: {figures['errors']} non-2xx)"
         print(row)
     print("latency in ms; ratio = requests per second / static requests per second")
-    for mode in ("cold", "warm"):
+    for mode in MODES:
         sizes = ", ".join(f"{mb:.0f} MB" for mb in results[mode, "rss"])
         print(f"worker memory (RSS) after the {mode} run: {sizes}")
+
+
+@contextmanager
+def redis_server():
+    """A Redis of our own on a free port, keeping nothing on disk: (its URL, its process)."""
+    if not shutil.which("redis-server"):
+        raise SystemExit("redis-server is not installed: apt-get install redis-server")
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield f"redis://127.0.0.1:{port}/0", server
+    finally:
+        server.kill()
+        server.wait()
 
 
 def worker_memory(master_pid: int) -> list[float]:

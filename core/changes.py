@@ -1,18 +1,30 @@
-"""The site's content version: bumped on every change, read to answer conditional requests.
+"""The site's content version: bumped on every change, read to answer conditional requests
+and to key the cache (core/cache.py).
 
 CoreConfig.ready connects ``content_saved`` to every model of the content apps. Bulk writes
 (``QuerySet.update``, ``bulk_create``) send no signals, so code making them calls
 ``content_changed()`` itself.
+
+With a shared cache (Redis) and no read replica, the version is also kept in the cache, so a
+cached page costs no database query: a change publishes the new version when it commits,
+and a reader that finds none reads the database and adds it (``add``, never overwriting a
+newer one a writer just set). Two changes committing at the same instant could publish
+out of order; the entry lives ``VERSION_SECONDS``, which bounds that. With a replica,
+pages must be keyed by what the replica has, so the version is read from it every time.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection, connections, router
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, connections, router, transaction
 
 from core.models import ContentVersion
 
 CONTENT_APPS = frozenset({"profiles", "publications", "events"})
+VERSION_KEY = "content-version"
+VERSION_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -31,12 +43,28 @@ def content_changed() -> None:
             f"ON CONFLICT (id) DO UPDATE SET version = {table}.version + 1, "
             "changed = clock_timestamp()"
         )
+    if settings.CONTENT_VERSION_IN_CACHE:
+        transaction.on_commit(publish_version)
+
+
+def publish_version() -> None:
+    cache.set(VERSION_KEY, read_version("default"), VERSION_SECONDS)
 
 
 def current_version() -> Version:
-    # Read on every public request, cached or not: plain SQL, no ORM query to compile, from
-    # the database the router reads this request from (the replica, for public reads).
-    with connections[router.db_for_read(ContentVersion)].cursor() as cursor:
+    if not settings.CONTENT_VERSION_IN_CACHE:
+        # The database this request reads from (the replica, for public reads).
+        return read_version(router.db_for_read(ContentVersion))
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = read_version("default")
+        cache.add(VERSION_KEY, version, VERSION_SECONDS)
+    return version
+
+
+def read_version(alias: str) -> Version:
+    # Plain SQL, read on every uncached request: no ORM query to compile.
+    with connections[alias].cursor() as cursor:
         cursor.execute(f"SELECT version, changed FROM {ContentVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
     if row is None:
