@@ -314,3 +314,22 @@ class CitationCount(models.Model):
 
     def __str__(self):
         return f"{self.publication}: {self.count} in {self.year}"
+
+
+class ImportRecord(models.Model):
+    """What an import last wrote to a paper, field by field, so that a later import updates
+    what the source changed and leaves alone what an editor changed since."""
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.CASCADE, related_name="import_record"
+    )
+    source = models.CharField(max_length=20, help_text="bibtex, orcid, arxiv, crossref…")
+    key = models.CharField(max_length=200, blank=True, help_text="The entry's key in the source.")
+    values = models.JSONField(default=dict, help_text="Field -> value as last imported.")
+    imported = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-imported"]
+
+    def __str__(self):
+        return f"{self.source}: {self.key or self.publication_id}"

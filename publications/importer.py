@@ -1,0 +1,220 @@
+"""Citation data into the database: match papers and authors, create or update, report.
+
+Everything runs in one transaction: a file the reader refused never gets here, an entry
+the models refuse (a malformed DOI, say) rolls the whole import back with each problem
+named, and a dry run is the same import rolled back, so its report is exactly what the
+import would do.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from profiles.models import Researcher
+from profiles.names import fold, matches
+from publications.bibtex_reader import BibtexError, ParsedEntry
+from publications.models import Authorship, ImportRecord, Publication, Venue
+
+# Publication fields an import writes; the venue is stored by id.
+FIELDS = (
+    "title",
+    "kind",
+    "status",
+    "year",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "arxiv_id",
+    "arxiv_category",
+    "url",
+    "abstract",
+    "note",
+    "keywords",
+)
+VENUE_KINDS = {"article": "journal", "conference": "conference", "workshop": "workshop"}
+
+
+@dataclass
+class Report:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # "title: field, field"
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # editor changes left alone
+    new_people: list[str] = field(default_factory=list)
+    matched_people: int = 0
+    ambiguous: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        return (
+            f"{len(self.created)} papers {verb} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged; {self.matched_people} authors matched, "
+            f"{len(self.new_people)} new name-only researchers, {len(self.ambiguous)} ambiguous "
+            f"names, {len(self.kept)} editor changes kept."
+        )
+
+
+def normal_title(title: str) -> str:
+    folded = unicodedata.normalize("NFKC", fold(title))
+    return re.sub(r"[\W_]+", " ", folded).strip()
+
+
+class Importer:
+    def __init__(self, researcher: Researcher | None = None, overwrite: bool = False):
+        self.owner = researcher
+        self.overwrite = overwrite
+        self.report = Report()
+        self.people = [
+            (person, [person.full_name, *person.name_variants])
+            for person in Researcher.objects.only("id", "full_name", "name_variants", "user")
+        ]
+
+    def run(self, entries: list[ParsedEntry], dry_run: bool = False) -> Report:
+        self.report.dry_run = dry_run
+        with transaction.atomic():
+            self.load_index()
+            problems = []
+            for entry in entries:
+                try:
+                    with transaction.atomic():
+                        self.import_entry(entry)
+                except ValidationError as error:
+                    fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+                    problems.append(f"line {entry.line}, entry {entry.key}: {fields}")
+            if problems:
+                raise BibtexError(problems)
+            if dry_run:
+                transaction.set_rollback(True)
+        return self.report
+
+    def load_index(self) -> None:
+        """Every paper's DOI, arXiv id and (year, normalised title), read once per import."""
+        self.index = {}
+        for pk, doi, arxiv_id, year, title in Publication.objects.values_list(
+            "pk", "doi", "arxiv_id", "year", "title"
+        ):
+            self.remember(pk, doi, arxiv_id, year, title)
+
+    def remember(self, pk, doi, arxiv_id, year, title) -> None:
+        if doi:
+            self.index.setdefault(("doi", doi.lower()), pk)
+        if arxiv_id:
+            self.index.setdefault(("arxiv", arxiv_id), pk)
+        self.index.setdefault(("title", year, normal_title(title)), pk)
+
+    def find(self, entry: ParsedEntry) -> Publication | None:
+        """The same paper: the DOI, or the arXiv id, or the normalised title and year agree."""
+        keys = [("doi", entry.doi.lower()), ("arxiv", entry.arxiv_id)]
+        keys.append(("title", entry.year, normal_title(entry.title)))
+        pk = next((self.index[key] for key in keys if key[-1] and key in self.index), None)
+        return None if pk is None else Publication.objects.get(pk=pk)
+
+    def values(self, entry: ParsedEntry) -> dict:
+        return {
+            "title": entry.title,
+            "kind": entry.kind,
+            "status": "preprint" if entry.kind == "preprint" else "published",
+            "year": entry.year,
+            "venue": self.venue(entry),
+            "volume": entry.volume,
+            "issue": entry.issue,
+            "pages": entry.pages,
+            "doi": entry.doi,
+            "arxiv_id": entry.arxiv_id,
+            "arxiv_category": entry.arxiv_category,
+            "url": entry.url,
+            "abstract": entry.abstract,
+            "note": entry.note,
+            "keywords": entry.keywords,
+        }
+
+    def venue(self, entry: ParsedEntry) -> int | None:
+        if not entry.venue:
+            return None
+        venue = Venue.objects.filter(
+            Q(name__iexact=entry.venue) | Q(short_name__iexact=entry.venue)
+        )
+        if found := venue.first():
+            return found.pk
+        kind = VENUE_KINDS.get(
+            entry.kind, "book" if entry.kind in ("book", "chapter") else "journal"
+        )
+        return Venue.objects.create(name=entry.venue[:300], kind=kind).pk
+
+    def import_entry(self, entry: ParsedEntry) -> None:
+        values = self.values(entry)
+        paper = self.find(entry)
+        if paper is None:
+            paper = Publication(**{f"{k}_id" if k == "venue" else k: v for k, v in values.items()})
+            paper.full_clean(exclude=["slug", "venue"])
+            paper.save()
+            self.remember(paper.pk, paper.doi, paper.arxiv_id, paper.year, paper.title)
+            self.add_authors(paper, entry)
+            ImportRecord.objects.create(
+                publication=paper, source="bibtex", key=entry.key, values=values
+            )
+            self.report.created.append(entry.title)
+            return
+        record = ImportRecord.objects.filter(publication=paper).first()
+        last = record.values if record else {}
+        changed = []
+        for name, new in values.items():
+            attname = "venue_id" if name == "venue" else name
+            current = getattr(paper, attname)
+            if new in ("", None, []) or new == current:
+                continue
+            untouched = current in ("", None, []) or (name in last and last[name] == current)
+            if untouched or self.overwrite:
+                setattr(paper, attname, new)
+                changed.append(name)
+            else:
+                self.report.kept.append(f"{paper.title}: {name}")
+        if changed:
+            paper.full_clean(exclude=["slug", "venue"])
+            paper.save()
+            self.report.updated.append(f"{paper.title}: {', '.join(changed)}")
+        else:
+            self.report.unchanged.append(paper.title)
+        if not paper.authorships.exists():
+            self.add_authors(paper, entry)
+        if record is None or (record.key, record.values) != (entry.key, values):
+            ImportRecord.objects.update_or_create(
+                publication=paper, defaults={"source": "bibtex", "key": entry.key, "values": values}
+            )
+
+    def add_authors(self, paper: Publication, entry: ParsedEntry) -> None:
+        used = set()
+        for position, name in enumerate(entry.authors, start=1):
+            person = self.person(name, used)
+            used.add(person.pk)
+            printed = "" if fold(name) == fold(person.full_name) else name
+            Authorship.objects.create(
+                publication=paper, researcher=person, position=position, printed_name=printed
+            )
+
+    def person(self, name: str, used: set) -> Researcher:
+        found = [p for p in matches(name, self.people) if p.pk not in used]
+        if self.owner is not None and self.owner in found:
+            found = [self.owner]  # the file's own researcher, named on their own papers
+        if len(found) == 1:
+            self.report.matched_people += 1
+            return found[0]
+        if found:
+            names = ", ".join(sorted(p.full_name for p in found))
+            self.report.ambiguous.append(f"{name}: could be {names}; added as a new name")
+        parts = name.rsplit(" ", 1)
+        person = Researcher.objects.create(
+            full_name=name[:200],
+            given_name=parts[0][:100] if len(parts) == 2 else "",
+            family_name=parts[-1][:100],
+        )
+        self.people.append((person, [name]))
+        self.report.new_people.append(name)
+        return person

@@ -1,0 +1,239 @@
+"""BibTeX import: awkward real-world entries, repeat imports, editor changes, bad files."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.changes import current_version
+from profiles.models import Researcher
+from profiles.names import matches, name_form
+from publications.bibtex import format_entries
+from publications.bibtex_reader import BibtexError, read_bibtex
+from publications.citation import citation
+from publications.importer import Importer
+from publications.models import Authorship, ImportRecord, Publication, Venue
+from tests import factories as f
+
+CORPUS = Path(__file__).parent / "bibtex"
+AWKWARD = CORPUS / "awkward.bib"
+BROKEN = CORPUS / "broken.bib"
+
+
+def import_file(path=AWKWARD, **options):
+    call_command("import_bibtex", str(path), verbosity=0, **options)
+
+
+def counts():
+    return tuple(
+        model.objects.count()
+        for model in (Publication, Authorship, Researcher, Venue, ImportRecord)
+    )
+
+
+@pytest.mark.django_db
+def test_awkward_entries_arrive_as_written():
+    xu = f.ResearcherFactory(
+        full_name="Zhi-Qin John Xu", given_name="Zhi-Qin", family_name="Xu", is_member=True
+    )
+
+    import_file(researcher=xu.slug)
+
+    assert Publication.objects.count() == 5
+    frequency = Publication.objects.get(doi="10.4208/cicp.OA-2020-0085")
+    assert frequency.title == (
+        "Frequency Principle: Fourier Analysis Sheds Light on Deep Neural Networks"
+    )
+    assert (frequency.kind, frequency.volume, frequency.issue, frequency.pages) == (
+        "article",
+        "28",
+        "5",
+        "1746-1767",
+    )
+    assert frequency.venue.name == "Communications in Computational Physics"
+    spikes = Publication.objects.get(arxiv_id="2506.04805")
+    assert (spikes.kind, spikes.status, spikes.arxiv_category) == ("preprint", "preprint", "cs.LG")
+    graphs = Publication.objects.get(year=1959)
+    assert graphs.title == "On random graphs with $\\beta_2$ edges and Schrödinger's & co"
+    assert graphs.venue.name == "Advances in Neural Information Processing Systems"
+    assert graphs.note == "Reprinted many times"
+    assert [a.researcher.full_name for a in graphs.authorships.all()] == [
+        "Paul Erdős",
+        "Alfréd Rényi",
+    ]
+    gemini = Publication.objects.get(year=2023)
+    assert [a.researcher.full_name for a in gemini.authorships.all()] == [
+        "Gemini Team",
+        "Google DeepMind",
+    ]
+    book = Publication.objects.get(title="《深度学习现象导论》")
+    assert (book.kind, book.keywords) == ("book", ["deep learning", "phenomena"])
+    # "Xu, Zhi-Qin John" and "Xu, Z.-Q. J." are the existing member, under both spellings.
+    assert set(xu.authorships.values_list("publication__arxiv_id", flat=True)) == {
+        "",
+        "2506.04805",
+    }
+    spelled = spikes.authorships.get(researcher=xu)
+    assert spelled.printed_name == "Z.-Q. J. Xu"
+
+
+@pytest.mark.django_db
+def test_a_second_import_writes_nothing():
+    import_file()
+    before, version = counts(), current_version()
+
+    report = Importer().run(read_bibtex(AWKWARD.read_text()))
+
+    assert counts() == before
+    assert current_version() == version
+    assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, 5)
+
+
+@pytest.mark.django_db
+def test_the_dry_run_reports_exactly_what_the_import_does():
+    before = counts()
+
+    preview = Importer().run(read_bibtex(AWKWARD.read_text()), dry_run=True)
+    assert counts() == before
+    done = Importer().run(read_bibtex(AWKWARD.read_text()))
+
+    assert (preview.created, preview.new_people, preview.matched_people) == (
+        done.created,
+        done.new_people,
+        done.matched_people,
+    )
+    assert len(done.created) == Publication.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_field_an_editor_changed_is_kept_unless_asked(tmp_path):
+    import_file()
+    paper = Publication.objects.get(doi="10.4208/cicp.OA-2020-0085")
+    paper.title = "Frequency principle (edited)"
+    paper.save()
+    changed = tmp_path / "changed.bib"
+    changed.write_text(
+        AWKWARD.read_text().replace("volume = {28}", "volume = {29}").replace("Sheds", "Sheds!")
+    )
+
+    report = Importer().run(read_bibtex(changed.read_text()))
+    paper.refresh_from_db()
+    assert (paper.title, paper.volume) == ("Frequency principle (edited)", "29")
+    assert report.kept == ["Frequency principle (edited): title"]
+
+    Importer(overwrite=True).run(read_bibtex(changed.read_text()))
+    paper.refresh_from_db()
+    assert paper.title.startswith("Frequency Principle: Fourier Analysis Sheds! Light")
+
+
+@pytest.mark.django_db
+def test_a_file_with_bad_entries_is_refused_whole_with_each_key_and_line(capsys):
+    before = counts()
+
+    with pytest.raises(CommandError, match="4 bad entries; nothing was imported"):
+        import_file(BROKEN)
+
+    errors = capsys.readouterr().err
+    for expected in (
+        "line 8, entry typo2021: cannot be read",
+        "line 14, entry noyear: no year",
+        "line 19, entry badyear: the year “20x5” is not a four-digit year",
+        "line 25, entry notitle: no title",
+    ):
+        assert expected in errors
+    assert "fine2020" not in errors
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_an_entry_the_model_refuses_rolls_the_whole_file_back():
+    text = AWKWARD.read_text() + "\n@article{bad, title={Bad DOI}, year=2020, doi={not a doi}}\n"
+    before = counts()
+
+    with pytest.raises(BibtexError) as refused:
+        Importer().run(read_bibtex(text))
+
+    assert refused.value.problems[0].startswith("line ")
+    assert "entry bad: doi:" in refused.value.problems[0]
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_name_is_reported_not_guessed():
+    john = f.ResearcherFactory(full_name="John Smith")
+    jane = f.ResearcherFactory(full_name="Jane Smith")
+    text = "@article{s, title={T}, author={Smith, J.}, journal={J}, year=2020}"
+
+    report = Importer().run(read_bibtex(text))
+
+    assert report.ambiguous == ["J. Smith: could be Jane Smith, John Smith; added as a new name"]
+    author = Publication.objects.get().authorships.get().researcher
+    assert author not in (john, jane)
+
+
+@pytest.mark.django_db
+def test_exported_bibtex_imports_back_to_the_same_papers():
+    import_file()
+    exported = format_entries([citation(p) for p in Publication.objects.all()])
+    before = counts()
+
+    report = Importer().run(read_bibtex(exported))
+
+    assert counts() == before
+    assert len(report.unchanged) == 5 and not report.created
+
+
+@pytest.mark.django_db
+def test_import_from_the_command_line_reads_only_utf8(tmp_path):
+    latin = tmp_path / "latin1.bib"
+    latin.write_bytes("@article{a, title={Schrödinger}, year=2020}".encode("latin-1"))
+    with pytest.raises(CommandError, match="not UTF-8"):
+        import_file(latin)
+    with pytest.raises(CommandError, match="no such file"):
+        import_file(tmp_path / "missing.bib")
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Z.-Q. J. Xu", "Zhi-Qin John Xu"),
+        ("Zhiqin Xu", "Zhi-Qin John Xu"),
+        ("Xu, Zhi-Qin John", "Z.-Q. J. Xu"),
+        ("Paul Erdős", "P. Erdos"),
+    ],
+)
+def test_name_forms_of_one_person_match(a, b):
+    assert matches(a, [("same", [b])]) == ["same"]
+
+
+@pytest.mark.parametrize(
+    "a, b", [("Wei Zhang", "Wen Zhang"), ("Tao Luo", "Tao Lu"), ("Z. Xu", "Y. Xu")]
+)
+def test_different_people_do_not_match(a, b):
+    assert matches(a, [("other", [b])]) == []
+
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"]) | st.sampled_from('@{}=,\\"$%#~ \n'),
+    max_size=300,
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(text=TEXT)
+def test_the_reader_fails_only_with_a_bibtex_error(text):
+    try:
+        entries = read_bibtex(text)
+    except BibtexError as error:
+        assert error.problems and all(error.problems)
+    else:
+        assert all(entry.title and entry.year for entry in entries)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(name=TEXT, other=TEXT)
+def test_the_name_matcher_never_crashes(name, other):
+    name_form(name)
+    assert matches(name, [("x", [other])]) in ([], ["x"])
