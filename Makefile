@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export DEBUG ?= true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench bench-faults
+.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench bench-faults bench-import
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -65,6 +65,10 @@ pytest: install-dev browser-tools
 bench: install
 	@command -v wrk >/dev/null || { $(APT_GET_INSTALL) wrk; }
 	$(PY) bench/speed.py
+
+# By hand: a generated 5,000-entry BibTeX file imported, against bibtexparser's parse.
+bench-import: install
+	$(PY) bench/import_bibtex.py
 
 # By hand: PostgreSQL restarted and Redis killed under load (own throw-away servers).
 bench-faults: install

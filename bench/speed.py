@@ -38,7 +38,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def bench_database_url() -> str:
+def bench_database_url(name: str = BENCH_DB) -> str:
     """A URL for a new, empty database on the server the project is configured for."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -51,9 +51,9 @@ def bench_database_url() -> str:
     from config.database import database_url
 
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    return database_url(connection.settings_dict, BENCH_DB)
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
+    return database_url(connection.settings_dict, name)
 
 
 def manage(env, *args):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from core.search_updates import deferred_search_updates
 from profiles.models import Researcher
 from profiles.names import fold, matches
 from publications.bibtex_reader import BibtexError, ParsedEntry
@@ -71,6 +72,7 @@ class Importer:
         self.owner = researcher
         self.overwrite = overwrite
         self.report = Report()
+        self.touched, self.new_ids = set(), set()
         self.people = [
             (person, [person.full_name, *person.name_variants])
             for person in Researcher.objects.only("id", "full_name", "name_variants", "user")
@@ -78,7 +80,7 @@ class Importer:
 
     def run(self, entries: list[ParsedEntry], dry_run: bool = False) -> Report:
         self.report.dry_run = dry_run
-        with transaction.atomic():
+        with transaction.atomic(), deferred_search_updates():
             self.load_index()
             problems = []
             for entry in entries:
@@ -90,6 +92,9 @@ class Importer:
                     problems.append(f"line {entry.line}, entry {entry.key}: {fields}")
             if problems:
                 raise BibtexError(problems)
+            # One update of the stored search vectors for what changed, not one per row.
+            Publication.objects.filter(pk__in=self.touched).update_search_vector()
+            Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
             if dry_run:
                 transaction.set_rollback(True)
         return self.report
@@ -156,6 +161,7 @@ class Importer:
             paper.full_clean(exclude=["slug", "venue"])
             paper.save()
             self.remember(paper.pk, paper.doi, paper.arxiv_id, paper.year, paper.title)
+            self.touched.add(paper.pk)
             self.add_authors(paper, entry)
             ImportRecord.objects.create(
                 publication=paper, source="bibtex", key=entry.key, values=values
@@ -179,11 +185,13 @@ class Importer:
         if changed:
             paper.full_clean(exclude=["slug", "venue"])
             paper.save()
+            self.touched.add(paper.pk)
             self.report.updated.append(f"{paper.title}: {', '.join(changed)}")
         else:
             self.report.unchanged.append(paper.title)
         if not paper.authorships.exists():
             self.add_authors(paper, entry)
+            self.touched.add(paper.pk)
         if record is None or (record.key, record.values) != (entry.key, values):
             ImportRecord.objects.update_or_create(
                 publication=paper, defaults={"source": "bibtex", "key": entry.key, "values": values}
@@ -216,5 +224,6 @@ class Importer:
             family_name=parts[-1][:100],
         )
         self.people.append((person, [name]))
+        self.new_ids.add(person.pk)
         self.report.new_people.append(name)
         return person

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.changes import current_version
+from core.search import site_search
 from profiles.models import Researcher
 from profiles.names import matches, name_form
 from publications.bibtex import format_entries
@@ -77,6 +78,12 @@ def test_awkward_entries_arrive_as_written():
     }
     spelled = spikes.authorships.get(researcher=xu)
     assert spelled.printed_name == "Z.-Q. J. Xu"
+    # Search vectors are rebuilt once at the end of the import, for papers and new people.
+    assert not Publication.objects.filter(search_vector=None).exists()
+    assert not Researcher.objects.filter(search_vector=None).exists()
+    sections = site_search(text="Schrödinger", only="", page=1).sections
+    papers = next(section for section in sections if section.key == "papers")
+    assert [paper.slug for paper in papers.page.object_list] == [graphs.slug]
 
 
 @pytest.mark.django_db
