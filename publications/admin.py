@@ -1,6 +1,10 @@
+from functools import partial
+
 from django.contrib import admin
 from django.db.models import Count, Prefetch
+from django.urls import path
 
+from core import roles
 from core.admin import (
     OwnerLinkFormSet,
     ScopedAdmin,
@@ -8,6 +12,7 @@ from core.admin import (
     ScopedVersionAdmin,
     TimeStampedAdmin,
 )
+from publications.admin_import import import_view
 from publications.models import Authorship, CitationCount, Publication, Venue
 
 AUTHORS_SHOWN = 3
@@ -131,6 +136,14 @@ class PublicationAdmin(ScopedVersionAdmin):
                 )
             )
         )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(import_view, self))
+        return [path("import/", view, name="publications_publication_import"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        can_import = self.has_add_permission(request) and not roles.is_scoped(request.user)
+        return super().changelist_view(request, {**(extra_context or {}), "can_import": can_import})
 
     @admin.display(description="authors", ordering="author_count")
     def author_list(self, obj):

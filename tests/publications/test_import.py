@@ -244,3 +244,55 @@ def test_the_reader_fails_only_with_a_bibtex_error(text):
 def test_the_name_matcher_never_crashes(name, other):
     name_form(name)
     assert matches(name, [("x", [other])]) in ([], ["x"])
+
+
+IMPORT_URL = "/admin/publications/publication/import/"
+
+
+@pytest.mark.django_db
+def test_the_admin_previews_then_imports(admin_client):
+    changelist = admin_client.get("/admin/publications/publication/")
+    assert IMPORT_URL in changelist.content.decode()
+
+    with AWKWARD.open("rb") as upload:
+        preview = admin_client.post(IMPORT_URL, {"file": upload})
+
+    assert preview.status_code == 200
+    report = preview.context["report"]
+    assert len(report.created) == 5 and report.dry_run
+    assert "5 papers would be created" in preview.content.decode()
+    assert Publication.objects.count() == 0
+    confirm = preview.context["confirm"].initial
+
+    done = admin_client.post(
+        IMPORT_URL, {"confirm": "Import", "text": confirm["text"], "overwrite": ""}
+    )
+
+    assert done.status_code == 302
+    assert Publication.objects.count() == 5
+    assert "5 papers were created" in admin_client.get(done.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_names_the_bad_entries_and_writes_nothing(admin_client):
+    before = counts()
+    with BROKEN.open("rb") as upload:
+        response = admin_client.post(IMPORT_URL, {"file": upload})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "nothing was written" in body
+    assert "line 19, entry badyear" in body
+    assert "report" not in response.context
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_members_and_visitors_cannot_import(client, django_user_model):
+    member = django_user_model.objects.create_user(username="member", password="x")
+    f.ResearcherFactory(is_member=True, user=member)
+
+    assert client.get(IMPORT_URL).status_code == 302  # to the login page
+    client.force_login(member)
+    assert client.get(IMPORT_URL).status_code == 403
+    assert IMPORT_URL not in client.get("/admin/publications/publication/").content.decode()
