@@ -193,6 +193,8 @@ STORAGES = {
 }
 
 SITE_NAME = os.environ.get("SITE_NAME", "Scholarfolio")
+# Sent with every request to ORCID, Crossref, arXiv and OpenAlex, as their etiquette asks.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "webmaster@localhost")
 
 # Public pages and API data are cached under the content version (core/cache.py): in each
 # process's memory, or in Redis shared by every process when REDIS_URL is set. Redis going

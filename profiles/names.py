@@ -9,6 +9,7 @@ person: the family names agree, the initials of one are in order among the other
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -29,6 +30,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=100_000)  # an import compares each known spelling many times
 def name_form(name: str) -> NameForm | None:
     """'Zhi-Qin John Xu' or 'Xu, Zhi-Qin John' -> NameForm('xu', ('zhi', 'qin', 'john'))."""
     name = fold(name)

@@ -16,3 +16,14 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Outside sources are tested with recorded answers; a real request fails the test."""
+    import httpx
+
+    def refuse(self, request):
+        raise AssertionError(f"a test tried the network: {request.url}")
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refuse)
