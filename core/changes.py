@@ -14,6 +14,8 @@ pages must be keyed by what the replica has, so the version is read from it ever
 """
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +26,7 @@ from core.models import ContentVersion
 
 CONTENT_APPS = frozenset({"profiles", "publications", "events"})
 VERSION_KEY = "content-version"
+_batch = ContextVar("content_change_batch", default=None)
 VERSION_SECONDS = 5
 
 
@@ -75,4 +78,21 @@ def read_version(alias: str) -> Version:
 def content_saved(sender, raw=False, action="post", **kwargs):
     """post_save, post_delete and m2m_changed (once per change: its post_* action)."""
     if sender._meta.app_label in CONTENT_APPS and not raw and action.startswith("post"):
+        if (batch := _batch.get()) is not None:
+            batch["changed"] = True
+        else:
+            content_changed()
+
+
+@contextmanager
+def one_content_change():
+    """For bulk work inside a transaction: one bump when the block succeeds and changed
+    anything, instead of one per saved row."""
+    batch = {"changed": False}
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if batch["changed"]:
         content_changed()

@@ -61,6 +61,8 @@ KINDS = {
     "online": "preprint",
 }
 VENUE_FIELDS = ("journal", "booktitle", "school", "institution", "howpublished", "publisher")
+LATEX_SIGNS = re.compile(r"[\\{}~%&$^_#]|--|``|''")
+BARE_SPECIALS = re.compile(r"(?<!\\)([&%])")
 MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
 ARXIV_IN_TEXT = re.compile(r"arXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
 ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
@@ -111,7 +113,11 @@ def latex_to_unicode(text: str) -> str:
 
 
 def _decode(text: str) -> str:
-    return _latex.latex_to_text(text) if text else ""
+    # Most titles and abstracts hold no LaTeX at all; pylatexenc is slow, so skip it then.
+    if not LATEX_SIGNS.search(text):
+        return text
+    # A bare & or % in a BibTeX field means the character, not a LaTeX column or comment.
+    return _latex.latex_to_text(BARE_SPECIALS.sub(r"\\\1", text))
 
 
 def person_name(raw: str) -> str:

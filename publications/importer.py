@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from core.changes import one_content_change
 from core.search_updates import deferred_search_updates
 from profiles.models import Researcher
 from profiles.names import fold, matches
@@ -80,24 +81,28 @@ class Importer:
 
     def run(self, entries: list[ParsedEntry], dry_run: bool = False) -> Report:
         self.report.dry_run = dry_run
-        with transaction.atomic(), deferred_search_updates():
-            self.load_index()
-            problems = []
-            for entry in entries:
-                try:
-                    with transaction.atomic():
-                        self.import_entry(entry)
-                except ValidationError as error:
-                    fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-                    problems.append(f"line {entry.line}, entry {entry.key}: {fields}")
-            if problems:
-                raise BibtexError(problems)
-            # One update of the stored search vectors for what changed, not one per row.
-            Publication.objects.filter(pk__in=self.touched).update_search_vector()
-            Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
+        with transaction.atomic():
+            with deferred_search_updates(), one_content_change():
+                self.import_all(entries)
             if dry_run:
                 transaction.set_rollback(True)
         return self.report
+
+    def import_all(self, entries: list[ParsedEntry]) -> None:
+        self.load_index()
+        problems = []
+        for entry in entries:
+            try:
+                with transaction.atomic():
+                    self.import_entry(entry)
+            except ValidationError as error:
+                fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+                problems.append(f"line {entry.line}, entry {entry.key}: {fields}")
+        if problems:
+            raise BibtexError(problems)
+        # One update of the stored search vectors for what changed, not one per row.
+        Publication.objects.filter(pk__in=self.touched).update_search_vector()
+        Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
 
     def load_index(self) -> None:
         """Every paper's DOI, arXiv id and (year, normalised title), read once per import."""
