@@ -44,9 +44,8 @@ def generate(count: int, seed: int = 1) -> str:
     rng = random.Random(seed)
     out = ['@string{jmlr = "Journal of Machine Learning Research"}\n']
     for n in range(count):
-        authors = " and ".join(
-            f"{rng.choice(FAMILY)}, {rng.choice(GIVEN)}" for _ in range(rng.randint(1, 6))
-        )
+        names = rng.sample([(f, g) for f in FAMILY for g in GIVEN], k=rng.randint(1, 6))
+        authors = " and ".join(f"{family}, {given}" for family, given in names)
         title = " ".join(rng.choices(WORDS, k=7)).capitalize() + f" $\\beta_{n % 9}$ {n}"
         extra = (
             f"  eprint = {{{2000 + n % 600:04d}.{n:05d}v2}},\n  archivePrefix = {{arXiv}},\n"
@@ -84,7 +83,15 @@ def main():
     args = parser.parse_args()
     if not args.inside:
         # A fresh database first; then the measuring run, in a process that uses it.
-        env = {**os.environ, "DATABASE_URL": bench_database_url(BENCH_DB)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": bench_database_url(BENCH_DB),
+            # Production settings: DEBUG would also keep a copy of every query.
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "ERROR",
+        }
         command = [sys.executable, __file__, "--inside", f"--entries={args.entries}"]
         return subprocess.run(command, env=env, check=False).returncode
 

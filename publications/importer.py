@@ -74,6 +74,7 @@ class Importer:
         self.overwrite = overwrite
         self.report = Report()
         self.touched, self.new_ids = set(), set()
+        self.decided = {}
         self.people = [
             (person, [person.full_name, *person.name_variants])
             for person in Researcher.objects.only("id", "full_name", "name_variants", "user")
@@ -213,6 +214,15 @@ class Importer:
             )
 
     def person(self, name: str, used: set) -> Researcher:
+        # One printed name is one person throughout an import, however it was decided.
+        decided = self.decided.get(name)
+        if decided is not None and decided.pk not in used:
+            self.report.matched_people += 1
+            return decided
+        self.decided[name] = person = self.choose(name, used)
+        return person
+
+    def choose(self, name: str, used: set) -> Researcher:
         found = [p for p in matches(name, self.people) if p.pk not in used]
         if self.owner is not None and self.owner in found:
             found = [self.owner]  # the file's own researcher, named on their own papers

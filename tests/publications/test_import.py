@@ -296,3 +296,18 @@ def test_members_and_visitors_cannot_import(client, django_user_model):
     client.force_login(member)
     assert client.get(IMPORT_URL).status_code == 403
     assert IMPORT_URL not in client.get("/admin/publications/publication/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_name_is_one_new_person_for_the_whole_file():
+    f.ResearcherFactory(full_name="John Smith")
+    f.ResearcherFactory(full_name="Jane Smith")
+    text = "\n".join(
+        f"@article{{s{n}, title={{T{n}}}, author={{Smith, J.}}, journal={{J}}, year=2020}}"
+        for n in range(3)
+    )
+
+    report = Importer().run(read_bibtex(text))
+
+    assert len(report.ambiguous) == 1 and len(report.new_people) == 1
+    assert Researcher.objects.filter(full_name="J. Smith").count() == 1
