@@ -8,7 +8,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.urls import reverse
 
 from core import roles
 from core.models import SeedRecord
@@ -16,7 +15,7 @@ from events.models import Event, Talk
 from profiles.models import Position, Researcher
 from publications.models import Publication
 from tests import factories as f
-from tests.test_admin import management_form
+from tests.test_admin import admin_url, management_form
 
 pytestmark = pytest.mark.django_db
 
@@ -92,10 +91,6 @@ EXPECTED["superuser"] = {
     "axes.accessfailurelog": "list change-all delete-all",
     "axes.accesslog": "list change-all delete-all",
 }
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def records_of(researcher, venue, organization, event):
