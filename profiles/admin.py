@@ -28,6 +28,8 @@ from profiles.models import (
     Service,
     Teaching,
 )
+from publications.admin_import import CitationSyncMixin
+from publications.models import Publication
 
 # Organization.__str__ walks up the parents; three levels cover department, school, university.
 ORGANIZATION_PATH = "__parent__parent"
@@ -194,7 +196,17 @@ class OrganizationAdmin(TimeStampedAdmin):
 
 
 @admin.register(Researcher)
-class ResearcherAdmin(ScopedVersionAdmin):
+class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
+    actions = ["sync_citations"]
+
+    @admin.action(
+        description="Update their papers' citation counts from OpenAlex", permissions=["sync"]
+    )
+    def sync_citations(self, request, queryset):
+        self.sync_citations_of(
+            request, Publication.objects.filter(authorships__researcher__in=queryset)
+        )
+
     list_display = [
         "full_name",
         "native_name",

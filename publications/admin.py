@@ -12,7 +12,7 @@ from core.admin import (
     ScopedVersionAdmin,
     TimeStampedAdmin,
 )
-from publications.admin_import import import_view
+from publications.admin_import import CitationSyncMixin, import_view, source_import_view
 from publications.models import Authorship, CitationCount, Publication, Venue
 
 AUTHORS_SHOWN = 3
@@ -62,7 +62,8 @@ class CitationCountInline(ScopedTabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ScopedVersionAdmin):
+class PublicationAdmin(CitationSyncMixin, ScopedVersionAdmin):
+    actions = ["sync_citations"]
     list_display = [
         "title",
         "author_list",
@@ -138,12 +139,26 @@ class PublicationAdmin(ScopedVersionAdmin):
         )
 
     def get_urls(self):
-        view = self.admin_site.admin_view(partial(import_view, self))
-        return [path("import/", view, name="publications_publication_import"), *super().get_urls()]
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
+        return [
+            path("import/", view(import_view), name="publications_publication_import"),
+            path(
+                "import-source/",
+                view(source_import_view),
+                name="publications_publication_import_source",
+            ),
+            *super().get_urls(),
+        ]
 
     def changelist_view(self, request, extra_context=None):
         can_import = self.has_add_permission(request) and not roles.is_scoped(request.user)
         return super().changelist_view(request, {**(extra_context or {}), "can_import": can_import})
+
+    @admin.action(description="Update citation counts from OpenAlex", permissions=["sync"])
+    def sync_citations(self, request, queryset):
+        self.sync_citations_of(request, queryset)
 
     @admin.display(description="authors", ordering="author_count")
     def author_list(self, obj):

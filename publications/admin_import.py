@@ -1,22 +1,41 @@
-"""The admin's BibTeX import: upload, preview (a dry run), then import on confirmation."""
+"""The admin's imports: a BibTeX upload, or papers by DOI or arXiv id. Each previews the
+import as a dry run and imports on confirmation.
+
+What a source answered travels to the confirmation signed, so the import is exactly the
+preview (no second fetch, no tampered hidden field).
+"""
+
+from dataclasses import asdict
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from core import roles
+from core.http import SourceError
+from core.validators import normalize_arxiv_id, normalize_doi, validate_arxiv_id, validate_doi
 from profiles.models import Researcher
-from publications.bibtex_reader import BibtexError, read_bibtex
+from publications.bibtex_reader import BibtexError, ParsedEntry, read_bibtex
 from publications.importer import Importer
+from publications.sources import Arxiv, Crossref, OpenAlex
 
 MAX_BYTES = 5 * 2**20
+MAX_IDENTIFIERS = 50
+SIGNING_SALT = "publications.admin_import"
+# What a source's answer may wait for confirmation: an hour.
+CONFIRM_SECONDS = 3600
+# Identifier kind -> (label, normaliser, validator, client class).
+SOURCES = {
+    "doi": ("DOIs, from Crossref", normalize_doi, validate_doi, Crossref),
+    "arxiv": ("arXiv ids, from arXiv", normalize_arxiv_id, validate_arxiv_id, Arxiv),
+}
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="BibTeX file", help_text="A .bib file in UTF-8, at most 5 MB.")
+class ImportOptions(forms.Form):
     researcher = forms.ModelChoiceField(
         Researcher.objects.members(),
         required=False,
@@ -25,6 +44,11 @@ class UploadForm(forms.Form):
     overwrite = forms.BooleanField(
         required=False, help_text="Also replace fields an editor has changed since the last import."
     )
+
+
+class UploadForm(ImportOptions):
+    file = forms.FileField(label="BibTeX file", help_text="A .bib file in UTF-8, at most 5 MB.")
+    field_order = ["file"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -36,61 +60,176 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(f"Not UTF-8 text (byte {error.start}).") from None
 
 
-class ConfirmForm(forms.Form):
-    text = forms.CharField(widget=forms.HiddenInput, strip=False)
-    researcher = forms.ModelChoiceField(
-        Researcher.objects.members(), required=False, widget=forms.HiddenInput
+class SourceForm(ImportOptions):
+    source = forms.ChoiceField(choices=[(key, value[0]) for key, value in SOURCES.items()])
+    identifiers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"One per line, at most {MAX_IDENTIFIERS}; DOIs may be written as URLs, "
+        "arXiv ids with a version.",
     )
-    overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    field_order = ["source", "identifiers"]
+
+    def clean(self):
+        data = super().clean()
+        if "source" not in data or "identifiers" not in data:
+            return data
+        _, normalise, validate, _ = SOURCES[data["source"]]
+        lines = [line.strip() for line in data["identifiers"].splitlines() if line.strip()]
+        if len(lines) > MAX_IDENTIFIERS:
+            self.add_error("identifiers", f"{len(lines)} lines; {MAX_IDENTIFIERS} at most.")
+            return data
+        identifiers, problems = [], []
+        for line in lines:
+            identifier = normalise(line)
+            try:
+                validate(identifier)
+            except ValidationError as error:
+                problems.append(f"{line}: {' '.join(error.messages)}")
+            identifiers.append(identifier)
+        if problems:
+            self.add_error("identifiers", problems)
+        data["identifiers"] = list(dict.fromkeys(identifiers))
+        return data
+
+
+class ConfirmForm(ImportOptions):
+    """What the preview showed, to import: BibTeX text, or a source's signed entries."""
+
+    text = forms.CharField(widget=forms.HiddenInput, strip=False, required=False)
+    signed = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_signed(self):
+        if not self.cleaned_data["signed"]:
+            return None
+        try:
+            rows = signing.loads(
+                self.cleaned_data["signed"], salt=SIGNING_SALT, max_age=CONFIRM_SECONDS
+            )
+        except signing.SignatureExpired:
+            raise forms.ValidationError("The preview is over an hour old: fetch again.") from None
+        except signing.BadSignature:
+            raise forms.ValidationError("The preview's data was altered: fetch again.") from None
+        return [ParsedEntry(**row) for row in rows]
+
+    def entries(self) -> list[ParsedEntry]:
+        return self.cleaned_data["signed"] or read_bibtex(self.cleaned_data["text"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("researcher", "overwrite"):
+            self.fields[name].widget = forms.HiddenInput()
+
+
+def editor_context(model_admin, request, title: str) -> dict:
+    # An import creates papers and people for anyone: an editor's tool, not a member's.
+    if not model_admin.has_add_permission(request) or roles.is_scoped(request.user):
+        raise PermissionDenied
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        "other_imports": [
+            (reverse(f"admin:publications_publication_{name}"), label)
+            for name, label in (("import", "BibTeX file"), ("import_source", "DOIs or arXiv ids"))
+        ],
+    }
 
 
 def import_view(model_admin, request):
-    # The import creates papers and people for anyone: an editor's tool, not a member's.
-    if not model_admin.has_add_permission(request) or roles.is_scoped(request.user):
-        raise PermissionDenied
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": "Import BibTeX",
-    }
-    if request.method == "POST" and "confirm" in request.POST:
-        form = ConfirmForm(request.POST)
-        if form.is_valid():
-            return run_import(request, form.cleaned_data, dry_run=False) or redirect(
-                reverse("admin:publications_publication_changelist")
-            )
+    """Upload a .bib file, preview, import."""
+    context = editor_context(model_admin, request, "Import BibTeX")
+    if confirmed := confirm(request):
+        return confirmed
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "text": form.cleaned_data["file"]}
-        outcome = run_import(request, data, dry_run=True)
-        if isinstance(outcome, dict):
-            context |= outcome
-            context["confirm"] = ConfirmForm(
-                initial={
-                    "text": data["text"],
-                    "researcher": data["researcher"],
-                    "overwrite": data["overwrite"],
-                }
-            )
+    if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
+        try:
+            entries = read_bibtex(form.cleaned_data["file"])
+        except BibtexError as error:
+            context["problems"] = error.problems
         else:
-            context["problems"] = outcome
-    context["form"] = form
-    return TemplateResponse(request, "admin/publications/publication/import_bibtex.html", context)
+            context |= preview(form.cleaned_data, entries, text=form.cleaned_data["file"])
+    return render(request, context, form)
 
 
-def run_import(request, data, dry_run):
-    """The preview's context, the problems of a refused file, or None once imported."""
+def source_import_view(model_admin, request):
+    """Papers by DOI (Crossref) or arXiv id: fetch, preview, import."""
+    context = editor_context(model_admin, request, "Import by DOI or arXiv id")
+    if confirmed := confirm(request):
+        return confirmed
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
+        source = SOURCES[form.cleaned_data["source"]][3]()
+        try:
+            entries = [source.entry(i) for i in form.cleaned_data["identifiers"]]
+        except SourceError as error:
+            context["problems"] = [f"{error} Nothing was fetched or imported."]
+        else:
+            signed = signing.dumps([asdict(e) for e in entries], salt=SIGNING_SALT, compress=True)
+            context |= preview(form.cleaned_data, entries, signed=signed)
+    return render(request, context, form)
+
+
+def preview(options: dict, entries: list[ParsedEntry], **carried) -> dict:
+    """The dry run's report and the form that confirms it, or the problems found."""
     try:
-        entries = read_bibtex(data["text"])
-        report = Importer(data["researcher"], overwrite=data["overwrite"]).run(
-            entries, dry_run=dry_run
+        report = Importer(options["researcher"], overwrite=options["overwrite"]).run(
+            entries, dry_run=True
         )
     except BibtexError as error:
-        if dry_run:
-            return error.problems
-        messages.error(request, "Nothing was imported: " + "; ".join(error.problems))
+        return {"problems": error.problems}
+    initial = {"researcher": options["researcher"], "overwrite": options["overwrite"], **carried}
+    return {"report": report, "entries": len(entries), "confirm": ConfirmForm(initial=initial)}
+
+
+def confirm(request):
+    """The redirect after a confirmed import, or None when this is not a confirmation."""
+    if request.method != "POST" or "confirm" not in request.POST:
         return None
-    if dry_run:
-        return {"report": report, "entries": len(entries)}
-    messages.success(request, report.summary())
-    return None
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(" ".join(messages_) for messages_ in form.errors.values())
+        messages.error(request, f"Nothing was imported: {errors}")
+    else:
+        options = form.cleaned_data
+        try:
+            report = Importer(options["researcher"], overwrite=options["overwrite"]).run(
+                form.entries()
+            )
+        except BibtexError as error:
+            messages.error(request, "Nothing was imported: " + "; ".join(error.problems))
+        else:
+            messages.success(request, report.summary())
+    return redirect(reverse("admin:publications_publication_changelist"))
+
+
+def render(request, context: dict, form) -> TemplateResponse:
+    context["form"] = form
+    context["multipart"] = isinstance(form, UploadForm)
+    return TemplateResponse(request, "admin/publications/publication/import.html", context)
+
+
+class CitationSyncMixin:
+    """An admin action copying citation counts from OpenAlex, as `sync_citations` does."""
+
+    citation_source = OpenAlex
+
+    def has_sync_permission(self, request) -> bool:
+        return request.user.has_perm("publications.change_publication") and not roles.is_scoped(
+            request.user
+        )
+
+    def sync_citations_of(self, request, papers) -> None:
+        papers = list(papers.exclude(doi="").distinct().order_by("pk"))
+        if not papers:
+            messages.warning(request, "None of these papers has a DOI: nothing to look up.")
+            return
+        try:
+            result = self.citation_source().sync_citations(papers)
+        except SourceError as error:
+            messages.error(request, f"{error} No counts were changed.")
+            return
+        messages.success(
+            request,
+            f"{result.papers} papers with a DOI: {result.updated} updated, "
+            f"{result.not_found} not known to OpenAlex.",
+        )
