@@ -68,7 +68,7 @@ bench: install
 
 # By hand: a generated 5,000-entry BibTeX file imported, against bibtexparser's parse.
 bench-import: install
-	$(PY) bench/import_bibtex.py
+	$(PY) bench/import.py
 
 # By hand: PostgreSQL restarted and Redis killed under load (own throw-away servers).
 bench-faults: install
