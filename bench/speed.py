@@ -4,9 +4,10 @@ Run by hand (`make bench`): builds a fresh database `scholarfolio_bench` beside 
 configured one (the embedded cluster when DATABASE_URL is unset), fills it with
 `gendata` (1,000 researchers, 20,000 papers; gen-0 has 300), checks the hot queries'
 plans (bench/explain.py), starts gunicorn with 2 workers on 127.0.0.1 and drives each URL
-with wrk: with the cache off (cold: every request rendered), warm in each worker's memory,
-and warm in a Redis of its own (where the content version is kept too). The static limit
-is each response body saved as a file and served by whitenoise from the same gunicorn.
+with wrk: uncached (the cache off: every request rendered), cold (a new gunicorn, its
+cache empty when the run starts, as after a deploy or an edit), warm in each worker's
+memory, and warm in a Redis of its own. The static limit is each response body saved as a
+file and served by whitenoise from the same gunicorn.
 Prints requests per second, p50 and p99 latency, each as a ratio of the static figure,
 and each worker's memory.
 """
@@ -159,14 +160,15 @@ def main():
         results = {}
         with redis_server() as (redis_url, _):
             modes = {
-                "cold": {"PAGE_CACHE_SECONDS": "0"},
+                "uncached": {"PAGE_CACHE_SECONDS": "0"},
+                "cold": {},
                 "warm": {},
                 "warm, Redis": {"REDIS_URL": redis_url},
             }
             for mode, settings in modes.items():
                 with gunicorn(env | settings, port) as server:
                     for n, path in enumerate(URLS.values()):
-                        if mode != "cold":
+                        if mode.startswith("warm"):
                             for _ in range(4):  # both workers' caches
                                 urllib.request.urlopen(base + path).read()
                         results[mode, n] = run_wrk(base + path, args.duration, args.connections)
@@ -180,7 +182,7 @@ def main():
         shutil.rmtree(static_dir, ignore_errors=True)
 
 
-MODES = ("cold", "warm", "warm, Redis")
+MODES = ("uncached", "cold", "warm", "warm, Redis")
 
 
 def print_table(results, static_dir):

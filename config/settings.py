@@ -221,9 +221,11 @@ else:
         }
     }
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# The content version itself in the shared cache (see core/changes.py); not with a replica,
-# whose pages must be keyed by the replica's own version.
-CONTENT_VERSION_IN_CACHE = bool(REDIS_URL) and not DATABASE_REPLICA_URL
+# Each process keeps the content version, told of changes by PostgreSQL's NOTIFY (see
+# core/changes.py); not with a replica, whose pages must be keyed by the replica's version.
+CONTENT_VERSION_LISTEN = (
+    os.environ.get("CONTENT_VERSION_LISTEN", "true").lower() == "true" and not DATABASE_REPLICA_URL
+)
 
 # The read-only JSON API under /api/v1/: anonymous, so no authentication and no sessions.
 REST_FRAMEWORK = {

@@ -5,29 +5,39 @@ CoreConfig.ready connects ``content_saved`` to every model of the content apps. 
 (``QuerySet.update``, ``bulk_create``) send no signals, so code making them calls
 ``content_changed()`` itself.
 
-With a shared cache (Redis) and no read replica, the version is also kept in the cache, so a
-cached page costs no database query: a change publishes the new version when it commits,
-and a reader that finds none reads the database and adds it (``add``, never overwriting a
-newer one a writer just set). Two changes committing at the same instant could publish
-out of order; the entry lives ``VERSION_SECONDS``, which bounds that. With a replica,
-pages must be keyed by what the replica has, so the version is read from it every time.
+Reading the version from the database costs a cached page two round trips (the version
+and the connection's health check), most of what a cache hit costs. So each process
+keeps a copy, told of every change by PostgreSQL: a change sends ``NOTIFY``, which
+PostgreSQL delivers when (and only if) the change commits, and a thread per process
+``LISTEN``s and re-reads the version. The process that made the change updates its copy
+when it commits; the others within the notification's delivery, a millisecond or so on
+one machine. While the listener is not connected (starting, or the database restarting)
+requests read the database as before, and every ``LISTEN_CHECK_SECONDS`` the listener
+re-reads the version anyway, which bounds what a silently lost connection could miss.
+With a read replica, pages must be keyed by what the replica has (notifications do not
+reach a standby), so the version is read from it every time.
 """
 
 import datetime
+import os
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+import psycopg
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, connections, router, transaction
 
 from core.models import ContentVersion
 
 CONTENT_APPS = frozenset({"profiles", "publications", "events"})
-VERSION_KEY = "content-version"
+CHANNEL = "scholarfolio_content_version"
+LISTEN_CHECK_SECONDS = 10
+LISTENER_NAME = "scholarfolio content version"
+# Plain SQL, read often: no ORM query to compile.
+VERSION_SQL = f"SELECT version, changed FROM {ContentVersion._meta.db_table} WHERE id = 1"
 _batch = ContextVar("content_change_batch", default=None)
-VERSION_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -46,33 +56,95 @@ def content_changed() -> None:
             f"ON CONFLICT (id) DO UPDATE SET version = {table}.version + 1, "
             "changed = clock_timestamp()"
         )
-    if settings.CONTENT_VERSION_IN_CACHE:
-        transaction.on_commit(publish_version)
-
-
-def publish_version() -> None:
-    cache.set(VERSION_KEY, read_version("default"), VERSION_SECONDS)
+        cursor.execute(f"NOTIFY {CHANNEL}")
+    if settings.CONTENT_VERSION_LISTEN:
+        transaction.on_commit(listener.refresh)
 
 
 def current_version() -> Version:
-    if not settings.CONTENT_VERSION_IN_CACHE:
-        # The database this request reads from (the replica, for public reads).
-        return read_version(router.db_for_read(ContentVersion))
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = read_version("default")
-        cache.add(VERSION_KEY, version, VERSION_SECONDS)
-    return version
+    if settings.CONTENT_VERSION_LISTEN and (version := listener.current()) is not None:
+        return version
+    # The database this request reads from (the replica, for public reads).
+    return read_version(router.db_for_read(ContentVersion))
 
 
-def read_version(alias: str) -> Version:
-    # Plain SQL, read on every uncached request: no ORM query to compile.
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT version, changed FROM {ContentVersion._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
+class VersionListener:
+    """This process's copy of the content version, kept by a LISTENing thread."""
+
+    def __init__(self):
+        self.version: Version | None = None
+        self.pid: int | None = None
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def current(self) -> Version | None:
+        if self.pid != os.getpid():  # first use, or a worker forked from a process that used it
+            self.start()
+        return self.version
+
+    def start(self) -> None:
+        with self.lock:
+            if self.pid == os.getpid():
+                return
+            self.pid, self.version = os.getpid(), None
+            self.thread = threading.Thread(target=self.listen, name="content-version", daemon=True)
+            self.thread.start()
+
+    def stop(self) -> None:
+        """Ends the thread and its connection (a process exiting needs no stop)."""
+        self.stopping.set()
+        with connections["default"].cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")  # wakes the thread
+        if self.thread is not None:
+            self.thread.join(timeout=LISTEN_CHECK_SECONDS)
+
+    def refresh(self) -> None:
+        if self.version is not None:
+            self.update(read_version("default"))
+
+    def update(self, version: Version) -> None:
+        # Readers in two threads may finish out of order; the number only grows.
+        with self.lock:
+            if self.version is None or version.number >= self.version.number:
+                self.version = version
+
+    def listen(self) -> None:
+        params = connections["default"].get_connection_params()
+        params["application_name"] = LISTENER_NAME
+        while not self.stopping.is_set():
+            try:
+                with psycopg.connect(**params, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    # Read after LISTEN: a change committed in between is seen either way.
+                    self.version = read_from(conn)
+                    while not self.stopping.is_set():
+                        for _ in conn.notifies(timeout=LISTEN_CHECK_SECONDS, stop_after=1):
+                            pass
+                        self.update(read_from(conn))
+            except psycopg.Error:
+                self.version = None
+                self.stopping.wait(1)
+        self.version = None
+
+
+def read_from(conn) -> Version:
+    return to_version(conn.execute(VERSION_SQL).fetchone())
+
+
+def to_version(row) -> Version:
     if row is None:
         return Version(0, datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
     return Version(*row)
+
+
+listener = VersionListener()
+
+
+def read_version(alias: str) -> Version:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(VERSION_SQL)
+        return to_version(cursor.fetchone())
 
 
 def content_saved(sender, raw=False, action="post", **kwargs):

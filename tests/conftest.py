@@ -27,3 +27,11 @@ def no_network(monkeypatch):
         raise AssertionError(f"a test tried the network: {request.url}")
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refuse)
+
+
+@pytest.fixture(autouse=True)
+def version_from_the_database(settings):
+    """A test's changes never commit, so PostgreSQL never notifies them: read the content
+    version from the database, as every process does until its listener connects.
+    tests/core/test_version_listener.py tests the listener with committed changes."""
+    settings.CONTENT_VERSION_LISTEN = False
