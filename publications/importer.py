@@ -69,9 +69,12 @@ def normal_title(title: str) -> str:
 
 
 class Importer:
-    def __init__(self, researcher: Researcher | None = None, overwrite: bool = False):
+    def __init__(
+        self, researcher: Researcher | None = None, overwrite: bool = False, source: str = "bibtex"
+    ):
         self.owner = researcher
         self.overwrite = overwrite
+        self.source = source  # ImportRecord.source: where the papers' values came from
         self.report = Report()
         self.touched, self.new_ids = set(), set()
         self.decided = {}
@@ -170,7 +173,7 @@ class Importer:
             self.touched.add(paper.pk)
             self.add_authors(paper, entry)
             ImportRecord.objects.create(
-                publication=paper, source="bibtex", key=entry.key, values=values
+                publication=paper, source=self.source, key=entry.key, values=values
             )
             self.report.created.append(entry.title)
             return
@@ -200,7 +203,8 @@ class Importer:
             self.touched.add(paper.pk)
         if record is None or (record.key, record.values) != (entry.key, values):
             ImportRecord.objects.update_or_create(
-                publication=paper, defaults={"source": "bibtex", "key": entry.key, "values": values}
+                publication=paper,
+                defaults={"source": self.source, "key": entry.key, "values": values},
             )
 
     def add_authors(self, paper: Publication, entry: ParsedEntry) -> None:

@@ -1,0 +1,301 @@
+"""An ORCID record into the database: the researcher, their positions, education, awards,
+service and papers, in one transaction.
+
+Repeatable: an item is the same when the researcher, the organization, the title (or role)
+and the start date agree, so a second import creates nothing. A matched item is left as it
+is, since an editor may have changed it since. Papers go through the BibTeX importer:
+matched by DOI, arXiv id, or title and year, editor changes kept unless ``overwrite``. Any
+problem rolls the whole import back with a ``SourceError`` naming the item, and a dry run
+is the same import rolled back, so its report is exactly what the import would do.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field, replace
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from core.changes import one_content_change
+from core.http import SourceError
+from core.models import DatePrecision
+from profiles.models import Award, Education, Organization, Position, Researcher, Service
+from profiles.names import matches
+from profiles.orcid import Affiliation, OrcidRecord
+from publications.bibtex_reader import BibtexError
+from publications.importer import Importer, Report
+
+KINDS = ("positions", "education", "awards", "services")
+COARSER = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
+
+# (pattern, kind) pairs tried in order on a role title or a name; the first match wins.
+POSITION_KINDS = [
+    (r"\bintern(ship)?\b", Position.Kind.INTERNSHIP),
+    (r"\bstudent\b|\bcandidate\b", Position.Kind.STUDY),
+]
+DEGREES = [
+    (r"\bph\.?\s?d\b|\bd\.?\s?phil\b|\bdoctor", Education.Degree.PHD),
+    (r"\bmaster|\bm\.?\s?(s|sc|a|eng|phil)\b", Education.Degree.MASTERS),
+    (r"\bbachelor|\bb\.?\s?(s|sc|a|eng)\b", Education.Degree.BACHELORS),
+]
+AWARD_KINDS = [
+    (r"scholarship", Award.Kind.SCHOLARSHIP),
+    (r"fellow", Award.Kind.FELLOWSHIP),
+    (r"\bhonou?r", Award.Kind.HONOUR),
+]
+SERVICE_KINDS = [
+    (r"chair", Service.Kind.CHAIR),  # before "committee": "Program Committee Chair"
+    (r"editor", Service.Kind.EDITOR),
+    (r"review|referee", Service.Kind.REVIEWER),
+    (r"committee|board|panel", Service.Kind.COMMITTEE),
+    (r"organi[sz]", Service.Kind.ORGANIZER),
+    (r"president|secretary|treasurer|officer", Service.Kind.OFFICER),
+]
+ORGANIZATION_KINDS = [
+    (r"universit|college", Organization.Kind.UNIVERSITY),
+    (r"\bschool\b|\bfaculty\b", Organization.Kind.SCHOOL),
+    (r"\bdepartment\b|\bdept\b", Organization.Kind.DEPARTMENT),
+    (r"institut|\bcent(er|re)\b|laborator", Organization.Kind.INSTITUTE),
+    (r"society|association|foundation", Organization.Kind.SOCIETY),
+]
+
+
+def guess(text: str, patterns: list[tuple[str, str]], default: str) -> str:
+    return next((kind for pattern, kind in patterns if re.search(pattern, text, re.I)), default)
+
+
+@dataclass
+class OrcidReport:
+    researcher: str
+    new_researcher: bool
+    created: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    unchanged: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    new_organizations: list[str] = field(default_factory=list)
+    # Known people a new researcher shares a name with: perhaps the same person, to merge
+    # or to name with ``researcher=`` next time.
+    namesakes: list[str] = field(default_factory=list)
+    skipped_works: list[str] = field(default_factory=list)
+    papers: Report = field(default_factory=Report)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        def counts(items: dict[str, list[str]]) -> str:
+            return ", ".join(f"{len(items[kind])} {kind}" for kind in KINDS)
+
+        return (
+            f"{self.researcher} ({'new' if self.new_researcher else 'existing'} researcher). "
+            f"{'Would create' if self.dry_run else 'Created'}: {counts(self.created)}, "
+            f"{len(self.new_organizations)} organizations; unchanged: {counts(self.unchanged)}; "
+            f"{len(self.skipped_works)} works skipped (not papers, or undated). "
+            + self.papers.summary()
+        )
+
+
+def import_orcid(
+    record: OrcidRecord,
+    *,
+    researcher: Researcher | None = None,
+    overwrite: bool = False,
+    dry_run: bool = False,
+) -> OrcidReport:
+    with transaction.atomic():
+        with one_content_change():
+            orcid_import = OrcidImport(record, researcher)
+            orcid_import.affiliations()
+        report = orcid_import.report
+        # The importer names the paper's owner by their name, so a new paper gets them as
+        # its author; a known paper keeps its author list.
+        name = orcid_import.researcher.full_name
+        entries = [replace(work, authors=[name]) for work in record.works]
+        importer = Importer(orcid_import.researcher, overwrite=overwrite, source="orcid")
+        try:
+            report.papers = importer.run(entries, dry_run=dry_run)
+        except BibtexError as error:
+            raise SourceError(
+                f"ORCID record {record.orcid}: works refused: " + "; ".join(error.problems)
+            ) from None
+        report.dry_run = dry_run
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+class OrcidImport:
+    def __init__(self, record: OrcidRecord, researcher: Researcher | None):
+        self.record = record
+        self.researcher, created = self.choose_researcher(researcher)
+        self.report = OrcidReport(
+            researcher=self.researcher.full_name,
+            new_researcher=created,
+            namesakes=self.namesakes(self.researcher) if created else [],
+            skipped_works=list(record.skipped_works),
+        )
+
+    def choose_researcher(self, given: Researcher | None) -> tuple[Researcher, bool]:
+        """The one given, else the one with this iD, else a new one from the record's name."""
+        orcid_id = self.record.orcid
+        holder = Researcher.objects.filter(orcid=orcid_id).first()
+        if given is not None:
+            # A copy: a dry run must not leave the caller's instance with the iD set.
+            given = Researcher.objects.get(pk=given.pk)
+            if given.orcid and given.orcid != orcid_id:
+                raise SourceError(f"{given} has the ORCID iD {given.orcid}, not {orcid_id}.")
+            if holder is not None and holder != given:
+                raise SourceError(f"The ORCID iD {orcid_id} is {holder}'s, not {given}'s.")
+            if not given.orcid:
+                given.orcid = orcid_id
+                given.save()
+            return given, False
+        if holder is not None:
+            return holder, False
+        if not self.record.full_name:
+            raise SourceError(
+                f"The ORCID record {orcid_id} shows no name; choose the researcher it is for."
+            )
+        person = Researcher(
+            full_name=self.record.full_name,
+            given_name=self.record.given_name,
+            family_name=self.record.family_name,
+            bio=self.record.biography,
+            orcid=orcid_id,
+        )
+        self.store(person, "the researcher")
+        return person, True
+
+    def namesakes(self, person: Researcher) -> list[str]:
+        others = Researcher.objects.exclude(pk=person.pk).only("slug", "full_name", "name_variants")
+        known = [(other, [other.full_name, *other.name_variants]) for other in others]
+        return [f"{other} ({other.slug})" for other in matches(person.full_name, known)]
+
+    def affiliations(self) -> None:
+        record = self.record
+        for item in record.employments:
+            kind = guess(item.role, POSITION_KINDS, Position.Kind.EMPLOYMENT)
+            self.position(item, kind)
+        for item in record.invited_positions:
+            self.position(item, Position.Kind.VISITING)
+        for item in record.educations:
+            self.item(
+                "education",
+                Education,
+                {
+                    "institution": self.organization(item),
+                    "degree_title": item.role or "Studies",
+                    "start_date": start(item),
+                },
+                degree=guess(item.role, DEGREES, Education.Degree.OTHER),
+                **period(item),
+            )
+        for item in record.distinctions:
+            when = item.start or item.end
+            self.item(
+                "awards",
+                Award,
+                {
+                    "issuer": self.organization(item),
+                    "title": item.role or item.organization,
+                    "date": when.date if when else None,
+                },
+                kind=guess(item.role, AWARD_KINDS, Award.Kind.AWARD),
+                date_precision=when.precision if when else DatePrecision.YEAR,
+            )
+        for item in record.services:
+            kind = guess(item.role, SERVICE_KINDS, Service.Kind.VOLUNTEER)
+            self.item(
+                "services",
+                Service,
+                {
+                    "organization": self.organization(item),
+                    "role": item.role or Service.Kind(kind).label,
+                    "start_date": start(item),
+                },
+                kind=kind,
+                **period(item),
+            )
+
+    def position(self, item: Affiliation, kind: str) -> None:
+        self.item(
+            "positions",
+            Position,
+            {
+                "organization": self.organization(item),
+                "title": item.role,
+                "start_date": start(item),
+            },
+            kind=kind,
+            **period(item),
+        )
+
+    def item(self, section: str, model: type[models.Model], same: dict, **values) -> None:
+        """Create the item unless this researcher has one whose ``same`` fields (organization,
+        title or role, start date) agree, text compared without case."""
+        lookups = {f"{k}__iexact" if isinstance(v, str) else k: v for k, v in same.items()}
+        found = model.objects.filter(researcher=self.researcher, **lookups).first()
+        if found is not None:
+            self.report.unchanged[section].append(str(found))
+            return
+        created = model(researcher=self.researcher, **same, **values)
+        self.store(created, f"{model._meta.verbose_name} “{created}”")
+        self.report.created[section].append(str(created))
+
+    def organization(self, item: Affiliation) -> Organization:
+        """By ROR id, else by name (a top-level one first), else new; then the department
+        inside it, when ORCID names one."""
+        by_name = Organization.objects.filter(name__iexact=item.organization).order_by(
+            models.F("parent").asc(nulls_first=True), "pk"
+        )
+        body = (
+            (item.ror_id and Organization.objects.filter(ror_id=item.ror_id).first())
+            or by_name.first()
+            or self.new_organization(
+                item.organization,
+                Organization.Kind.OTHER,
+                city=item.city,
+                country=item.country,
+                ror_id=item.ror_id,
+            )
+        )
+        if not item.department:
+            return body
+        inside = body.children.filter(name__iexact=item.department).first()
+        return inside or self.new_organization(
+            item.department,
+            Organization.Kind.DEPARTMENT,
+            parent=body,
+            city=body.city,
+            country=body.country,
+        )
+
+    def new_organization(self, name: str, default_kind: str, **fields) -> Organization:
+        organization = Organization(
+            name=name[:200], kind=guess(name, ORGANIZATION_KINDS, default_kind), **fields
+        )
+        self.store(organization, f"the organization “{name}”")
+        self.report.new_organizations.append(str(organization))
+        return organization
+
+    def store(self, instance: models.Model, label: str) -> None:
+        try:
+            instance.full_clean(exclude=["slug"])
+        except ValidationError as error:
+            raise SourceError(
+                f"ORCID record {self.record.orcid}: {label} cannot be stored: "
+                + " ".join(error.messages)
+            ) from None
+        instance.save()
+
+
+def start(item: Affiliation) -> datetime.date | None:
+    return item.start.date if item.start else None
+
+
+def period(item: Affiliation) -> dict:
+    """The end, and one precision for both dates: the coarser, so that no date claims more
+    than ORCID knows (a start month with an end year shows both as years)."""
+    known = [d for d in (item.start, item.end) if d]
+    return {
+        "end_date": item.end.date if item.end else None,
+        "date_precision": max(
+            (d.precision for d in known), key=COARSER.index, default=DatePrecision.YEAR
+        ),
+    }
