@@ -1,8 +1,11 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
 from django.db.models import Count, Func, TextField, Value
+from django.urls import path
 
 from core import roles
 from core.admin import (
@@ -13,6 +16,7 @@ from core.admin import (
     TimeStampedAdmin,
 )
 from core.images import PhotoField
+from profiles.admin_orcid import orcid_view
 from profiles.models import (
     TEACHING_TERM_RANK,
     Award,
@@ -28,6 +32,7 @@ from profiles.models import (
     Service,
     Teaching,
 )
+from profiles.orcid import Orcid
 from publications.admin_import import CitationSyncMixin
 from publications.models import Publication
 
@@ -198,15 +203,7 @@ class OrganizationAdmin(TimeStampedAdmin):
 @admin.register(Researcher)
 class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
     actions = ["sync_citations"]
-
-    @admin.action(
-        description="Update their papers' citation counts from OpenAlex", permissions=["sync"]
-    )
-    def sync_citations(self, request, queryset):
-        self.sync_citations_of(
-            request, Publication.objects.filter(authorships__researcher__in=queryset)
-        )
-
+    orcid_source = Orcid
     list_display = [
         "full_name",
         "native_name",
@@ -307,6 +304,25 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
 
     # Django drops Meta.ordering from GROUP BY queries, which the count annotation makes.
     ordering = Researcher._meta.ordering
+
+    @admin.action(
+        description="Update their papers' citation counts from OpenAlex", permissions=["sync"]
+    )
+    def sync_citations(self, request, queryset):
+        self.sync_citations_of(
+            request, Publication.objects.filter(authorships__researcher__in=queryset)
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(orcid_view, self))
+        return [
+            path("import-orcid/", view, name="profiles_researcher_import_orcid"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        can_import = self.has_add_permission(request) and not roles.is_scoped(request.user)
+        return super().changelist_view(request, {**(extra_context or {}), "can_import": can_import})
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(paper_count=Count("authorships"))

@@ -162,8 +162,12 @@ class Orcid(Source):
         self.client.headers["Accept"] = "application/vnd.orcid+json"
 
     def record(self, orcid_id: str) -> OrcidRecord:
+        return parse_record(self.record_data(orcid_id))
+
+    def record_data(self, orcid_id: str) -> dict:
+        """The record as the API answers it, unparsed (the admin carries it to confirmation)."""
         orcid_id = checked_orcid(orcid_id)
-        return parse_record(self.get_json(f"https://pub.orcid.org/v3.0/{orcid_id}/record"))
+        return self.get_json(f"https://pub.orcid.org/v3.0/{orcid_id}/record")
 
 
 def read_record(text: str | bytes, orcid_id: str) -> OrcidRecord:

@@ -129,8 +129,12 @@ def editor_context(model_admin, request, title: str) -> dict:
         "opts": model_admin.model._meta,
         "title": title,
         "other_imports": [
-            (reverse(f"admin:publications_publication_{name}"), label)
-            for name, label in (("import", "BibTeX file"), ("import_source", "DOIs or arXiv ids"))
+            (reverse(f"admin:{name}"), label)
+            for name, label in (
+                ("publications_publication_import", "BibTeX file"),
+                ("publications_publication_import_source", "DOIs or arXiv ids"),
+                ("profiles_researcher_import_orcid", "ORCID record"),
+            )
         ],
     }
 

@@ -1,0 +1,122 @@
+"""The admin's ORCID import: fetch a record (or upload a saved one), preview the import as a
+dry run, import on confirmation. The record travels to the confirmation signed, so the
+import is exactly the preview."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from core.http import SourceError
+from profiles.models import Researcher
+from profiles.orcid import checked_orcid, parse_record, read_record
+from profiles.orcid_import import import_orcid
+from publications.admin_import import CONFIRM_SECONDS, MAX_BYTES, editor_context
+
+SIGNING_SALT = "profiles.admin_orcid"
+
+
+class OrcidForm(forms.Form):
+    orcid = forms.CharField(
+        label="ORCID iD", help_text="e.g. 0000-0002-1825-0097, or the https://orcid.org/ link."
+    )
+    record = forms.FileField(
+        required=False,
+        label="Saved record",
+        help_text="The record's JSON saved from pub.orcid.org, instead of fetching it.",
+    )
+    researcher = forms.ModelChoiceField(
+        Researcher.objects.all(),
+        required=False,
+        help_text="Whom it is for; by default the researcher with this iD, else a new one.",
+    )
+    overwrite = forms.BooleanField(
+        required=False,
+        help_text="Also replace paper fields an editor has changed since the last import.",
+    )
+
+    def clean_orcid(self):
+        try:
+            return checked_orcid(self.cleaned_data["orcid"])
+        except SourceError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_record(self):
+        upload = self.cleaned_data["record"]
+        if upload and upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"The file has {upload.size:,} bytes; 5 MB at most.")
+        return upload.read() if upload else None
+
+
+class ConfirmForm(forms.Form):
+    signed = forms.CharField(widget=forms.HiddenInput)
+    researcher = forms.ModelChoiceField(
+        Researcher.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_signed(self):
+        try:
+            data = signing.loads(
+                self.cleaned_data["signed"], salt=SIGNING_SALT, max_age=CONFIRM_SECONDS
+            )
+        except signing.SignatureExpired:
+            raise forms.ValidationError("The preview is over an hour old: fetch again.") from None
+        except signing.BadSignature:
+            raise forms.ValidationError("The preview's data was altered: fetch again.") from None
+        return data
+
+
+def orcid_view(model_admin, request):
+    context = editor_context(model_admin, request, "Import an ORCID record")
+    if request.method == "POST" and "confirm" in request.POST:
+        return confirm(request)
+    form = OrcidForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        options = form.cleaned_data
+        try:
+            if options["record"] is not None:
+                read_record(options["record"], options["orcid"])  # JSON, and this iD's record
+                data = json.loads(options["record"])
+            else:
+                data = model_admin.orcid_source().record_data(options["orcid"])
+            report = import_orcid(
+                parse_record(data),
+                researcher=options["researcher"],
+                overwrite=options["overwrite"],
+                dry_run=True,
+            )
+        except SourceError as error:
+            context["problems"] = [f"{error} Nothing was imported."]
+        else:
+            signed = signing.dumps(data, salt=SIGNING_SALT, compress=True)
+            initial = {"signed": signed, **{k: options[k] for k in ("researcher", "overwrite")}}
+            context |= {"report": report, "confirm": ConfirmForm(initial=initial)}
+    context["form"] = form
+    return TemplateResponse(request, "admin/profiles/researcher/import_orcid.html", context)
+
+
+def confirm(request):
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(" ".join(problems) for problems in form.errors.values())
+        messages.error(request, f"Nothing was imported: {errors}")
+        return redirect(reverse("admin:profiles_researcher_changelist"))
+    options = form.cleaned_data
+    try:
+        record = parse_record(options["signed"])
+        report = import_orcid(
+            record,
+            researcher=options["researcher"],
+            overwrite=options["overwrite"],
+        )
+    except SourceError as error:
+        messages.error(request, f"{error} Nothing was imported.")
+        return redirect(reverse("admin:profiles_researcher_changelist"))
+    messages.success(request, report.summary())
+    person = Researcher.objects.get(orcid=record.orcid)
+    return redirect(reverse("admin:profiles_researcher_change", args=[person.pk]))

@@ -1,0 +1,86 @@
+"""The admin's ORCID import: fetch or upload, preview, confirm; nothing written before."""
+
+import pytest
+
+from profiles.admin import ResearcherAdmin
+from profiles.models import Position, Researcher
+from publications.models import Publication
+from tests import factories as f
+from tests.profiles.test_orcid import ORCID_ID, RECORD, answering, counts
+
+URL = "/admin/profiles/researcher/import-orcid/"
+
+
+@pytest.fixture
+def orcid(monkeypatch):
+    """ORCID answering with the recorded record; the requests it saw."""
+    seen = []
+    monkeypatch.setattr(
+        ResearcherAdmin,
+        "orcid_source",
+        staticmethod(lambda: answering(RECORD.read_bytes(), seen=seen)),
+    )
+    return seen
+
+
+@pytest.mark.django_db
+def test_a_record_is_fetched_once_previewed_then_imported(admin_client, orcid):
+    assert URL in admin_client.get("/admin/profiles/researcher/").content.decode()
+    before = counts()
+
+    preview = admin_client.post(URL, {"orcid": f"https://orcid.org/{ORCID_ID}"})
+
+    assert preview.status_code == 200
+    report = preview.context["report"]
+    assert report.dry_run and report.new_researcher
+    assert counts() == before
+    signed = preview.context["confirm"].initial["signed"]
+
+    done = admin_client.post(URL, {"confirm": "Import", "signed": signed})
+
+    person = Researcher.objects.get(orcid=ORCID_ID)
+    assert done.status_code == 302 and done.url.endswith(f"/{person.pk}/change/")
+    assert len(orcid) == 1  # the confirmation imports what the preview fetched
+    created = {kind: len(items) for kind, items in report.created.items()}
+    assert person.positions.count() == created["positions"] > 0
+    assert Publication.objects.count() == len(report.papers.created) > 0
+
+
+@pytest.mark.django_db
+def test_a_saved_record_is_checked_against_the_id(admin_client, orcid):
+    before = counts()
+    with RECORD.open("rb") as upload:
+        response = admin_client.post(URL, {"orcid": "0000-0001-5109-3700", "record": upload})
+
+    assert "not 0000-0001-5109-3700" in response.content.decode()
+    assert counts() == before and orcid == []
+
+
+@pytest.mark.django_db
+def test_a_saved_record_is_previewed_without_the_network(admin_client, orcid):
+    with RECORD.open("rb") as upload:
+        response = admin_client.post(URL, {"orcid": ORCID_ID, "record": upload})
+
+    assert response.context["report"].dry_run
+    assert orcid == [] and not Position.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_id_and_an_altered_confirmation_write_nothing(admin_client, orcid):
+    bad = admin_client.post(URL, {"orcid": "0000-0002-1825-0098"})
+    assert "report" not in bad.context and orcid == []
+    assert "wrong check digit" in bad.content.decode()
+
+    done = admin_client.post(URL, {"confirm": "Import", "signed": "forged:value"}, follow=True)
+    assert "altered" in done.content.decode()
+    assert not Researcher.objects.exists()
+
+
+@pytest.mark.django_db
+def test_members_cannot_import_a_record(client, django_user_model):
+    member = django_user_model.objects.create_user(username="member", password="x")
+    f.ResearcherFactory(is_member=True, user=member)
+    client.force_login(member)
+
+    assert client.get(URL).status_code == 403
+    assert URL not in client.get("/admin/profiles/researcher/").content.decode()
