@@ -135,7 +135,7 @@ def main():
                 "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SECURE_SSL_REDIRECT": "false",
-                "API_THROTTLE_RATE": "100000000/minute",
+                "API_THROTTLE_RATE": "",
                 "LOG_LEVEL": "CRITICAL",
             }
             for command in SETUP:

@@ -7,12 +7,9 @@ of it. Pagination and throttling live in core.pagination and core.throttling, wh
 imports from the settings.
 """
 
-from functools import partial
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.openapi import AutoSchema
@@ -23,7 +20,6 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.cache import api_key
 from core.changes import current_version
 
 READS = frozenset({"GET", "HEAD"})
@@ -136,7 +132,8 @@ class ApiViewSet(viewsets.GenericViewSet):
         if request.method not in READS:
             return  # OPTIONS describes the endpoint; any other method is refused with a 405
         self.check_query_parameters(request)
-        self.version = current_version()
+        # The page cache read it already, unless the request is one it does not serve.
+        self.version = getattr(request, "content_version", None) or current_version()
         response = get_conditional_response(
             request._request, etag=self.etag(), last_modified=self.last_modified()
         )
@@ -166,41 +163,12 @@ class ApiViewSet(viewsets.GenericViewSet):
             self.set_cache_headers(response)
         return response
 
-    def from_cache(self, handler, request, *args, **kwargs):
-        """This URL's answer in this format at this content version, as rendered bytes from
-        the cache when another request made it; throttling and the checks have run already."""
-        key = api_key(
-            self.version.number, request.accepted_renderer.format, request.get_full_path()
-        )
-        hit = cache.get(key)
-        if hit is not None:
-            content, headers = hit
-            return HttpResponse(content, headers=headers)
-        response = handler(request, *args, **kwargs)
-        if response.status_code == 200:
-            response.add_post_render_callback(partial(store_rendered, key))
-        return response
 
-
-def store_rendered(key, response):
-    cache.set(key, (response.content, dict(response.items())), settings.PAGE_CACHE_SECONDS)
-
-
-class CachedListMixin(mixins.ListModelMixin):
-    def list(self, request, *args, **kwargs):
-        return self.from_cache(super().list, request, *args, **kwargs)
-
-
-class CachedRetrieveMixin(mixins.RetrieveModelMixin):
-    def retrieve(self, request, *args, **kwargs):
-        return self.from_cache(super().retrieve, request, *args, **kwargs)
-
-
-class ReadOnlyViewSet(CachedListMixin, CachedRetrieveMixin, ApiViewSet):
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """A list and a detail."""
 
 
-class ListViewSet(CachedListMixin, ApiViewSet):
+class ListViewSet(mixins.ListModelMixin, ApiViewSet):
     """A list alone, such as one researcher's papers."""
 
 

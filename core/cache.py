@@ -8,16 +8,18 @@ and entries expire after ``PAGE_CACHE_SECONDS`` whatever happens.
 """
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.cache import get_cache_key, learn_cache_key
+from django.http import HttpResponse
+from django.utils.cache import get_cache_key, learn_cache_key, set_response_etag
+from rest_framework.settings import api_settings
 
 from core.changes import current_version
 
-# Not cached here: the admin, the API (cached by its viewsets, after throttling and the
-# parameter checks), the health checks and files.
+API_PREFIX = "/api/v1/"
+# Not cached: the admin, the API's schema and documentation pages (made without the
+# database, from the code), the health checks and files.
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/", "/media/")
 
 
@@ -26,10 +28,14 @@ def page_prefix(version: int) -> str:
 
 
 class PublicPageCacheMiddleware:
-    """Anonymous GET and HEAD requests for public pages, answered from the cache when the
-    same page was made at the same content version. Keys and Vary handling are Django's
-    (``get_cache_key`` and ``learn_cache_key``); the version is the key prefix. It sits
-    outside the gzip middleware, so compressed pages are stored compressed."""
+    """Anonymous GET and HEAD requests for public pages and the API, answered from the
+    cache when the same page was made at the same content version. Keys and Vary handling
+    are Django's (``get_cache_key`` and ``learn_cache_key``; the API varies on Accept); the
+    version is the key prefix. Only 200s are stored, so a request the API refuses (an
+    unknown parameter) reaches the view every time, and the API's throttles count cached
+    answers too. It sits outside the gzip middleware, so compressed pages are stored
+    compressed, and inside ConditionalGetMiddleware, which answers 304 from the ETag
+    stored with the page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,7 +43,11 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        prefix = page_prefix(current_version().number)
+        if request.path.startswith(API_PREFIX) and not api_throttles_allow(request):
+            return self.get_response(request)  # for the API's own 429
+        # Kept for the view, which keys its ETag by the same version.
+        request.content_version = current_version()
+        prefix = page_prefix(request.content_version.number)
         key = get_cache_key(request, prefix, "GET", cache=cache)
         if key is not None:
             response = cache.get(key)
@@ -45,10 +55,11 @@ class PublicPageCacheMiddleware:
                 return response
         response = self.get_response(request)
         if self.cacheable_response(response):
+            if not response.has_header("ETag"):
+                set_response_etag(response)  # once, not on every hit
             seconds = settings.PAGE_CACHE_SECONDS
-            cache.set(
-                learn_cache_key(request, response, seconds, prefix, cache=cache), response, seconds
-            )
+            key = learn_cache_key(request, response, seconds, prefix, cache=cache)
+            cache.set(key, bare(response), seconds)
         return response
 
     @staticmethod
@@ -56,7 +67,10 @@ class PublicPageCacheMiddleware:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
-            and not request.path.startswith(UNCACHED_PREFIXES)
+            and (
+                request.path.startswith(API_PREFIX)
+                or not request.path.startswith(UNCACHED_PREFIXES)
+            )
             # Signed in (an editor looking at the site): pages may differ, so never shared.
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
@@ -72,6 +86,17 @@ class PublicPageCacheMiddleware:
         )
 
 
-def api_key(version: int, renderer_format: str, full_path: str) -> str:
-    digest = hashlib.sha256(full_path.encode()).hexdigest()
-    return f"api:{version}:{renderer_format}:{digest}"
+def bare(response) -> HttpResponse:
+    """The bytes and headers alone: a DRF response would pickle its data, model instances
+    and all, and unpickle them on every hit."""
+    return HttpResponse(response.content, status=response.status_code, headers=response.items())
+
+
+def api_throttles_allow(request) -> bool:
+    """The API's throttles (DRF's, from its settings), run before the cache is asked. The
+    request is marked so that, on a miss, the view does not count it again."""
+    throttles = api_settings.DEFAULT_THROTTLE_CLASSES
+    if all(throttle().allow_request(request, None) for throttle in throttles):
+        request.throttle_counted = True
+        return True
+    return False

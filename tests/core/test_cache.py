@@ -222,3 +222,22 @@ def test_pages_are_shared_through_redis(client, site, django_assert_num_queries)
         finally:
             caches["default"].clear()
             caches.close_all()
+
+
+@pytest.mark.parametrize("name", ["alice", "papers", "api_papers", "api_alice"])
+def test_a_cached_answer_is_revalidated_with_its_etag(client, site, name):
+    url = pages_of(site)[name]
+    etag = client.get(url)["ETag"]
+    assert client.get(url)["ETag"] == etag  # the hit carries the stored ETag
+
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    site["paper"].title = "Renamed after the visit"
+    site["paper"].save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_refused_api_request_is_refused_after_a_good_one_was_cached(client, site):
+    assert client.get("/api/v1/publications/?year=2024").status_code == 200
+    assert client.get("/api/v1/publications/?year=2024&colour=red").status_code == 400
+    assert client.get("/api/v1/publications/?format=bibtex&year=2024").status_code == 200
