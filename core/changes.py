@@ -12,8 +12,10 @@ PostgreSQL delivers when (and only if) the change commits, and a thread per proc
 ``LISTEN``s and re-reads the version. The process that made the change updates its copy
 when it commits; the others within the notification's delivery, a millisecond or so on
 one machine. While the listener is not connected (starting, or the database restarting)
-requests read the database as before, and every ``LISTEN_CHECK_SECONDS`` the listener
-re-reads the version anyway, which bounds what a silently lost connection could miss.
+requests read the database as before; if that fails too, the database is down and nothing
+can change, so the last version known still keys the right pages. Every
+``LISTEN_CHECK_SECONDS`` the listener re-reads the version anyway, which bounds what a
+silently lost connection could miss.
 With a read replica, pages must be keyed by what the replica has (notifications do not
 reach a standby), so the version is read from it every time.
 """
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 import psycopg
 from django.conf import settings
-from django.db import connection, connections, router, transaction
+from django.db import DatabaseError, connection, connections, router, transaction
 
 from core.models import ContentVersion
 
@@ -62,17 +64,27 @@ def content_changed() -> None:
 
 
 def current_version() -> Version:
-    if settings.CONTENT_VERSION_LISTEN and (version := listener.current()) is not None:
+    if not settings.CONTENT_VERSION_LISTEN:
+        # The database this request reads from (the replica, for public reads).
+        return read_version(router.db_for_read(ContentVersion))
+    if (version := listener.current()) is not None:
         return version
-    # The database this request reads from (the replica, for public reads).
-    return read_version(router.db_for_read(ContentVersion))
+    try:
+        return read_version("default")
+    except DatabaseError:
+        if listener.known is None:
+            raise
+        # The database is down, so nothing can change: pages cached at the last version
+        # known are still right, and are served until it is back.
+        return listener.known
 
 
 class VersionListener:
     """This process's copy of the content version, kept by a LISTENing thread."""
 
     def __init__(self):
-        self.version: Version | None = None
+        self.version: Version | None = None  # None while not listening
+        self.known: Version | None = None  # the last version seen, kept while not listening
         self.pid: int | None = None
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -107,7 +119,7 @@ class VersionListener:
         # Readers in two threads may finish out of order; the number only grows.
         with self.lock:
             if self.version is None or version.number >= self.version.number:
-                self.version = version
+                self.version = self.known = version
 
     def listen(self) -> None:
         params = connections["default"].get_connection_params()
@@ -117,7 +129,7 @@ class VersionListener:
                 with psycopg.connect(**params, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     # Read after LISTEN: a change committed in between is seen either way.
-                    self.version = read_from(conn)
+                    self.version = self.known = read_from(conn)
                     while not self.stopping.is_set():
                         for _ in conn.notifies(timeout=LISTEN_CHECK_SECONDS, stop_after=1):
                             pass

@@ -5,7 +5,7 @@ import time
 
 import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 
 from core import changes
 from tests import factories as f
@@ -83,3 +83,19 @@ def test_a_lost_listener_means_database_reads_until_it_is_back(listener):
 
     assert_soon(lambda: listener.version is not None)
     assert listener.version.number == number
+
+
+def test_cached_pages_outlive_the_database_going_away(client, listener, monkeypatch):
+    alice = f.ResearcherFactory(full_name="Alice Moon", is_member=True)
+    url = f"/people/{alice.slug}/"
+    client.get(url)
+    known = changes.current_version()
+    listener.version = None  # as when the listener's connection is lost
+
+    def down(alias):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(changes, "read_version", down)
+
+    assert changes.current_version() == known
+    assert "Alice Moon" in client.get(url).content.decode()
