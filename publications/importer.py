@@ -78,6 +78,7 @@ class Importer:
         self.report = Report()
         self.touched, self.new_ids = set(), set()
         self.decided = {}
+        self.venues = {}
         self.people = [
             (person, [person.full_name, *person.name_variants])
             for person in Researcher.objects.only("id", "full_name", "name_variants", "user")
@@ -152,15 +153,19 @@ class Importer:
     def venue(self, entry: ParsedEntry) -> int | None:
         if not entry.venue:
             return None
+        # Read once per name and import: a file names the same few venues many times.
+        if (known := self.venues.get(entry.venue.lower())) is not None:
+            return known
         venue = Venue.objects.filter(
             Q(name__iexact=entry.venue) | Q(short_name__iexact=entry.venue)
-        )
-        if found := venue.first():
-            return found.pk
-        kind = VENUE_KINDS.get(
-            entry.kind, "book" if entry.kind in ("book", "chapter") else "journal"
-        )
-        return Venue.objects.create(name=entry.venue[:300], kind=kind).pk
+        ).first()
+        if venue is None:
+            kind = VENUE_KINDS.get(
+                entry.kind, "book" if entry.kind in ("book", "chapter") else "journal"
+            )
+            venue = Venue.objects.create(name=entry.venue[:300], kind=kind)
+        self.venues[entry.venue.lower()] = venue.pk
+        return venue.pk
 
     def import_entry(self, entry: ParsedEntry) -> None:
         values = self.values(entry)
@@ -208,14 +213,19 @@ class Importer:
             )
 
     def add_authors(self, paper: Publication, entry: ParsedEntry) -> None:
-        used = set()
+        used, rows = set(), []
         for position, name in enumerate(entry.authors, start=1):
             person = self.person(name, used)
             used.add(person.pk)
             printed = "" if fold(name) == fold(person.full_name) else name
-            Authorship.objects.create(
-                publication=paper, researcher=person, position=position, printed_name=printed
+            rows.append(
+                Authorship(
+                    publication=paper, researcher=person, position=position, printed_name=printed
+                )
             )
+        # One insert per paper; no signal is missed: search updates are deferred to the end
+        # of the import and the content version is bumped once for it.
+        Authorship.objects.bulk_create(rows)
 
     def person(self, name: str, used: set) -> Researcher:
         # One printed name is one person throughout an import, however it was decided.
