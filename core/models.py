@@ -40,6 +40,17 @@ def format_partial_date(value, precision: str) -> str:
     return f"{value:%-d %b %Y}"
 
 
+def iso_partial_date(value, precision: str) -> str:
+    """ISO 8601 at the precision known: '2023', '2025-09' or '2025-10-16'."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%Y-%m}"
+    return value.isoformat()
+
+
 def unique_slug(instance: models.Model, source: str, field: str = "slug") -> str:
     """A slug from ``source`` that no other row of the model uses: 'name', 'name-2', ..."""
     base = slugify(source)[:70] or instance._meta.model_name

@@ -1,8 +1,9 @@
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from core import exports
 from events.models import Talk
 from profiles.metrics import members_with_paper_counts
 from profiles.models import Position, Researcher
@@ -33,3 +34,15 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+@require_safe
+def download(request, fmt: str, scope: str = "site", slug: str = ""):
+    """A file of core.exports; the URL pattern gives the format and the scope."""
+    try:
+        file = exports.export(fmt, request.build_absolute_uri, scope, slug)
+    except exports.NotFound as error:
+        raise Http404(str(error)) from None
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response

@@ -53,7 +53,7 @@ class CalendarRenderer(renderers.BaseRenderer):
 
 class CalendarEntrySerializer(serializers.BaseSerializer):
     def to_representation(self, talk):
-        return calendar_entry(self.context["request"], talk)
+        return calendar_entry(talk, self.context["request"].build_absolute_uri)
 
 
 class SpeakerSerializer(ModelSerializer):
@@ -172,7 +172,7 @@ class ResearcherTalkViewSet(TalkFormats, ResearcherRecordsViewSet):
     """The public talks one researcher with a profile gave, with the same filters."""
 
     def of_researcher(self, records, researcher):
-        return records.filter(speaker_links__researcher=researcher)
+        return records.for_researcher(researcher)
 
 
 class EventSerializer(ModelSerializer):

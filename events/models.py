@@ -123,6 +123,10 @@ class Event(TimeStampedModel):
 
 
 class TalkQuerySet(PublicQuerySet):
+    def for_researcher(self, researcher):
+        """The talks they gave, as a speaker."""
+        return self.filter(speaker_links__researcher=researcher)
+
     def upcoming(self):
         return self.filter(date__gte=timezone.localdate()).order_by("date", "start")
 

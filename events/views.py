@@ -1,15 +1,14 @@
 import json
+from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from core.models import DatePrecision, Visibility
-from events.ical import CalendarEntry, all_day_end, calendar_bytes
+from core.models import Visibility, iso_partial_date
+from events.ical import CalendarEntry, all_day_end
 from events.models import Event, Talk, TalkHost, TalkSpeaker
 from publications.models import Publication
 
@@ -89,43 +88,17 @@ class EventDetailView(DetailView):
         )
 
 
-@require_safe
-def talk_calendar(request, slug):
-    talk = get_object_or_404(published_talks(), slug=slug)
-    return calendar_response(request, [talk], name=talk.title, filename=talk.slug)
-
-
-@require_safe
-def event_calendar(request, slug):
-    event = get_object_or_404(published_events().select_related("parent"), slug=slug)
-    talks = event_talks(event).order_by("date", "start")
-    return calendar_response(request, talks, name=event.full_name, filename=event.slug)
-
-
-@require_safe
-def site_calendar(request):
-    talks = published_talks().order_by("date", "start")
-    return calendar_response(request, talks, name=f"{settings.SITE_NAME} talks", filename="talks")
-
-
-def calendar_response(request: HttpRequest, talks, *, name: str, filename: str) -> HttpResponse:
-    entries = [calendar_entry(request, talk) for talk in talks]
-    response = HttpResponse(
-        calendar_bytes(entries, name=name), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
-    return response
-
-
-def calendar_entry(request: HttpRequest, talk: Talk) -> CalendarEntry:
+def calendar_entry(talk: Talk, absolute_url: Callable[[str], str]) -> CalendarEntry:
+    """``absolute_url`` turns a path into a full URL; its host names the UID."""
     if talk.start:
         start, end = talk.local_start, talk.local_end
     else:
         start, end = talk.date, all_day_end(talk.date, talk.date_precision)
     speakers = ", ".join(speaker_label(link) for link in talk.speaker_links.all())
+    url = absolute_url(talk.get_absolute_url())
     return CalendarEntry(
         # The primary key never changes, so calendars update the entry instead of adding one.
-        uid=f"talk-{talk.pk}@{request.get_host().partition(':')[0]}",
+        uid=f"talk-{talk.pk}@{urlsplit(url).hostname}",
         summary=talk.title,
         start=start,
         end=end,
@@ -133,7 +106,7 @@ def calendar_entry(request: HttpRequest, talk: Talk) -> CalendarEntry:
         location=talk_place(talk),
         # Markdown reads as plain text, and $...$ math stays legible as TeX.
         description="\n\n".join(part for part in (f"Speaker: {speakers}", talk.abstract) if part),
-        url=request.build_absolute_uri(talk.get_absolute_url()),
+        url=url,
         categories=(talk.get_kind_display(),),
     )
 
@@ -154,11 +127,7 @@ def schema_date(talk: Talk) -> str:
     """ISO 8601 at the precision known: 2025-10-16T16:10:00+08:00, 2025-09 or 2023."""
     if talk.start:
         return talk.local_start.isoformat()
-    if talk.date_precision == DatePrecision.YEAR:
-        return f"{talk.date:%Y}"
-    if talk.date_precision == DatePrecision.MONTH:
-        return f"{talk.date:%Y-%m}"
-    return talk.date.isoformat()
+    return iso_partial_date(talk.date, talk.date_precision)
 
 
 def talk_schema(talk: Talk, request: HttpRequest) -> dict:

@@ -8,7 +8,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers
+from rest_framework import renderers, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
@@ -35,6 +35,7 @@ from profiles.models import (
     Service,
     Teaching,
 )
+from profiles.resume import json_resume
 from publications.models import Publication
 
 OrganizationRef = reference("OrganizationRef", "organization-detail", page=False)
@@ -328,10 +329,34 @@ class ResearcherFilter(RankedFilterSet):
         fields = ["role"]
 
 
+class ResumeRenderer(renderers.JSONRenderer):
+    """JSON Resume (https://jsonresume.org/schema): the whole public profile, as the site's
+    /people/<slug>/resume.json. It has no media type of its own, so only ``?format=resume``
+    asks for it; ``Accept: application/json`` gets the API's own JSON."""
+
+    format = "resume"
+
+    def body_schema(self, many: bool) -> dict:
+        return {"type": "object", "description": "JSON Resume 1.0 (resume-schema)."}
+
+
+class ResumeSerializer(serializers.BaseSerializer):
+    def to_representation(self, researcher):
+        return json_resume(researcher, self.context["request"].build_absolute_uri)
+
+
 class ResearcherViewSet(ReadOnlyViewSet):
-    """Researchers with a public profile: the group's members and alumni."""
+    """Researchers with a public profile: the group's members and alumni. One researcher is
+    also given as JSON Resume with ``?format=resume``."""
 
     filterset_class = ResearcherFilter
+    format_serializers = {"resume": ResumeSerializer}
+
+    def get_renderers(self):
+        renderers_ = super().get_renderers()
+        if self.action == "retrieve":
+            renderers_.append(ResumeRenderer())
+        return renderers_
 
     def get_queryset(self):
         people = Researcher.objects.public().members().defer("search_vector")
@@ -351,7 +376,12 @@ class ResearcherViewSet(ReadOnlyViewSet):
         )
 
     def get_serializer_class(self):
-        return ResearcherDetailSerializer if self.action == "retrieve" else ResearcherSerializer
+        if self.action != "retrieve":
+            return ResearcherSerializer
+        return self.format_serializers.get(
+            getattr(getattr(self.request, "accepted_renderer", None), "format", None),
+            ResearcherDetailSerializer,
+        )
 
 
 class OrganizationFilter(django_filters.FilterSet):

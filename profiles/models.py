@@ -186,7 +186,9 @@ class ResearcherQuerySet(PublicQuerySet):
             ),
             models.Prefetch(
                 "services",
-                queryset=Service.objects.public().select_related("venue", "event", "organization"),
+                queryset=Service.objects.public().select_related(
+                    "venue", "event__parent", "organization"
+                ),
             ),
             models.Prefetch(
                 "project_memberships",

@@ -7,12 +7,13 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from core.models import DatePrecision, Visibility, format_partial_date
-from events.models import Participation, Talk
+from events.models import Participation
+from events.views import published_events, published_talks
 from profiles.charts import bar_chart
 from profiles.metrics import members_with_paper_counts, researcher_metrics
 from profiles.models import Position, Researcher, ResearchInterest
 from publications.bibtex import format_entry
-from publications.citation import citation
+from publications.citekeys import keyed_citations
 from publications.models import Publication
 
 
@@ -110,9 +111,9 @@ class ProfileMixin:
         publications = list(Publication.objects.public().for_researcher(researcher).with_authors())
         # Interests cite papers by their number in the list on the same page, as a CV does.
         numbers = {publication.pk: n for n, publication in enumerate(publications, start=1)}
-        for publication in publications:
+        for publication, entry in zip(publications, keyed_citations(publications), strict=True):
             publication.number = numbers[publication.pk]
-            publication.bibtex = format_entry(citation(publication))
+            publication.bibtex = format_entry(entry)
         interests = list(
             ResearchInterest.objects.public()
             .filter(researcher=researcher)
@@ -134,12 +135,7 @@ class ProfileMixin:
                 and other.researcher.visibility == Visibility.PUBLIC
             ]
         metrics = researcher_metrics(researcher=researcher)
-        talks = list(
-            Talk.objects.public()
-            .filter(speakers=researcher)
-            .with_people()
-            .select_related("host_organization")
-        )
+        talks = list(published_talks().for_researcher(researcher))
         return super().get_context_data(
             news=news_items(publications, talks, researcher.awards.all()),
             interests=children.get(None, []),
@@ -152,9 +148,9 @@ class ProfileMixin:
             papers_chart=bar_chart(metrics.papers_per_year, title="Papers per year"),
             citations_chart=bar_chart(metrics.citations_per_year, title="Citations per year"),
             talks=talks,
-            participations=Participation.objects.filter(researcher=researcher).select_related(
-                "event__parent"
-            ),
+            participations=Participation.objects.filter(
+                researcher=researcher, event__in=published_events()
+            ).select_related("event__parent"),
             sections=researcher.sections.public(),
             snapshots=researcher.metrics_snapshots.all(),
             **kwargs,

@@ -1,8 +1,9 @@
 """The API's publications and venues: serializers, renderers for citation formats, viewsets.
 
 A publication endpoint answers in JSON, in BibTeX (``Accept: application/x-bibtex`` or
-``?format=bibtex``) or in CSL-JSON (``Accept: application/vnd.citationstyles.csl+json`` or
-``?format=csljson``), from the same formatters the site's pages use.
+``?format=bibtex``), in RIS (``Accept: application/x-research-info-systems`` or
+``?format=ris``) or in CSL-JSON (``Accept: application/vnd.citationstyles.csl+json`` or
+``?format=csljson``), from the same formatters the site's pages and downloads use.
 """
 
 import django_filters
@@ -10,8 +11,8 @@ from rest_framework import renderers, serializers
 
 from core.api import LinkField, ModelSerializer, PageURLField, ReadOnlyViewSet
 from profiles.api import ResearcherRecordsViewSet, ResearcherRefSerializer, VenueRef
-from publications import bibtex
-from publications.citation import citation
+from publications import bibtex, ris
+from publications.citekeys import keyed_citations
 from publications.csl import CSL_ITEM_SCHEMA, csl_item
 from publications.filters import PublicationApiFilter
 from publications.models import Authorship, Publication, Venue
@@ -31,8 +32,29 @@ class BibTeXRenderer(renderers.BaseRenderer):
         return bibtex.format_entry(data).encode(self.charset)
 
     def body_schema(self, many: bool) -> dict:
-        what = "one entry per paper, keys unique within the page" if many else "one entry"
-        return {"type": "string", "description": f"BibTeX: {what}."}
+        what = "one entry per paper" if many else "one entry"
+        return {
+            "type": "string",
+            "description": f"BibTeX: {what}, under the key the paper has in every download.",
+        }
+
+
+class RisRenderer(renderers.BaseRenderer):
+    media_type = "application/x-research-info-systems"
+    format = "ris"
+    charset = "utf-8"
+    pages_in_headers = True
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if isinstance(data, list):
+            return ris.format_records(data).encode(self.charset)
+        return ris.format_record(data).encode(self.charset)
+
+    def body_schema(self, many: bool) -> dict:
+        what = "one record per paper" if many else "one record"
+        return {"type": "string", "description": f"RIS, CRLF line endings: {what}."}
 
 
 class CslJsonRenderer(renderers.JSONRenderer):
@@ -46,11 +68,26 @@ class CslJsonRenderer(renderers.JSONRenderer):
         return {"type": "array", "items": CSL_ITEM_SCHEMA} if many else CSL_ITEM_SCHEMA
 
 
+class CitationListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        return keyed_citations(list(data))
+
+
 class CitationSerializer(serializers.BaseSerializer):
     """A publication as BibTeX citation data, which BibTeXRenderer lays out."""
 
+    class Meta:
+        list_serializer_class = CitationListSerializer
+
     def to_representation(self, publication):
-        return citation(publication)
+        return keyed_citations([publication])[0]
+
+
+class PublicationItemSerializer(serializers.BaseSerializer):
+    """The publication itself: RisRenderer formats it."""
+
+    def to_representation(self, publication):
+        return publication
 
 
 class CslItemSerializer(serializers.BaseSerializer):
@@ -89,8 +126,12 @@ class PublicationSerializer(ModelSerializer):
 
 
 class PublicationFormats:
-    renderer_classes = [renderers.JSONRenderer, BibTeXRenderer, CslJsonRenderer]
-    format_serializers = {"bibtex": CitationSerializer, "csljson": CslItemSerializer}
+    renderer_classes = [renderers.JSONRenderer, BibTeXRenderer, RisRenderer, CslJsonRenderer]
+    format_serializers = {
+        "bibtex": CitationSerializer,
+        "ris": PublicationItemSerializer,
+        "csljson": CslItemSerializer,
+    }
     serializer_class = PublicationSerializer
     filterset_class = PublicationApiFilter
 

@@ -80,6 +80,8 @@ class Citation:
     arxiv_category: str = ""
     url: str = ""
     note: str = ""
+    # The entry's key when the caller has one (publications.citekeys); else citation_key's.
+    key: str = ""
 
 
 def ascii_fold(text: str) -> str:
@@ -110,6 +112,18 @@ def deduplicate_keys(keys: list[str]) -> list[str]:
             result.append(key)
             continue
         result.append(key + _suffix(seen[key]))
+        seen[key] += 1
+    return result
+
+
+def stable_keys(keys: list[str]) -> list[str]:
+    """['x', 'y', 'x'] -> ['x', 'y', 'xb']: for keys in the order their papers were added,
+    the first keeps its key and later ones get b, c, ..., so a new paper never changes the
+    key of an earlier one."""
+    seen: Counter[str] = Counter()
+    result = []
+    for key in keys:
+        result.append(key + _suffix(seen[key]) if seen[key] else key)
         seen[key] += 1
     return result
 
@@ -202,11 +216,11 @@ _LAYOUT.block_separator = "\n"
 
 def format_entries(citations: list[Citation]) -> str:
     """Entries for a .bib file, with keys made unique in the order given."""
-    keys = deduplicate_keys([citation_key(citation) for citation in citations])
+    keys = deduplicate_keys([c.key or citation_key(c) for c in citations])
     library = Library([to_entry(c, key) for c, key in zip(citations, keys, strict=True)])
     return bibtexparser.write_string(library, bibtex_format=_LAYOUT).strip() + "\n"
 
 
 def format_entry(citation: Citation, key: str | None = None) -> str:
-    library = Library([to_entry(citation, key or citation_key(citation))])
+    library = Library([to_entry(citation, key or citation.key or citation_key(citation))])
     return bibtexparser.write_string(library, bibtex_format=_LAYOUT).strip() + "\n"

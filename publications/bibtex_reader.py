@@ -16,7 +16,7 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from core.validators import normalize_arxiv_id, normalize_doi
 
@@ -67,7 +67,13 @@ MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
 ARXIV_IN_TEXT = re.compile(r"arXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
 ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
 KEY_IN_RAW = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
-_latex = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False)
+# pylatexenc reads \textasciicircum as U+02C6; LaTeX prints the ASCII ^ that bibtex.escape
+# wrote it for, so a written file reads back as it was.
+_context = get_default_latex_context_db().filter_context()
+_context.add_context_category(
+    "ascii-circumflex", prepend=True, macros=[MacroTextSpec("textasciicircum", "^")]
+)
+_latex = LatexNodes2Text(latex_context=_context, math_mode="verbatim", keep_braced_groups=False)
 
 
 class BibtexError(ValueError):

@@ -39,7 +39,7 @@ def page_range(pages: str) -> tuple[str, str]:
     return first, last
 
 
-def citation(publication: Publication) -> bibtex.Citation:
+def citation(publication: Publication, key: str = "") -> bibtex.Citation:
     return bibtex.Citation(
         kind=publication.kind,
         title=publication.title,
@@ -56,6 +56,7 @@ def citation(publication: Publication) -> bibtex.Citation:
         arxiv_category=publication.arxiv_category,
         url=publication.url or publication.arxiv_url,
         note=publication.note,
+        key=key,
     )
 
 

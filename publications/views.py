@@ -5,6 +5,7 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView
 
 from publications import bibtex, citation
+from publications.citekeys import keyed_citations
 from publications.filters import PublicationFilter
 from publications.models import Publication
 
@@ -48,7 +49,7 @@ class PublicationDetailView(DetailView):
                 a.equal_contribution or a.corresponding for a in publication.authorships.all()
             ),
             pdf_url=citation.pdf_url(publication),
-            bibtex=bibtex.format_entry(citation.citation(publication)),
+            bibtex=bibtex.format_entry(keyed_citations([publication])[0]),
             scholar_meta=citation.scholar_meta(publication),
             json_ld=citation.scholarly_article(publication, self.request.build_absolute_uri),
             canonical_url=self.request.build_absolute_uri(publication.get_absolute_url()),

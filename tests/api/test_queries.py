@@ -100,11 +100,13 @@ def add_organizations(start, count):
     )
 
 
-# The content version, (the researcher,) the total, the page, then one query per prefetch.
+# The content version, (the researcher,) the total, the page, then one query per prefetch;
+# BibTeX has one more for the keys (publications.citekeys).
 ENDPOINTS = [
     ("/api/v1/researchers/", 3, add_people),
     ("/api/v1/publications/", 4, add_papers),
-    ("/api/v1/publications/?format=bibtex", 4, add_papers),
+    ("/api/v1/publications/?format=bibtex", 5, add_papers),
+    ("/api/v1/publications/?format=ris", 4, add_papers),
     ("/api/v1/publications/?format=csljson", 4, add_papers),
     ("/api/v1/researchers/ann/publications/", 5, add_papers),
     ("/api/v1/talks/", 6, add_talks),

@@ -11,6 +11,7 @@ from publications.bibtex import (
     escape,
     format_entries,
     format_entry,
+    stable_keys,
 )
 from publications.models import Publication
 
@@ -212,3 +213,7 @@ def test_entry_text_layout():
         "  title     = {Connectivity Shapes Implicit Regularization in Matrix Factorization "
         "Models for Matrix Completion},",
     ]
+
+
+def test_stable_keys_leave_the_first_of_a_kind_alone():
+    assert stable_keys(["x", "y", "x", "x"]) == ["x", "y", "xb", "xc"]

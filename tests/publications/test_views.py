@@ -527,10 +527,12 @@ def test_detail_queries_do_not_grow_with_authors(client, django_assert_num_queri
     assert len(Page(html).values("citation_author")) == 30
 
 
-def test_detail_offers_the_citation_formats_of_the_api(client):
+def test_detail_offers_the_citation_formats_as_downloads_and_the_api(client):
     paper = PublicationFactory(title="Formats")
     html = client.get(paper.get_absolute_url()).content.decode()
-    api = f"/api/v1/publications/{paper.slug}/"
-    for query in ("?format=bibtex", "?format=csljson"):
-        assert f'href="{api}{query}"' in html
-        assert client.get(api + query).status_code == 200
+    for url in [
+        *(f"/publications/{paper.slug}.{extension}" for extension in ("bib", "ris", "json")),
+        f"/api/v1/publications/{paper.slug}/",
+    ]:
+        assert f'href="{url}"' in html
+        assert client.get(url).status_code == 200

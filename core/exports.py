@@ -1,0 +1,136 @@
+"""Downloads: which public records a file holds and which formatter writes it.
+
+The site's download links and ``manage.py export`` both call ``export()``, so a file is the
+same whichever way it is made. Files are whole, never paged, and hold public records only,
+chosen as the pages choose them; the formatters are the ones the API uses.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+
+from events.ical import calendar_bytes
+from events.views import calendar_entry, event_talks, published_events, published_talks
+from profiles.models import Researcher
+from profiles.resume import json_resume
+from publications import bibtex, ris
+from publications.citekeys import keyed_citations
+from publications.csl import csl_item
+from publications.models import Publication
+
+SCOPES = {
+    "site": "the whole site",
+    "researcher": "one researcher",
+    "event": "one event",
+    "publication": "one publication",
+    "talk": "one talk",
+}
+PAPER_SCOPES = ("site", "researcher", "publication")
+# Format -> the scopes it is written for.
+FORMATS = {
+    "bibtex": PAPER_SCOPES,
+    "ris": PAPER_SCOPES,
+    "csljson": PAPER_SCOPES,
+    "resume": ("researcher",),
+    "ics": ("site", "researcher", "event", "talk"),
+}
+
+
+class NotFound(LookupError):
+    """The slug names no public record of the scope."""
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def _get(records, slug: str, what: str):
+    try:
+        return records.get(slug=slug)
+    except ObjectDoesNotExist:
+        raise NotFound(f"No public {what} has the slug “{slug}”.") from None
+
+
+def _member(slug: str, records=None) -> Researcher:
+    if records is None:
+        records = Researcher.objects.public().members()
+    return _get(records, slug, "researcher profile")
+
+
+def _json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def _papers(scope: str, slug: str) -> tuple[list[Publication], str]:
+    """The papers and the file's name, without its extension."""
+    papers = Publication.objects.public().with_authors()
+    if scope == "publication":
+        return [_get(papers, slug, "publication")], slug
+    if scope == "researcher":
+        return list(papers.for_researcher(_member(slug))), f"{slug}-publications"
+    return list(papers), "publications"
+
+
+PAPER_WRITERS: dict[str, tuple[str, str, Callable[[list[Publication]], bytes]]] = {
+    "bibtex": (
+        "application/x-bibtex; charset=utf-8",
+        "bib",
+        lambda papers: bibtex.format_entries(keyed_citations(papers)).encode(),
+    ),
+    "ris": (
+        "application/x-research-info-systems; charset=utf-8",
+        "ris",
+        lambda papers: ris.format_records(papers).encode(),
+    ),
+    "csljson": (
+        "application/vnd.citationstyles.csl+json",
+        "json",
+        lambda papers: _json([csl_item(paper) for paper in papers]),
+    ),
+}
+
+
+def _calendar(scope: str, slug: str, absolute_url: Callable[[str], str]) -> Download:
+    talks = published_talks().order_by("date", "start")
+    if scope == "talk":
+        talk = _get(talks, slug, "talk")
+        talks, name, filename = [talk], talk.title, slug
+    elif scope == "event":
+        event = _get(published_events().select_related("parent"), slug, "event")
+        talks, name, filename = event_talks(event).order_by("date", "start"), event.full_name, slug
+    elif scope == "researcher":
+        researcher = _member(slug)
+        talks = talks.for_researcher(researcher)
+        name, filename = f"Talks by {researcher.full_name}", f"{slug}-talks"
+    else:
+        name, filename = f"{settings.SITE_NAME} talks", "talks"
+    entries = [calendar_entry(talk, absolute_url) for talk in talks]
+    return Download(
+        calendar_bytes(entries, name=name), "text/calendar; charset=utf-8", f"{filename}.ics"
+    )
+
+
+def export(
+    fmt: str, absolute_url: Callable[[str], str], scope: str = "site", slug: str = ""
+) -> Download:
+    """The ``fmt`` file (a key of FORMATS) of ``scope`` (a key of SCOPES) named by ``slug``;
+    ``absolute_url`` turns a path into a full URL. Raises NotFound for a slug that names no
+    public record, ValueError for a format not written for the scope."""
+    if scope not in FORMATS[fmt]:
+        allowed = " or ".join(SCOPES[s] for s in FORMATS[fmt])
+        raise ValueError(f"The {fmt} export is for {allowed}, not for {SCOPES[scope]}.")
+    if fmt in PAPER_WRITERS:
+        content_type, extension, write = PAPER_WRITERS[fmt]
+        papers, name = _papers(scope, slug)
+        return Download(write(papers), content_type, f"{name}.{extension}")
+    if fmt == "resume":
+        researcher = _member(slug, Researcher.objects.public().members().with_profile_entries())
+        resume = json_resume(researcher, absolute_url)
+        return Download(_json(resume), "application/json", f"{slug}-resume.json")
+    return _calendar(scope, slug, absolute_url)
