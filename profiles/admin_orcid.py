@@ -15,7 +15,7 @@ from core.http import SourceError
 from profiles.models import Researcher
 from profiles.orcid import checked_orcid, parse_record, read_record
 from profiles.orcid_import import import_orcid
-from publications.admin_import import CONFIRM_SECONDS, MAX_BYTES, editor_context
+from publications.admin_import import MAX_BYTES, editor_context, unsigned
 
 SIGNING_SALT = "profiles.admin_orcid"
 
@@ -60,15 +60,7 @@ class ConfirmForm(forms.Form):
     overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_signed(self):
-        try:
-            data = signing.loads(
-                self.cleaned_data["signed"], salt=SIGNING_SALT, max_age=CONFIRM_SECONDS
-            )
-        except signing.SignatureExpired:
-            raise forms.ValidationError("The preview is over an hour old: fetch again.") from None
-        except signing.BadSignature:
-            raise forms.ValidationError("The preview's data was altered: fetch again.") from None
-        return data
+        return unsigned(self.cleaned_data["signed"], SIGNING_SALT)
 
 
 def orcid_view(model_admin, request):

@@ -101,15 +101,7 @@ class ConfirmForm(ImportOptions):
     def clean_signed(self):
         if not self.cleaned_data["signed"]:
             return None
-        try:
-            rows = signing.loads(
-                self.cleaned_data["signed"], salt=SIGNING_SALT, max_age=CONFIRM_SECONDS
-            )
-        except signing.SignatureExpired:
-            raise forms.ValidationError("The preview is over an hour old: fetch again.") from None
-        except signing.BadSignature:
-            raise forms.ValidationError("The preview's data was altered: fetch again.") from None
-        return [ParsedEntry(**row) for row in rows]
+        return [ParsedEntry(**row) for row in unsigned(self.cleaned_data["signed"], SIGNING_SALT)]
 
     def entries(self) -> list[ParsedEntry]:
         return self.cleaned_data["signed"] or read_bibtex(self.cleaned_data["text"])
@@ -118,6 +110,16 @@ class ConfirmForm(ImportOptions):
         super().__init__(*args, **kwargs)
         for name in ("researcher", "overwrite"):
             self.fields[name].widget = forms.HiddenInput()
+
+
+def unsigned(value: str, salt: str):
+    """What a preview signed, or the form error saying why it cannot be imported."""
+    try:
+        return signing.loads(value, salt=salt, max_age=CONFIRM_SECONDS)
+    except signing.SignatureExpired:
+        raise forms.ValidationError("The preview is over an hour old: fetch again.") from None
+    except signing.BadSignature:
+        raise forms.ValidationError("The preview's data was altered: fetch again.") from None
 
 
 def editor_context(model_admin, request, title: str) -> dict:
