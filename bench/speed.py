@@ -170,8 +170,8 @@ def main():
                 with gunicorn(env | settings, port) as server:
                     for n, path in enumerate(URLS.values()):
                         if mode.startswith("warm"):
-                            for _ in range(4):  # both workers' caches
-                                urllib.request.urlopen(base + path).read()
+                            # Concurrent requests for 2 s, so that both workers have the page.
+                            run_wrk(base + path, 2, args.connections)
                         results[mode, n] = run_wrk(base + path, args.duration, args.connections)
                         if mode == "warm":
                             results["static", n] = run_wrk(

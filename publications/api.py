@@ -18,18 +18,24 @@ from publications.filters import PublicationApiFilter
 from publications.models import Authorship, Publication, Venue
 
 
-class BibTeXRenderer(renderers.BaseRenderer):
-    media_type = "application/x-bibtex"
-    format = "bibtex"
+class TextRenderer(renderers.BaseRenderer):
+    """A citation format written as text: ``write_many`` for a list, ``write_one`` for one."""
+
     charset = "utf-8"
     pages_in_headers = True
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        if isinstance(data, list):
-            return bibtex.format_entries(data).encode(self.charset)
-        return bibtex.format_entry(data).encode(self.charset)
+        write = self.write_many if isinstance(data, list) else self.write_one
+        return write(data).encode(self.charset)
+
+
+class BibTeXRenderer(TextRenderer):
+    media_type = "application/x-bibtex"
+    format = "bibtex"
+    write_many = staticmethod(bibtex.format_entries)
+    write_one = staticmethod(bibtex.format_entry)
 
     def body_schema(self, many: bool) -> dict:
         what = "one entry per paper" if many else "one entry"
@@ -39,18 +45,11 @@ class BibTeXRenderer(renderers.BaseRenderer):
         }
 
 
-class RisRenderer(renderers.BaseRenderer):
+class RisRenderer(TextRenderer):
     media_type = "application/x-research-info-systems"
     format = "ris"
-    charset = "utf-8"
-    pages_in_headers = True
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if data is None:
-            return b""
-        if isinstance(data, list):
-            return ris.format_records(data).encode(self.charset)
-        return ris.format_record(data).encode(self.charset)
+    write_many = staticmethod(ris.format_records)
+    write_one = staticmethod(ris.format_record)
 
     def body_schema(self, many: bool) -> dict:
         what = "one record per paper" if many else "one record"
