@@ -74,10 +74,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.replica.PublicReadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the cache and the 304s, so that every API answer, cached or not, and every
+    # 304 carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "core.cache.PublicPageCacheMiddleware",
     "core.middleware.PublicGZipMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -7,6 +7,8 @@ of it. Pagination and throttling live in core.pagination and core.throttling, wh
 imports from the settings.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.http import JsonResponse
@@ -141,8 +143,10 @@ class ApiViewSet(viewsets.GenericViewSet):
             raise ConditionalResponse(response)
 
     def etag(self) -> str:
-        # Weak: the gzip middleware may change the bytes, never the meaning.
-        return f'W/"{self.version.number}-{self.request.accepted_renderer.format}"'
+        # Weak: the gzip middleware may change the bytes, never the meaning. The day is in it
+        # as in the cache key: "upcoming" changes at midnight with no edit.
+        day = datetime.date.today().isoformat()
+        return f'W/"{self.version.number}-{day}-{self.request.accepted_renderer.format}"'
 
     def last_modified(self) -> int:
         return int(self.version.changed.timestamp())

@@ -54,7 +54,8 @@ class PublicPageCacheMiddleware:
             if response is not None:
                 return response
         response = self.get_response(request)
-        if self.cacheable_response(response):
+        # HEAD answers are looked up under GET's key but not stored: they have no body.
+        if request.method == "GET" and self.cacheable_response(response):
             if not response.has_header("ETag"):
                 set_response_etag(response)  # once, not on every hit
             seconds = settings.PAGE_CACHE_SECONDS

@@ -21,6 +21,7 @@ reach a standby), so the version is read from it every time.
 """
 
 import datetime
+import logging
 import os
 import threading
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from django.db import DatabaseError, connection, connections, router, transactio
 
 from core.models import ContentVersion
 
+logger = logging.getLogger(__name__)
 CONTENT_APPS = frozenset({"profiles", "publications", "events"})
 CHANNEL = "scholarfolio_content_version"
 LISTEN_CHECK_SECONDS = 10
@@ -123,7 +125,16 @@ class VersionListener:
 
     def listen(self) -> None:
         params = connections["default"].get_connection_params()
-        params["application_name"] = LISTENER_NAME
+        # A half-open connection (a failover that sends no reset) is found within about
+        # 25 s, not left to block a read for the kernel's minutes.
+        params |= {
+            "application_name": LISTENER_NAME,
+            "connect_timeout": 5,
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
         while not self.stopping.is_set():
             try:
                 with psycopg.connect(**params, autocommit=True) as conn:
@@ -134,8 +145,10 @@ class VersionListener:
                         for _ in conn.notifies(timeout=LISTEN_CHECK_SECONDS, stop_after=1):
                             pass
                         self.update(read_from(conn))
-            except psycopg.Error:
+            except Exception as error:
+                # Whatever went wrong, requests read the database until the thread is back.
                 self.version = None
+                logger.warning("Content version listener: %s; retrying in 1 s.", error)
                 self.stopping.wait(1)
         self.version = None
 
@@ -162,10 +175,15 @@ def read_version(alias: str) -> Version:
 def content_saved(sender, raw=False, action="post", **kwargs):
     """post_save, post_delete and m2m_changed (once per change: its post_* action)."""
     if sender._meta.app_label in CONTENT_APPS and not raw and action.startswith("post"):
-        if (batch := _batch.get()) is not None:
-            batch["changed"] = True
-        else:
-            content_changed()
+        content_changed_in_batch()
+
+
+def content_changed_in_batch() -> None:
+    """A change inside ``one_content_change`` counts at its end; outside, at once."""
+    if (batch := _batch.get()) is not None:
+        batch["changed"] = True
+    else:
+        content_changed()
 
 
 @contextmanager

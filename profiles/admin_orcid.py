@@ -1,12 +1,12 @@
 """The admin's ORCID import: fetch a record (or upload a saved one), preview the import as a
-dry run, import on confirmation. The record travels to the confirmation signed, so the
-import is exactly the preview."""
+dry run, import on confirmation. The record waits in the editor's session meanwhile
+(publications.admin_import.keep_preview), so the import is exactly the preview."""
 
 import json
 
 from django import forms
 from django.contrib import messages
-from django.core import signing
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,9 +15,7 @@ from core.http import SourceError
 from profiles.models import Researcher
 from profiles.orcid import checked_orcid, parse_record, read_record
 from profiles.orcid_import import import_orcid
-from publications.admin_import import MAX_BYTES, editor_context, unsigned
-
-SIGNING_SALT = "profiles.admin_orcid"
+from publications.admin_import import MAX_BYTES, editor_context, keep_preview, take_preview
 
 
 class OrcidForm(forms.Form):
@@ -52,17 +50,6 @@ class OrcidForm(forms.Form):
         return upload.read() if upload else None
 
 
-class ConfirmForm(forms.Form):
-    signed = forms.CharField(widget=forms.HiddenInput)
-    researcher = forms.ModelChoiceField(
-        Researcher.objects.all(), required=False, widget=forms.HiddenInput
-    )
-    overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def clean_signed(self):
-        return unsigned(self.cleaned_data["signed"], SIGNING_SALT)
-
-
 def orcid_view(model_admin, request):
     context = editor_context(model_admin, request, "Import an ORCID record")
     if request.method == "POST" and "confirm" in request.POST:
@@ -85,30 +72,32 @@ def orcid_view(model_admin, request):
         except SourceError as error:
             context["problems"] = [f"{error} Nothing was imported."]
         else:
-            signed = signing.dumps(data, salt=SIGNING_SALT, compress=True)
-            initial = {"signed": signed, **{k: options[k] for k in ("researcher", "overwrite")}}
-            context |= {"report": report, "confirm": ConfirmForm(initial=initial)}
+            researcher = options["researcher"]
+            payload = {
+                "record": data,
+                "researcher": researcher.pk if researcher else None,
+                "overwrite": options["overwrite"],
+            }
+            context |= {"report": report, "confirm": keep_preview(request, payload)}
     context["form"] = form
     return TemplateResponse(request, "admin/profiles/researcher/import_orcid.html", context)
 
 
 def confirm(request):
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(" ".join(problems) for problems in form.errors.values())
-        messages.error(request, f"Nothing was imported: {errors}")
-        return redirect(reverse("admin:profiles_researcher_changelist"))
-    options = form.cleaned_data
     try:
-        record = parse_record(options["signed"])
+        payload = take_preview(request)
+        record = parse_record(payload["record"])
         report = import_orcid(
             record,
-            researcher=options["researcher"],
-            overwrite=options["overwrite"],
+            researcher=Researcher.objects.filter(pk=payload["researcher"]).first(),
+            overwrite=payload["overwrite"],
         )
+    except ValidationError as error:
+        messages.error(request, f"Nothing was imported: {' '.join(error.messages)}.")
     except SourceError as error:
         messages.error(request, f"{error} Nothing was imported.")
-        return redirect(reverse("admin:profiles_researcher_changelist"))
-    messages.success(request, report.summary())
-    person = Researcher.objects.get(orcid=record.orcid)
-    return redirect(reverse("admin:profiles_researcher_change", args=[person.pk]))
+    else:
+        messages.success(request, report.summary())
+        person = Researcher.objects.get(orcid=record.orcid)
+        return redirect(reverse("admin:profiles_researcher_change", args=[person.pk]))
+    return redirect(reverse("admin:profiles_researcher_changelist"))

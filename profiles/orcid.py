@@ -255,7 +255,7 @@ def partial_date(node: At) -> PartialDate | None:
     day = node["day"]["value"].number() if month else None  # a day without a month means nothing
     try:
         return PartialDate(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise node.error(f"is no real date ({year}-{month}-{day})") from None
 
 

@@ -1,15 +1,17 @@
 """The admin's imports: a BibTeX upload, or papers by DOI or arXiv id. Each previews the
 import as a dry run and imports on confirmation.
 
-What a source answered travels to the confirmation signed, so the import is exactly the
-preview (no second fetch, no tampered hidden field).
+What the preview read (the file, or what a source answered) and its options wait in the
+editor's session, so the import is exactly the preview: no second fetch, no upload again,
+no hidden field to alter.
 """
 
+import secrets
+import time
 from dataclasses import asdict
 
 from django import forms
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,8 +27,8 @@ from publications.sources import Arxiv, Crossref, OpenAlex
 
 MAX_BYTES = 5 * 2**20
 MAX_IDENTIFIERS = 50
-SIGNING_SALT = "publications.admin_import"
-# What a source's answer may wait for confirmation: an hour.
+PREVIEW_KEY = "import-preview"
+# How long a preview may wait for its confirmation.
 CONFIRM_SECONDS = 3600
 # Identifier kind -> (label, normaliser, validator, client class).
 SOURCES = {
@@ -92,34 +94,27 @@ class SourceForm(ImportOptions):
         return data
 
 
-class ConfirmForm(ImportOptions):
-    """What the preview showed, to import: BibTeX text, or a source's signed entries."""
-
-    text = forms.CharField(widget=forms.HiddenInput, strip=False, required=False)
-    signed = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean_signed(self):
-        if not self.cleaned_data["signed"]:
-            return None
-        return [ParsedEntry(**row) for row in unsigned(self.cleaned_data["signed"], SIGNING_SALT)]
-
-    def entries(self) -> list[ParsedEntry]:
-        return self.cleaned_data["signed"] or read_bibtex(self.cleaned_data["text"])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("researcher", "overwrite"):
-            self.fields[name].widget = forms.HiddenInput()
+class ConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
 
 
-def unsigned(value: str, salt: str):
-    """What a preview signed, or the form error saying why it cannot be imported."""
-    try:
-        return signing.loads(value, salt=salt, max_age=CONFIRM_SECONDS)
-    except signing.SignatureExpired:
-        raise forms.ValidationError("The preview is over an hour old: fetch again.") from None
-    except signing.BadSignature:
-        raise forms.ValidationError("The preview's data was altered: fetch again.") from None
+def keep_preview(request, payload: dict) -> ConfirmForm:
+    """Keeps what a preview imported (and rolled back) in the editor's session; the form
+    that confirms it carries a token alone, so a file of any size allowed, and nothing an
+    editor's browser could alter, travels back. One preview is kept at a time."""
+    token = secrets.token_urlsafe(16)
+    request.session[PREVIEW_KEY] = {"token": token, "at": time.time(), "payload": payload}
+    return ConfirmForm(initial={"token": token})
+
+
+def take_preview(request) -> dict:
+    """The payload the confirmed preview kept, or a ValidationError saying why not."""
+    kept = request.session.pop(PREVIEW_KEY, None)
+    if kept is None or kept["token"] != request.POST.get("token"):
+        raise ValidationError("this preview is no longer kept (another came after it)")
+    if time.time() - kept["at"] > CONFIRM_SECONDS:
+        raise ValidationError("the preview is over an hour old")
+    return kept["payload"]
 
 
 def editor_context(model_admin, request, title: str) -> dict:
@@ -147,13 +142,13 @@ def import_view(model_admin, request):
     if confirmed := confirm(request):
         return confirmed
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             entries = read_bibtex(form.cleaned_data["file"])
         except BibtexError as error:
             context["problems"] = error.problems
         else:
-            context |= preview(form.cleaned_data, entries, text=form.cleaned_data["file"])
+            context |= preview(request, form.cleaned_data, entries, text=form.cleaned_data["file"])
     return render(request, context, form)
 
 
@@ -163,19 +158,19 @@ def source_import_view(model_admin, request):
     if confirmed := confirm(request):
         return confirmed
     form = SourceForm(request.POST or None)
-    if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         source = SOURCES[form.cleaned_data["source"]][3]()
         try:
             entries = [source.entry(i) for i in form.cleaned_data["identifiers"]]
         except SourceError as error:
             context["problems"] = [f"{error} Nothing was fetched or imported."]
         else:
-            signed = signing.dumps([asdict(e) for e in entries], salt=SIGNING_SALT, compress=True)
-            context |= preview(form.cleaned_data, entries, signed=signed)
+            rows = [asdict(entry) for entry in entries]
+            context |= preview(request, form.cleaned_data, entries, rows=rows)
     return render(request, context, form)
 
 
-def preview(options: dict, entries: list[ParsedEntry], **carried) -> dict:
+def preview(request, options: dict, entries: list[ParsedEntry], **source) -> dict:
     """The dry run's report and the form that confirms it, or the problems found."""
     try:
         report = Importer(options["researcher"], overwrite=options["overwrite"]).run(
@@ -183,28 +178,34 @@ def preview(options: dict, entries: list[ParsedEntry], **carried) -> dict:
         )
     except BibtexError as error:
         return {"problems": error.problems}
-    initial = {"researcher": options["researcher"], "overwrite": options["overwrite"], **carried}
-    return {"report": report, "entries": len(entries), "confirm": ConfirmForm(initial=initial)}
+    researcher = options["researcher"]
+    payload = {
+        "researcher": researcher.pk if researcher else None,
+        "overwrite": options["overwrite"],
+        **source,
+    }
+    return {"report": report, "entries": len(entries), "confirm": keep_preview(request, payload)}
 
 
 def confirm(request):
     """The redirect after a confirmed import, or None when this is not a confirmation."""
     if request.method != "POST" or "confirm" not in request.POST:
         return None
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(" ".join(messages_) for messages_ in form.errors.values())
-        messages.error(request, f"Nothing was imported: {errors}")
+    try:
+        payload = take_preview(request)
+        entries = (
+            [ParsedEntry(**row) for row in payload["rows"]]
+            if "rows" in payload
+            else read_bibtex(payload["text"])
+        )
+        researcher = Researcher.objects.filter(pk=payload["researcher"]).first()
+        report = Importer(researcher, overwrite=payload["overwrite"]).run(entries)
+    except ValidationError as error:
+        messages.error(request, f"Nothing was imported: {' '.join(error.messages)}.")
+    except BibtexError as error:
+        messages.error(request, "Nothing was imported: " + "; ".join(error.problems))
     else:
-        options = form.cleaned_data
-        try:
-            report = Importer(options["researcher"], overwrite=options["overwrite"]).run(
-                form.entries()
-            )
-        except BibtexError as error:
-            messages.error(request, "Nothing was imported: " + "; ".join(error.problems))
-        else:
-            messages.success(request, report.summary())
+        messages.success(request, report.summary())
     return redirect(reverse("admin:publications_publication_changelist"))
 
 

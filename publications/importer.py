@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from core.changes import one_content_change
+from core.changes import content_changed_in_batch, one_content_change
 from core.search_updates import deferred_search_updates
 from profiles.models import Researcher
 from profiles.names import fold, matches
@@ -200,12 +200,15 @@ class Importer:
             paper.full_clean(exclude=["slug", "venue"])
             paper.save()
             self.touched.add(paper.pk)
-            self.report.updated.append(f"{paper.title}: {', '.join(changed)}")
-        else:
-            self.report.unchanged.append(paper.title)
         if not paper.authorships.exists():
             self.add_authors(paper, entry)
             self.touched.add(paper.pk)
+            changed.append("authors")
+            content_changed_in_batch()  # bulk_create sends no signal
+        if changed:
+            self.report.updated.append(f"{paper.title}: {', '.join(changed)}")
+        else:
+            self.report.unchanged.append(paper.title)
         if record is None or (record.key, record.values) != (entry.key, values):
             ImportRecord.objects.update_or_create(
                 publication=paper,

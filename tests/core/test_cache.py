@@ -241,3 +241,17 @@ def test_a_refused_api_request_is_refused_after_a_good_one_was_cached(client, si
     assert client.get("/api/v1/publications/?year=2024").status_code == 200
     assert client.get("/api/v1/publications/?year=2024&colour=red").status_code == 400
     assert client.get("/api/v1/publications/?format=bibtex&year=2024").status_code == 200
+
+
+def test_a_cached_api_answer_and_its_304_carry_the_cors_headers(client, site):
+    url = pages_of(site)["api_papers"]
+    origin = {"HTTP_ORIGIN": "https://elsewhere.example"}
+    etag = client.get(url, **origin)["ETag"]
+
+    hit = client.get(url, **origin)
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=etag, **origin)
+
+    assert not_modified.status_code == 304
+    for response in (hit, not_modified):
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert "ETag" in response["Access-Control-Expose-Headers"]

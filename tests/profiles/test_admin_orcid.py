@@ -34,9 +34,9 @@ def test_a_record_is_fetched_once_previewed_then_imported(admin_client, orcid):
     report = preview.context["report"]
     assert report.dry_run and report.new_researcher
     assert counts() == before
-    signed = preview.context["confirm"].initial["signed"]
+    token = preview.context["confirm"].initial["token"]
 
-    done = admin_client.post(URL, {"confirm": "Import", "signed": signed})
+    done = admin_client.post(URL, {"confirm": "Import", "token": token})
 
     person = Researcher.objects.get(orcid=ORCID_ID)
     assert done.status_code == 302 and done.url.endswith(f"/{person.pk}/change/")
@@ -66,13 +66,13 @@ def test_a_saved_record_is_previewed_without_the_network(admin_client, orcid):
 
 
 @pytest.mark.django_db
-def test_a_bad_id_and_an_altered_confirmation_write_nothing(admin_client, orcid):
+def test_a_bad_id_and_an_unknown_confirmation_write_nothing(admin_client, orcid):
     bad = admin_client.post(URL, {"orcid": "0000-0002-1825-0098"})
     assert "report" not in bad.context and orcid == []
     assert "wrong check digit" in bad.content.decode()
 
-    done = admin_client.post(URL, {"confirm": "Import", "signed": "forged:value"}, follow=True)
-    assert "altered" in done.content.decode()
+    done = admin_client.post(URL, {"confirm": "Import", "token": "made-up"}, follow=True)
+    assert "no longer kept" in done.content.decode()
     assert not Researcher.objects.exists()
 
 

@@ -191,6 +191,15 @@ def broken(*path, value=GONE):
             ),
             r"distinction-summary.start-date is no real date \(2023-2-30\)",
         ),
+        (
+            broken(
+                *DISTINCTION,
+                "distinction-summary",
+                "start-date",
+                value={"year": {"value": "99999999999"}, "month": None, "day": None},
+            ),
+            r"distinction-summary.start-date is no real date \(99999999999-None-None\)",
+        ),
     ],
 )
 def test_a_malformed_record_is_named_where_it_is_wrong(record, message):

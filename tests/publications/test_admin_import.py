@@ -38,11 +38,9 @@ def test_a_doi_is_fetched_once_previewed_then_imported(admin_client, crossref):
     assert preview.status_code == 200
     assert "1 papers would be created" in preview.content.decode()
     assert not Publication.objects.exists()
-    carried = preview.context["confirm"].initial
+    token = preview.context["confirm"].initial["token"]
 
-    done = admin_client.post(
-        SOURCE_URL, {"confirm": "Import", "signed": carried["signed"], "overwrite": ""}
-    )
+    done = admin_client.post(SOURCE_URL, {"confirm": "Import", "token": token})
 
     assert done.status_code == 302
     paper = Publication.objects.get()
@@ -52,14 +50,15 @@ def test_a_doi_is_fetched_once_previewed_then_imported(admin_client, crossref):
 
 
 @pytest.mark.django_db
-def test_an_altered_confirmation_imports_nothing(admin_client, crossref):
-    preview = admin_client.post(SOURCE_URL, {"source": "doi", "identifiers": FREQUENCY_DOI})
-    signed = preview.context["confirm"].initial["signed"]
+def test_only_the_latest_preview_can_be_confirmed_and_only_once(admin_client, crossref):
+    first = admin_client.post(SOURCE_URL, {"source": "doi", "identifiers": FREQUENCY_DOI})
+    old_token = first.context["confirm"].initial["token"]
+    admin_client.post(SOURCE_URL, {"source": "doi", "identifiers": FREQUENCY_DOI})
 
-    done = admin_client.post(SOURCE_URL, {"confirm": "Import", "signed": signed[:-2] + "xx"})
+    done = admin_client.post(SOURCE_URL, {"confirm": "Import", "token": old_token})
 
     assert not Publication.objects.exists()
-    assert "altered" in admin_client.get(done.url).content.decode()
+    assert "no longer kept" in admin_client.get(done.url).content.decode()
 
 
 @pytest.mark.django_db
