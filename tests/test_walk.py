@@ -22,6 +22,11 @@ def urls(member="ann", paper="paper", talk="talk", event="event"):
         f"/talks/{talk}/", f"/events/{event}/", f"/search/?q={SECRET}", "/search/?q=alert",
         "/publications/feed/", f"/publications/feed/{member}/", "/talks/feed/", "/sitemap.xml",
         "/talks.ics", f"/talks/{talk}.ics", f"/events/{event}.ics",
+        "/publications.bib", "/publications.ris", "/publications.json",
+        f"/publications/{paper}.bib", f"/publications/{paper}.ris", f"/publications/{paper}.json",
+        f"/people/{member}/publications.bib", f"/people/{member}/publications.ris",
+        f"/people/{member}/publications.json", f"/people/{member}/resume.json",
+        f"/people/{member}/talks.ics",
     ]  # fmt: skip
     api = [
         "/api/v1/researchers/", f"/api/v1/researchers/{member}/",
@@ -31,6 +36,7 @@ def urls(member="ann", paper="paper", talk="talk", event="event"):
         "/api/v1/venues/", "/api/v1/organizations/", f"/api/v1/publications/?q={SECRET}",
         "/api/v1/publications/?format=bibtex", "/api/v1/publications/?format=csljson",
         f"/api/v1/publications/{paper}/?format=bibtex", "/api/v1/talks/?format=ics",
+        "/api/v1/publications/?format=ris", f"/api/v1/researchers/{member}/?format=resume",
     ]  # fmt: skip
     return pages + api
 
