@@ -325,3 +325,18 @@ def test_authors_restored_by_a_second_import_retire_cached_pages(client):
     assert paper.authorships.exists()
     assert any(line.endswith(": authors") for line in report.updated)
     assert current_version().number > before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "command, args",
+    [
+        ("import_bibtex", [str(AWKWARD)]),
+        ("import_orcid", ["0000-0002-1825-0097", "--file", str(AWKWARD)]),
+        ("sync_citations", []),
+    ],
+)
+def test_an_unknown_researcher_is_named_and_nothing_is_written(command, args):
+    with pytest.raises(CommandError, match="No researcher with the slug “nobody”"):
+        call_command(command, *args, "--researcher", "nobody", verbosity=0)
+    assert not Publication.objects.exists()

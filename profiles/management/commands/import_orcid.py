@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.http import SourceError
-from profiles.models import Researcher
+from profiles.commands import researcher_named
 from profiles.orcid import Orcid, read_record
 from profiles.orcid_import import import_orcid
 
@@ -33,11 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, orcid_id, file, researcher, dry_run, overwrite, verbosity, **options):
-        owner = None
-        if researcher:
-            owner = Researcher.objects.filter(slug=researcher).first()
-            if owner is None:
-                raise CommandError(f"No researcher with the slug “{researcher}”. {NOTHING}")
+        owner = researcher_named(researcher, then=NOTHING)
         try:
             saved = file.read_bytes() if file else None
         except OSError as error:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from profiles.models import Researcher
+from profiles.commands import researcher_named
 from publications.bibtex_reader import BibtexError, read_bibtex
 from publications.importer import Importer
 
@@ -29,11 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file") from None
         except UnicodeDecodeError as error:
             raise CommandError(f"{file}: not UTF-8 text (byte {error.start})") from None
-        owner = None
-        if researcher:
-            owner = Researcher.objects.filter(slug=researcher).first()
-            if owner is None:
-                raise CommandError(f"No researcher with the slug “{researcher}”.")
+        owner = researcher_named(researcher)
         try:
             report = Importer(owner, overwrite=overwrite).run(read_bibtex(text), dry_run=dry_run)
         except BibtexError as error:

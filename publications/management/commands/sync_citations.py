@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.http import SourceError
-from profiles.models import Researcher
+from profiles.commands import researcher_named
 from publications.models import Publication
 from publications.sources import OpenAlex
 
@@ -17,10 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, researcher, **options):
         papers = Publication.objects.exclude(doi="")
-        if researcher:
-            if not Researcher.objects.filter(slug=researcher).exists():
-                raise CommandError(f"No researcher with the slug “{researcher}”.")
-            papers = papers.filter(authorships__researcher__slug=researcher)
+        if owner := researcher_named(researcher):
+            papers = papers.filter(authorships__researcher=owner)
         try:
             result = OpenAlex().sync_citations(list(papers.order_by("pk")))
         except SourceError as error:
