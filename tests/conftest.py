@@ -35,3 +35,14 @@ def version_from_the_database(settings):
     version from the database, as every process does until its listener connects.
     tests/core/test_version_listener.py tests the listener with committed changes."""
     settings.CONTENT_VERSION_LISTEN = False
+
+
+@pytest.fixture
+def member_client(client, django_user_model):
+    """A client signed in as a member: staff in the admin, scoped to their own records."""
+    from tests.factories import ResearcherFactory
+
+    member = django_user_model.objects.create_user(username="member", password="x")
+    ResearcherFactory(is_member=True, user=member)
+    client.force_login(member)
+    return client

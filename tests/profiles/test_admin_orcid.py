@@ -5,7 +5,6 @@ import pytest
 from profiles.admin import ResearcherAdmin
 from profiles.models import Position, Researcher
 from publications.models import Publication
-from tests import factories as f
 from tests.profiles.test_orcid import ORCID_ID, RECORD, answering, counts
 
 URL = "/admin/profiles/researcher/import-orcid/"
@@ -77,10 +76,6 @@ def test_a_bad_id_and_an_unknown_confirmation_write_nothing(admin_client, orcid)
 
 
 @pytest.mark.django_db
-def test_members_cannot_import_a_record(client, django_user_model):
-    member = django_user_model.objects.create_user(username="member", password="x")
-    f.ResearcherFactory(is_member=True, user=member)
-    client.force_login(member)
-
-    assert client.get(URL).status_code == 403
-    assert URL not in client.get("/admin/profiles/researcher/").content.decode()
+def test_members_cannot_import_a_record(member_client):
+    assert member_client.get(URL).status_code == 403
+    assert URL not in member_client.get("/admin/profiles/researcher/").content.decode()

@@ -88,12 +88,8 @@ def test_an_unreachable_source_is_reported_and_nothing_written(admin_client, mon
 
 
 @pytest.mark.django_db
-def test_members_cannot_import_by_identifier(client, django_user_model):
-    member = django_user_model.objects.create_user(username="member", password="x")
-    f.ResearcherFactory(is_member=True, user=member)
-    client.force_login(member)
-
-    assert client.get(SOURCE_URL).status_code == 403
+def test_members_cannot_import_by_identifier(member_client):
+    assert member_client.get(SOURCE_URL).status_code == 403
 
 
 @pytest.mark.django_db
@@ -137,9 +133,5 @@ def test_the_sync_action_on_researchers_reports_a_failure(admin_client, monkeypa
 
 
 @pytest.mark.django_db
-def test_members_do_not_get_the_sync_action(client, django_user_model):
-    member = django_user_model.objects.create_user(username="member", password="x")
-    f.ResearcherFactory(is_member=True, user=member)
-    client.force_login(member)
-
-    assert "sync_citations" not in client.get(CHANGELIST).content.decode()
+def test_members_do_not_get_the_sync_action(member_client):
+    assert "sync_citations" not in member_client.get(CHANGELIST).content.decode()

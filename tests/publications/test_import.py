@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -288,14 +289,10 @@ def test_the_admin_names_the_bad_entries_and_writes_nothing(admin_client):
 
 
 @pytest.mark.django_db
-def test_members_and_visitors_cannot_import(client, django_user_model):
-    member = django_user_model.objects.create_user(username="member", password="x")
-    f.ResearcherFactory(is_member=True, user=member)
-
-    assert client.get(IMPORT_URL).status_code == 302  # to the login page
-    client.force_login(member)
-    assert client.get(IMPORT_URL).status_code == 403
-    assert IMPORT_URL not in client.get("/admin/publications/publication/").content.decode()
+def test_members_and_visitors_cannot_import(member_client):
+    assert Client().get(IMPORT_URL).status_code == 302  # a visitor, to the login page
+    assert member_client.get(IMPORT_URL).status_code == 403
+    assert IMPORT_URL not in member_client.get("/admin/publications/publication/").content.decode()
 
 
 @pytest.mark.django_db
