@@ -25,6 +25,8 @@ def orcid(monkeypatch):
 @pytest.mark.django_db
 def test_a_record_is_fetched_once_previewed_then_imported(admin_client, orcid):
     assert URL in admin_client.get("/admin/profiles/researcher/").content.decode()
+    page = admin_client.get(URL).content.decode()
+    assert 'href="/admin/publications/publication/import/"' in page  # the other imports
     before = counts()
 
     preview = admin_client.post(URL, {"orcid": f"https://orcid.org/{ORCID_ID}"})
