@@ -1,6 +1,5 @@
 from csp.decorators import csp_update
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -11,7 +10,9 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from core.admin import view_on_site
 from core.api import not_found as api_not_found
+from core.media import media_file
 from core.sitemaps import SITEMAPS
 from core.views import robots_txt
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
@@ -43,6 +44,12 @@ api.register("venues", VenueViewSet, basename="venue")
 api.register("organizations", OrganizationViewSet, basename="organization")
 
 urlpatterns = [
+    # Before the admin's own URLs: its "View on site" with the visibility rules.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -71,5 +78,8 @@ urlpatterns = [
     path("", include("events.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Uploads on this site's own disk are served by it, in production too (core/media.py).
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media_file, name="media")
+    )
