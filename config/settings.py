@@ -304,6 +304,8 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    # While the database is down, one line per outage instead of a traceback per request.
+    "filters": {"database_outage": {"()": "core.outage.OutageLogFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -311,5 +313,6 @@ LOGGING = {
             "formatter": LOG_FORMAT,
         }
     },
+    "loggers": {"django.request": {"filters": ["database_outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

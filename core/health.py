@@ -3,6 +3,8 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
+from core.outage import database_unavailable
+
 PATHS = ("/healthz", "/readyz")
 
 
@@ -22,6 +24,7 @@ class HealthCheckMiddleware:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
         except DatabaseError as error:
+            database_unavailable(request, error)  # logged once per outage, not per probe
             return probe_response(f"database unreachable: {error.__class__.__name__}", 503)
         return probe_response("ok", 200)
 
