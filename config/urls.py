@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from core.admin import view_on_site
 from core.api import not_found as api_not_found
 from core.media import media_file
 from core.sitemaps import SITEMAPS
@@ -46,6 +47,12 @@ api.register("organizations", OrganizationViewSet, basename="organization")
 handler500 = "core.outage.server_error"
 
 urlpatterns = [
+    # Before the admin's own URLs: its "View on site" with the visibility rules.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

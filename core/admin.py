@@ -1,11 +1,16 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from core import roles
 from core.models import SeedRecord
@@ -35,7 +40,9 @@ class ScopedChoicesForm(forms.ModelForm):
             if not isinstance(field, forms.ModelChoiceField):
                 continue
             model = field.queryset.model
-            if name == owner:
+            # A row's owner, or a parent row of the same model (an interest's broader
+            # topic): one's own rows only, never a colleague's public one.
+            if name == owner or model is self._meta.model:
                 allowed = roles.owned(self.scope_user, model)
             else:
                 allowed = roles.choices(self.scope_user, model) | model._default_manager.filter(
@@ -158,8 +165,18 @@ class TimeStampedAdmin(ScopedAdmin):
 
 
 class ScopedVersionAdmin(VersionAdmin, TimeStampedAdmin):
-    """History (django-reversion) of the rows one may change. Recovering deleted rows is
-    for editors only: a deleted row is no longer anyone's own."""
+    """History (django-reversion) of the rows one may change.
+
+    reversion finds a version by its id and the URL's object id alone, so a version of
+    another model whose row shares the pk would open (and revert) through this admin: the
+    lookups here keep to this model. A scoped account reverts only a revision whose every
+    row is its own, and the fields it may not set (``fields_kept_on_revert``) keep their
+    current values. Recovering deleted rows is for editors only: a deleted row is no longer
+    anyone's.
+    """
+
+    def fields_kept_on_revert(self):
+        return ()
 
     def recoverlist_view(self, request, extra_context=None):
         if roles.is_scoped(request.user):
@@ -169,13 +186,58 @@ class ScopedVersionAdmin(VersionAdmin, TimeStampedAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if roles.is_scoped(request.user):
             raise PermissionDenied
+        if not Version.objects.get_deleted(self.model).filter(pk=version_id).exists():
+            raise Http404
         return super().recover_view(request, version_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_change_permission(request, obj):
             raise PermissionDenied
-        return super().revision_view(request, object_id, version_id, extra_context)
+        versions = Version.objects.get_for_object_reference(self.model, obj.pk)
+        version = get_object_or_404(versions.select_related("revision"), pk=version_id)
+        context = dict(extra_context or {})
+        if roles.is_scoped(request.user):
+            if not all(
+                roles.may_restore(request.user, stored)
+                for stored in version.revision.version_set.select_related("content_type")
+            ):
+                raise PermissionDenied
+            context["kept_fields"] = self.current_values(obj, self.fields_kept_on_revert())
+        return super().revision_view(request, object_id, version_id, context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        kept = context.pop("kept_fields", None)
+        if kept:
+            # revision_view has just reverted the rows (in its transaction); put back what
+            # the account may not set before the form reads the row.
+            self.model._default_manager.filter(pk=unquote(object_id)).update(**kept)
+        return super().changeform_view(request, object_id, form_url, context)
+
+    def current_values(self, obj, names):
+        attnames = [self.model._meta.get_field(name).attname for name in names]
+        if not attnames:
+            return {}
+        return self.model._default_manager.filter(pk=obj.pk).values(*attnames).get()
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "View on site" (/admin/r/<content type>/<pk>/), answering 404 for a
+    record the account may view neither on the site nor in the admin: Django's own view
+    redirects to any record's page, naming a colleague's hidden paper in its address."""
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model_admin = admin.site._registry.get(content_type.model_class())
+    if model_admin is None:
+        raise Http404
+    try:
+        obj = model_admin.get_object(request, unquote(object_id))
+        public = roles.public_rows(content_type.model_class()).filter(pk=unquote(object_id))
+        if not (public.exists() or (obj and model_admin.has_view_permission(request, obj))):
+            raise Http404
+    except (ValueError, ValidationError) as error:
+        raise Http404 from error
+    return shortcut(request, content_type_id, object_id)
 
 
 @admin.register(SeedRecord)

@@ -87,13 +87,17 @@ def has_visibility(model) -> bool:
     return any(field.name == "visibility" for field in model._meta.get_fields())
 
 
+def public_rows(model):
+    """What anyone may see of ``model`` on the public site."""
+    manager = model._default_manager
+    return manager.public() if has_visibility(model) else manager.all()
+
+
 def visible(user, model):
     """What a scoped account may list and open: its own rows, or public shared records."""
     if label(model) in OWNER_PATHS:
         return owned(user, model)
-    if has_visibility(model):
-        return model._default_manager.public()
-    return model._default_manager.all()
+    return public_rows(model)
 
 
 def choices(user, model):
@@ -104,9 +108,28 @@ def choices(user, model):
         return manager.filter(
             mine | Q(visibility=Visibility.PUBLIC) if has_visibility(model) else mine
         )
-    if has_visibility(model):
-        return manager.public()
-    return manager.all()
+    return public_rows(model)
+
+
+def may_restore(user, version) -> bool:
+    """Whether reverting the row a stored version (django-reversion) describes is the
+    account's to do: the row is its own now, or, once deleted, the parent it names is; and
+    the parent named in the version is its own too, so a revert cannot move a row back
+    under a colleague. The account a researcher row names is not compared: reverting keeps
+    the current one (EDITOR_ONLY_RESEARCHER_FIELDS)."""
+    model = version.content_type.model_class()
+    path = OWNER_PATHS.get(label(model)) if model is not None else None
+    if path is None:
+        return False
+    rows = model._default_manager.filter(pk=version.object_id)
+    if rows.exists() and not owned(user, model).filter(pk=version.object_id).exists():
+        return False
+    name, _, rest = path.partition("__")
+    field = model._meta.get_field(name)
+    if not (field.many_to_one and rest):
+        return rows.exists()
+    parent_pk = version.field_dict.get(field.attname)
+    return field.related_model._default_manager.filter(pk=parent_pk, **{rest: user}).exists()
 
 
 def owner_field(model) -> str | None:

@@ -3,12 +3,14 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Func, TextField, Value
-from django.urls import path
+from django.urls import path, reverse
 
 from core import roles
 from core.admin import (
+    OwnerLinkFormSet,
     ScopedAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
@@ -297,6 +299,9 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
             for name, options in fieldsets
         ]
 
+    def fields_kept_on_revert(self):
+        return roles.EDITOR_ONLY_RESEARCHER_FIELDS
+
     def get_inlines(self, request, obj):
         if IS_POPUP_VAR in request.GET or IS_POPUP_VAR in request.POST:
             return []
@@ -339,8 +344,12 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         return obj.paper_count
 
     def view_on_site(self, obj):
-        # Only members have a profile page; others appear by name on papers and talks.
-        return obj.get_absolute_url() if obj.is_member else None
+        # Only members have a profile page; others appear by name on papers and talks. The
+        # admin's redirect, not the page's address: a form with errors holds unsaved values.
+        if not obj.is_member or obj.pk is None:
+            return None
+        content_type = ContentType.objects.get_for_model(obj)
+        return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
 
 
 class ResearcherItemAdmin(TimeStampedAdmin):
@@ -445,8 +454,13 @@ class MetricsSnapshotAdmin(TimeStampedAdmin):
     date_hierarchy = "as_of"
 
 
+class ProjectMemberFormSet(OwnerLinkFormSet):
+    owner_missing = "Keep yourself among the members: members edit only their own projects."
+
+
 class ProjectMemberInline(ScopedTabularInline):
     model = ProjectMember
+    formset = ProjectMemberFormSet
     fields = ["order", "researcher", "role"]
     autocomplete_fields = ["researcher"]
     ordering = ["order"]

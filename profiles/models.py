@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
@@ -133,8 +134,6 @@ class Organization(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
@@ -458,6 +457,13 @@ class ResearchInterest(ResearcherItem):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is not None and self.parent.researcher_id != self.researcher_id:
+            raise ValidationError(
+                {"parent": "A broader topic must be one of the same researcher's interests."}
+            )
 
 
 class Award(ResearcherItem):

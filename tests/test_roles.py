@@ -5,14 +5,19 @@ is Alice's row of a model, "other" is Bob's (for shared models, any row).
 """
 
 import pytest
+import reversion
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from reversion.models import Version
 
 from core import roles
-from core.models import SeedRecord
+from core.models import SeedRecord, Visibility
 from events.models import Event, Talk
-from profiles.models import Position, Researcher
+from profiles.models import Position, Project, Researcher, ResearchInterest
 from publications.models import Publication
 from tests import factories as f
 from tests.test_admin import admin_url, management_form
@@ -430,3 +435,325 @@ def test_roles_are_set_again_on_migrate():
     members = Group.objects.get(name=roles.MEMBERS)
     assert members.permissions.filter(codename="change_publication").exists()
     assert not members.permissions.filter(codename="delete_publication").exists()
+
+
+# History, revisions and recovery (django-reversion). A version is reachable only through
+# the admin of its own model and row, and a scoped account reverts only its own rows.
+VERSIONED = [model for model in REGISTERED if model in (Researcher, Publication, Talk)]
+
+
+def new_version(record, **changes):
+    """Save ``record`` with ``changes`` in a revision of its own, as an admin save does."""
+    with reversion.create_revision():
+        for name, value in changes.items():
+            setattr(record, name, value)
+        record.save()
+    return Version.objects.get_for_object(record).first()
+
+
+def history_flags(model):
+    """What EXPECTED implies for the history page: every row's, one's own or none."""
+    flags = {
+        role: set(EXPECTED[role].get(model._meta.label_lower, "").split()) for role in EXPECTED
+    }
+    return {
+        role: {"history-all"}
+        if flags[role] & {"change-all", "view-all"}
+        else {"history-own"}
+        if "change-own" in flags[role]
+        else set()
+        for role in flags
+    }
+
+
+def opens(client, url):
+    response = client.get(url)
+    assert response.status_code in (200, 302, 403, 404), url
+    return response.status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label_lower)
+def test_history_matrix(client, site, model):
+    own, other = row(site, model, "own"), row(site, model, "other")
+    granted = {}
+    for role in EXPECTED:
+        client.force_login(site["accounts"][role])
+        if opens(client, admin_url(model, "history", other.pk)):
+            granted[role] = {"history-all"}
+        else:
+            granted[role] = (
+                {"history-own"} if opens(client, admin_url(model, "history", own.pk)) else set()
+            )
+    assert granted == history_flags(model)
+
+
+FACTORIES = {
+    Researcher: f.ResearcherFactory,
+    Publication: f.PublicationFactory,
+    Talk: f.TalkFactory,
+}
+
+
+@pytest.mark.parametrize("model", VERSIONED, ids=lambda model: model._meta.label_lower)
+def test_revision_and_recover_matrix(client, site, model):
+    own, other = row(site, model, "own"), row(site, model, "other")
+    own_version, other_version = new_version(own), new_version(other)
+    deleted = FACTORIES[model]()
+    deleted_version = new_version(deleted)
+    deleted.delete()
+    urls = {
+        "revision-own": admin_url(model, "revision", own.pk, own_version.pk),
+        "revision-other": admin_url(model, "revision", other.pk, other_version.pk),
+        "recover-list": admin_url(model, "recoverlist"),
+        "recover": admin_url(model, "recover", deleted_version.pk),
+    }
+    granted = {}
+    for role in ("superuser", "editor", "member", "staff"):
+        client.force_login(site["accounts"][role])
+        granted[role] = {flag for flag, url in urls.items() if opens(client, url)}
+    assert granted == {
+        "superuser": set(urls),
+        "editor": set(urls),
+        "member": {"revision-own"},
+        "staff": set(),
+    }
+
+
+def owned_record(model, pk, researcher):
+    """A row of ``model`` with primary key ``pk`` that ``researcher`` owns."""
+    if model is Researcher:
+        return researcher
+    if model is Publication:
+        paper = f.PublicationFactory(pk=pk, title=f"Paper of {researcher.full_name}")
+        f.AuthorshipFactory(publication=paper, researcher=researcher, position=1)
+        return paper
+    talk = f.TalkFactory(pk=pk, title=f"Talk of {researcher.full_name}")
+    f.TalkSpeakerFactory(talk=talk, researcher=researcher)
+    return talk
+
+
+COLLISIONS = [(mine, theirs) for mine in VERSIONED for theirs in VERSIONED if mine is not theirs]
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"),
+    COLLISIONS,
+    ids=[f"{a._meta.model_name}-{b._meta.model_name}" for a, b in COLLISIONS],
+)
+def test_a_colleagues_version_does_not_open_through_a_row_with_the_same_pk(
+    client, django_user_model, mine, theirs
+):
+    pk = 1_000_000
+    accounts = [django_user_model.objects.create_user(username=n) for n in ("carol", "dave")]
+    carol, dave = (
+        f.ResearcherFactory(
+            pk=pk if model is Researcher else None, full_name=name, is_member=True, user=user
+        )
+        for name, user, model in zip(("Carol", "Dave"), accounts, (mine, theirs), strict=True)
+    )
+    own, colleagues = owned_record(mine, pk, carol), owned_record(theirs, pk, dave)
+    assert own.pk == colleagues.pk == pk
+    public_version = new_version(colleagues)
+    new_version(colleagues, visibility=Visibility.HIDDEN)
+
+    client.force_login(accounts[0])
+    url = admin_url(mine, "revision", pk, public_version.pk)
+    seen, restored = client.get(url), client.post(url, {})
+
+    assert (seen.status_code, restored.status_code) == (404, 404)
+    colleagues.refresh_from_db()
+    assert colleagues.visibility == Visibility.HIDDEN
+
+
+def test_an_editor_recovers_only_deleted_rows_of_the_admins_own_model(client, site):
+    paper = f.PublicationFactory(title="A deleted paper")
+    version = new_version(paper)
+    paper.delete()
+    live_talk_version = new_version(site["own"]["events.talk"])
+    client.force_login(site["accounts"]["editor"])
+
+    assert client.get(admin_url(Talk, "recover", version.pk)).status_code == 404
+    assert client.get(admin_url(Talk, "recover", live_talk_version.pk)).status_code == 404
+    assert client.get(admin_url(Publication, "recover", version.pk)).status_code == 200
+    assert not Publication.objects.filter(title="A deleted paper").exists()
+
+
+def test_a_member_cannot_revert_a_revision_holding_a_row_no_longer_theirs(client, site):
+    """Alice's page was saved while she was in Bob's project; she has left it since, so
+    reverting that revision would put her back into a project that is not hers."""
+    alice = site["own"]["profiles.researcher"]
+    project = site["other"]["profiles.project"]
+    membership = f.ProjectMemberFactory(project=project, researcher=alice)
+    with reversion.create_revision():
+        alice.save()
+        reversion.add_to_revision(membership)
+    version = Version.objects.get_for_object(alice).first()
+    membership.delete()
+
+    client.force_login(site["accounts"]["member"])
+    url = admin_url(Researcher, "revision", alice.pk, version.pk)
+    seen, restored = client.get(url), client.post(url, {})
+
+    assert (seen.status_code, restored.status_code) == (403, 403)
+    assert not project.memberships.filter(researcher=alice).exists()
+
+
+def test_a_member_reverting_their_page_keeps_who_they_are(client, site):
+    alice = site["own"]["profiles.researcher"]
+    member = site["accounts"]["member"]
+    old = new_version(
+        alice, headline="Old headline", user=None, is_member=False, sort_order=100, role="external"
+    )
+    new_version(
+        alice, headline="New headline", user=member, is_member=True, sort_order=5, role="faculty"
+    )
+    client.force_login(member)
+    url = admin_url(Researcher, "revision", alice.pk, old.pk)
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "full_name": alice.full_name,
+        "given_name": "",
+        "family_name": "",
+        "name_variants": "",
+        "headline": "Old headline",
+        "slug": alice.slug,
+        "visibility": "public",
+    }
+    for inline in page.context["inline_admin_formsets"]:
+        data |= management_form(inline.formset.prefix, total=0)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    alice.refresh_from_db()
+    assert alice.headline == "Old headline"
+    assert (alice.user, alice.is_member, alice.sort_order, alice.role) == (
+        member,
+        True,
+        5,
+        "faculty",
+    )
+    assert member.groups.filter(name=roles.MEMBERS).exists()
+
+
+def view_on_site_url(obj):
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
+def test_view_on_site_answers_404_for_a_record_the_account_may_not_view(client, site):
+    hidden = Visibility.HIDDEN
+    bob = site["other"]["profiles.researcher"]
+    hidden_paper = f.PublicationFactory(title="Bob's hidden paper", visibility=hidden)
+    f.AuthorshipFactory(publication=hidden_paper, researcher=bob, position=1)
+    hidden_talk = f.TalkFactory(title="Bob's hidden talk", visibility=hidden)
+    f.TalkSpeakerFactory(talk=hidden_talk, researcher=bob)
+    hidden_researcher = f.ResearcherFactory(is_member=True, visibility=hidden)
+    hidden_event = f.EventFactory(visibility=hidden)
+    refused = [hidden_paper, hidden_talk, hidden_researcher, hidden_event]
+    own_hidden = site["own"]["publications.publication"]
+    own_hidden.visibility = hidden
+    own_hidden.save()
+    public_paper = site["other"]["publications.publication"]
+
+    client.force_login(site["accounts"]["member"])
+    answers = {str(obj): client.get(view_on_site_url(obj)).status_code for obj in refused}
+    mine = client.get(view_on_site_url(own_hidden))
+    public = client.get(view_on_site_url(public_paper))
+
+    assert answers == dict.fromkeys(answers, 404)
+    assert mine.status_code == 302 and mine["Location"].endswith(own_hidden.get_absolute_url())
+    assert public.status_code == 302
+    client.force_login(site["accounts"]["editor"])
+    assert client.get(view_on_site_url(hidden_paper)).status_code == 302
+    assert (
+        client.get(f"/admin/r/{ContentType.objects.get_for_model(Talk).pk}/x/").status_code == 404
+    )
+
+
+def test_a_members_profile_form_with_errors_renders(client, site):
+    client.force_login(site["accounts"]["member"])
+    alice = site["own"]["profiles.researcher"]
+
+    response = client.post(admin_url(Researcher, "change", alice.pk), {"slug": ""})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+
+
+def project_form(title, researchers):
+    data = {
+        "title": title,
+        "kind": Project.Kind.SOFTWARE,
+        "language": "",
+        "visibility": "public",
+        **management_form("memberships", total=len(researchers)),
+    }
+    for n, researcher in enumerate(researchers):
+        data[f"memberships-{n}-order"] = str(n)
+        data[f"memberships-{n}-researcher"] = str(researcher.pk)
+    return data
+
+
+def test_a_member_stays_among_a_projects_members(client, site):
+    client.force_login(site["accounts"]["member"])
+    alice, bob = site["own"]["profiles.researcher"], site["other"]["profiles.researcher"]
+
+    refused = client.post(admin_url(Project, "add"), project_form("Not mine", [bob]))
+    accepted = client.post(admin_url(Project, "add"), project_form("Ours", [alice, bob]))
+
+    assert refused.status_code == 200
+    assert "Keep yourself among the members" in refused.content.decode()
+    assert not Project.objects.filter(title="Not mine").exists()
+    assert accepted.status_code == 302
+    project = Project.objects.get(title="Ours")
+    alice_row = project.memberships.get(researcher=alice)
+    leaving = project_form("Ours", []) | management_form("memberships", total=2, initial=2)
+    for n, membership in enumerate(project.memberships.order_by("order")):
+        leaving[f"memberships-{n}-id"] = str(membership.pk)
+        leaving[f"memberships-{n}-project"] = str(project.pk)
+        leaving[f"memberships-{n}-order"] = str(membership.order)
+        leaving[f"memberships-{n}-researcher"] = str(membership.researcher_id)
+        if membership == alice_row:
+            leaving[f"memberships-{n}-DELETE"] = "on"
+
+    left = client.post(admin_url(Project, "change", project.pk), leaving)
+
+    assert left.status_code == 200
+    assert "Keep yourself among the members" in left.content.decode()
+    assert project.memberships.filter(researcher=alice).exists()
+
+
+def test_a_member_cannot_file_an_interest_under_a_colleagues_interest(client, site):
+    client.force_login(site["accounts"]["member"])
+    alice = site["own"]["profiles.researcher"]
+    colleagues = site["other"]["profiles.researchinterest"]
+    assert colleagues.visibility == Visibility.PUBLIC
+
+    response = client.post(
+        admin_url(ResearchInterest, "add"),
+        {
+            "researcher": str(alice.pk),
+            "parent": str(colleagues.pk),
+            "title": "Under Bob's topic",
+            "order": "0",
+            "visibility": "public",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+    assert not ResearchInterest.objects.filter(title="Under Bob's topic").exists()
+
+
+def test_an_interest_and_its_broader_topic_belong_to_one_researcher():
+    topic = f.ResearchInterestFactory()
+    subtopic = f.ResearchInterestFactory(parent=topic)
+
+    with pytest.raises(ValidationError) as refused:
+        subtopic.full_clean()
+
+    assert "parent" in refused.value.message_dict
+    subtopic.researcher = topic.researcher
+    subtopic.full_clean()
