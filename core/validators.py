@@ -18,6 +18,12 @@ ROR_RE = re.compile(r"^0[a-hj-km-np-tv-z0-9]{6}\d{2}$")
 ISSN_RE = re.compile(r"^\d{4}-\d{3}[\dX]$")
 OPENALEX_AUTHOR_RE = re.compile(r"^A\d+$")
 
+# Text that goes into a search vector. PostgreSQL refuses a tsvector over 1 MB ("string is
+# too long for tsvector"), which a text of some 150,000 distinct words reaches; 20,000
+# characters is several times the longest abstract or biography, and the vector of all of
+# them together stays far below the limit.
+MAX_SEARCHED_TEXT = 20_000
+
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 ARXIV_PREFIXES = ("https://arxiv.org/abs/", "http://arxiv.org/abs/", "arxiv:")
 

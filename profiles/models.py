@@ -5,7 +5,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Concat
@@ -20,7 +25,7 @@ from core.models import (
     format_partial_date,
     unique_slug,
 )
-from core.validators import validate_openalex_author_id, validate_ror_id
+from core.validators import MAX_SEARCHED_TEXT, validate_openalex_author_id, validate_ror_id
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -250,7 +255,11 @@ class Researcher(TimeStampedModel):
     email = models.EmailField(blank=True, help_text="Shown obfuscated against scrapers.")
     office = models.CharField(max_length=300, blank=True, help_text="Postal or office address.")
     photo = models.ImageField(upload_to="people/", blank=True)
-    bio = models.TextField(blank=True, help_text="Markdown; $...$ for math.")
+    bio = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(MAX_SEARCHED_TEXT)],
+        help_text=f"Markdown; $...$ for math. At most {MAX_SEARCHED_TEXT:,} characters.",
+    )
     interests_intro = models.TextField(
         blank=True, help_text="Markdown shown above the research interests."
     )

@@ -2,7 +2,7 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Lower
@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.fields import ArxivIdField, DOIField
 from core.models import PublicQuerySet, TimeStampedModel, Visibility, unique_slug
-from core.validators import validate_arxiv_category, validate_issn
+from core.validators import MAX_SEARCHED_TEXT, validate_arxiv_category, validate_issn
 from profiles.models import (
     Researcher,
     researcher_name_forms,
@@ -165,7 +165,11 @@ class Publication(TimeStampedModel):
     url = models.URLField(blank=True, help_text="Publisher's page.")
     pdf_url = models.URLField("PDF URL", blank=True)
     code_url = models.URLField("code URL", blank=True)
-    abstract = models.TextField(blank=True, help_text="Markdown; $...$ for math.")
+    abstract = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(MAX_SEARCHED_TEXT)],
+        help_text=f"Markdown; $...$ for math. At most {MAX_SEARCHED_TEXT:,} characters.",
+    )
     page_count = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)]
     )

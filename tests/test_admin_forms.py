@@ -81,7 +81,12 @@ def base_form(client, model):
     return {**forms[model], **inline_management(client, model)}
 
 
+# A megabyte of distinct words: its search vector would pass PostgreSQL's 1 MB tsvector limit.
+MEGABYTE = " ".join(f"w{n}" for n in range(150_000))
+
 BAD_VALUES = [
+    pytest.param(Researcher, "bio", MEGABYTE, id="bio-megabyte"),
+    pytest.param(Publication, "abstract", MEGABYTE, id="abstract-megabyte"),
     (Researcher, "orcid", "0000-0002-1825-0098"),
     (Researcher, "orcid", "orcid.org/0000"),
     (Researcher, "email", "xu@"),
