@@ -8,18 +8,25 @@ editor changed, or deleted, is left as the editor left it.
 
 import hashlib
 import json
+import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from core.models import SeedRecord
 from core.search import search_vectors_rebuild
 from core.search_updates import deferred_search_updates
+
+# Two loads at once would insert the same rows, and the second fail on a unique key once
+# the first commits: loads take turns under this PostgreSQL advisory lock, held until
+# their transaction ends, so the second finds the first's rows and has nothing to do.
+DEMO_LOCK = zlib.crc32(b"scholarfolio loaddemo")
 
 
 @dataclass(frozen=True)
@@ -175,11 +182,25 @@ class DemoLoader:
         self.result.created.append(row.key)
 
 
+def demo_lock_wait(on_wait: Callable[[], None] | None) -> None:
+    """Takes DEMO_LOCK for this transaction; if another load holds it, calls ``on_wait``
+    and waits for it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [DEMO_LOCK])
+        if cursor.fetchone()[0]:
+            return
+        if on_wait is not None:
+            on_wait()
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEMO_LOCK])
+
+
 @transaction.atomic
-def demo_load(*, rows: list[Row]) -> DemoResult:
+def demo_load(*, rows: list[Row], on_wait: Callable[[], None] | None = None) -> DemoResult:
     duplicates = {key for key, n in Counter(row.key for row in rows).items() if n > 1}
     if duplicates:
         raise ValueError(f"duplicate demo keys: {', '.join(sorted(duplicates))}")
+    # First, before any read: what is read after the wait includes the other load's rows.
+    demo_lock_wait(on_wait)
     loader = DemoLoader()
     with deferred_search_updates():
         for row in rows:

@@ -1,16 +1,26 @@
 import datetime
+import os
+import subprocess
+import sys
+import time
 import zoneinfo
+from pathlib import Path
+from subprocess import PIPE
 
+import psycopg
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
-from core.demo import Ref, Row, demo_load
+from config.database import database_url
+from core.demo import DEMO_LOCK, Ref, Row, demo_load
 from core.models import SeedRecord
 from events.models import Participation, Talk
 from profiles.models import Award, Education, Organization, Researcher, Teaching
 from publications.models import Publication
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_both_members_are_loaded_with_their_native_names(demo):
@@ -199,3 +209,41 @@ def test_a_value_dropped_from_the_demo_data_is_cleared_not_mistaken_for_an_edit(
     assert result.updated == ["org:test"]
     assert Organization.objects.get(slug="test").city == ""
     assert demo_load(rows=[row]).unchanged == ["org:test"]
+
+
+def waiting_for_the_lock(conn) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    ).fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)  # the two processes must see each other's commits
+def test_two_loaddemo_at_once_the_second_waits_then_finds_nothing_to_do():
+    url = database_url(connection.settings_dict, connection.settings_dict["NAME"])
+    env = os.environ | {"DATABASE_URL": url, "DEBUG": "true", "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "manage.py", "loaddemo"]
+    with psycopg.connect(url, autocommit=True) as holder:
+        # Held here, the lock makes both start while "another loaddemo" runs.
+        holder.execute("SELECT pg_advisory_lock(%s)", [DEMO_LOCK])
+        runs = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=PIPE, stderr=PIPE, text=True)
+            for _ in range(2)
+        ]
+        deadline = time.monotonic() + 90
+        while waiting_for_the_lock(holder) < 2 and time.monotonic() < deadline:
+            if any(run.poll() is not None for run in runs):
+                break  # one did not wait at all
+            time.sleep(0.2)
+        holder.execute("SELECT pg_advisory_unlock(%s)", [DEMO_LOCK])
+        outputs = [run.communicate(timeout=180) for run in runs]
+
+    for run, (out, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, err
+        assert "Traceback" not in err
+        assert "inconsistent" not in out + err
+        assert out.startswith("Another loaddemo is running; waiting for it to finish.\n")
+    summaries = [out.splitlines()[-1] for out, _ in outputs]
+    nothing_to_do = [s for s in summaries if s.startswith("Demo data: 0 created, 0 updated, ")]
+    assert len(nothing_to_do) == 1, summaries
+    assert Publication.objects.count() == 18

@@ -6,14 +6,19 @@ from core.demo import demo_load
 class Command(BaseCommand):
     help = (
         "Fill the database with the demo research group. Safe to run again: rows an editor "
-        "changed or deleted since the last run are left as they are."
+        "changed or deleted since the last run are left as they are. A second run started "
+        "while one is loading waits for it."
     )
 
     def handle(self, *args, **options):
         from core.demo_data import ROWS
 
+        def on_wait():
+            if options["verbosity"] >= 1:
+                self.stdout.write("Another loaddemo is running; waiting for it to finish.")
+
         try:
-            result = demo_load(rows=ROWS)
+            result = demo_load(rows=ROWS, on_wait=on_wait)
         except ValueError as error:
             raise CommandError(f"demo data is inconsistent: {error}") from error
         if options["verbosity"] >= 1:
