@@ -166,3 +166,12 @@ def test_docker_compose_accepts_the_file(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_media_volume_is_mounted_where_the_image_lets_the_site_write(dockerfile, services):
+    # Without a bucket the site serves /media/ from this volume itself (core/media.py).
+    (workdir,) = instructions(dockerfile, "WORKDIR")
+    assert services["web"]["environment"]["MEDIA_ROOT"] == f"{workdir}/media"
+    run = " ".join(" ".join(instructions(dockerfile, "RUN")).split())
+    assert "mkdir -p media && chown app:app media" in run
+    assert not re.search(r"^AWS_STORAGE_BUCKET_NAME=", (ROOT / ".env.example").read_text(), re.M)
