@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from core.images import PHOTO_FORMATS
 
@@ -44,7 +44,7 @@ def photo_type(file) -> str | None:
     try:
         with Image.open(file) as picture:
             kind = picture.format
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except (OSError, Image.DecompressionBombError):  # UnidentifiedImageError is an OSError
         kind = None
     file.seek(0)
     return Image.MIME[kind] if kind in PHOTO_FORMATS else None
