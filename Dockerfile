@@ -39,5 +39,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
 ENTRYPOINT ["/app/docker-entrypoint.sh"]
-# gunicorn takes its number of workers from WEB_CONCURRENCY.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn takes its number of workers from WEB_CONCURRENCY. The timeout is above the
+# admin imports' own limits (publications/admin_import.py), which answer before it.
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]

@@ -4,6 +4,11 @@ import as a dry run and imports on confirmation.
 What the preview read (the file, or what a source answered) and its options wait in the
 editor's session, so the import is exactly the preview: no second fetch, no upload again,
 no hidden field to alter.
+
+Each request must end inside gunicorn's worker timeout (60 s, in the Dockerfile): outside
+sources answer within FETCH_SECONDS in all, reading and importing stop at IMPORT_SECONDS
+with nothing written, and a file is held to MAX_ENTRIES and BIBTEX_MAX_BYTES, which import
+in about half that (README, "Importing"). The commands have no such limits.
 """
 
 import secrets
@@ -21,12 +26,20 @@ from core import roles
 from core.http import SourceError
 from core.validators import normalize_arxiv_id, normalize_doi, validate_arxiv_id, validate_doi
 from profiles.models import Researcher
-from publications.bibtex_reader import BibtexError, ParsedEntry, read_bibtex
-from publications.importer import Importer
+from publications.bibtex_reader import BibtexError, Deadline, ParsedEntry, TooMany, read_bibtex
+from publications.importer import ImportBusy, Importer
 from publications.sources import Arxiv, Crossref, OpenAlex
 
-MAX_BYTES = 5 * 2**20
+MAX_BYTES = 5 * 2**20  # a saved ORCID record
+BIBTEX_MAX_BYTES = 2**20
+MAX_ENTRIES = 500
 MAX_IDENTIFIERS = 50
+FETCH_SECONDS = 20
+IMPORT_SECONDS = 30
+LIMITS = (
+    f"The preview and the import each stop after {IMPORT_SECONDS} seconds, writing nothing; "
+    "larger imports: manage.py import_bibtex, import_doi, import_arxiv or import_orcid."
+)
 PREVIEW_KEY = "import-preview"
 # How long a preview may wait for its confirmation.
 CONFIRM_SECONDS = 3600
@@ -49,13 +62,20 @@ class ImportOptions(forms.Form):
 
 
 class UploadForm(ImportOptions):
-    file = forms.FileField(label="BibTeX file", help_text="A .bib file in UTF-8, at most 5 MB.")
+    file = forms.FileField(
+        label="BibTeX file",
+        help_text=f"A .bib file in UTF-8, at most {BIBTEX_MAX_BYTES // 2**20} MB and "
+        f"{MAX_ENTRIES} entries. {LIMITS}",
+    )
     field_order = ["file"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The file has {upload.size:,} bytes; 5 MB at most.")
+        if upload.size > BIBTEX_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file has {upload.size:,} bytes; {BIBTEX_MAX_BYTES // 2**20} MB at most "
+                "here (manage.py import_bibtex takes any size)."
+            )
         try:
             return upload.read().decode("utf-8")
         except UnicodeDecodeError as error:
@@ -67,7 +87,8 @@ class SourceForm(ImportOptions):
     identifiers = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=f"One per line, at most {MAX_IDENTIFIERS}; DOIs may be written as URLs, "
-        "arXiv ids with a version.",
+        f"arXiv ids with a version. The source must answer within {FETCH_SECONDS} seconds in "
+        f"all. {LIMITS}",
     )
     field_order = ["source", "identifiers"]
 
@@ -143,12 +164,16 @@ def import_view(model_admin, request):
         return confirmed
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        deadline = Deadline(IMPORT_SECONDS)
+        text = form.cleaned_data["file"]
         try:
-            entries = read_bibtex(form.cleaned_data["file"])
+            entries = read_bibtex(text, deadline=deadline, max_entries=MAX_ENTRIES)
+        except TooMany as error:
+            form.add_error("file", f"{error} manage.py import_bibtex takes any number.")
         except BibtexError as error:
             context["problems"] = error.problems
         else:
-            context |= preview(request, form.cleaned_data, entries, text=form.cleaned_data["file"])
+            context |= preview(request, form.cleaned_data, entries, deadline, text=text)
     return render(request, context, form)
 
 
@@ -159,25 +184,31 @@ def source_import_view(model_admin, request):
         return confirmed
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        source = SOURCES[form.cleaned_data["source"]][3]()
+        source = SOURCES[form.cleaned_data["source"]][3]().within(FETCH_SECONDS)
         try:
             entries = [source.entry(i) for i in form.cleaned_data["identifiers"]]
         except SourceError as error:
             context["problems"] = [f"{error} Nothing was fetched or imported."]
         else:
             rows = [asdict(entry) for entry in entries]
-            context |= preview(request, form.cleaned_data, entries, rows=rows)
+            context |= preview(
+                request, form.cleaned_data, entries, Deadline(IMPORT_SECONDS), rows=rows
+            )
     return render(request, context, form)
 
 
-def preview(request, options: dict, entries: list[ParsedEntry], **source) -> dict:
+def preview(
+    request, options: dict, entries: list[ParsedEntry], deadline: Deadline, **source
+) -> dict:
     """The dry run's report and the form that confirms it, or the problems found."""
     try:
         report = Importer(options["researcher"], overwrite=options["overwrite"]).run(
-            entries, dry_run=True
+            entries, dry_run=True, deadline=deadline
         )
     except BibtexError as error:
         return {"problems": error.problems}
+    except ImportBusy as error:
+        return {"problems": [str(error)]}
     researcher = options["researcher"]
     payload = {
         "researcher": researcher.pk if researcher else None,
@@ -191,19 +222,24 @@ def confirm(request):
     """The redirect after a confirmed import, or None when this is not a confirmation."""
     if request.method != "POST" or "confirm" not in request.POST:
         return None
+    deadline = Deadline(IMPORT_SECONDS)
     try:
         payload = take_preview(request)
         entries = (
             [ParsedEntry(**row) for row in payload["rows"]]
             if "rows" in payload
-            else read_bibtex(payload["text"])
+            else read_bibtex(payload["text"], deadline=deadline)
         )
         researcher = Researcher.objects.filter(pk=payload["researcher"]).first()
-        report = Importer(researcher, overwrite=payload["overwrite"]).run(entries)
+        report = Importer(researcher, overwrite=payload["overwrite"]).run(
+            entries, deadline=deadline
+        )
     except ValidationError as error:
         messages.error(request, f"Nothing was imported: {' '.join(error.messages)}.")
     except BibtexError as error:
         messages.error(request, "Nothing was imported: " + "; ".join(error.problems))
+    except ImportBusy as error:
+        messages.error(request, f"Nothing was imported: {error}")
     else:
         messages.success(request, report.summary())
     return redirect(reverse("admin:publications_publication_changelist"))
@@ -231,7 +267,7 @@ class CitationSyncMixin:
             messages.warning(request, "None of these papers has a DOI: nothing to look up.")
             return
         try:
-            result = self.citation_source().sync_citations(papers)
+            result = self.citation_source().within(FETCH_SECONDS).sync_citations(papers)
         except SourceError as error:
             messages.error(request, f"{error} No counts were changed.")
             return

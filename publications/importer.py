@@ -3,7 +3,8 @@
 Everything runs in one transaction: a file the reader refused never gets here, an entry
 the models refuse (a malformed DOI, say) rolls the whole import back with each problem
 named, and a dry run is the same import rolled back, so its report is exactly what the
-import would do.
+import would do. One import runs at a time (a PostgreSQL advisory lock): two at once would
+create the same papers and people twice, or collide on their unique keys.
 """
 
 import re
@@ -11,14 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from core.changes import content_changed_in_batch, one_content_change
 from core.search_updates import deferred_search_updates
 from profiles.models import Researcher
 from profiles.names import fold, matches
-from publications.bibtex_reader import BibtexError, ParsedEntry
+from publications.bibtex_reader import NO_DEADLINE, BibtexError, Deadline, ParsedEntry
 from publications.models import Authorship, ImportRecord, Publication, Venue
 
 # Publication fields an import writes; the venue is stored by id.
@@ -40,6 +41,30 @@ FIELDS = (
     "keywords",
 )
 VENUE_KINDS = {"article": "journal", "conference": "conference", "workshop": "workshop"}
+# pg_advisory_xact_lock's key for imports, any number no other lock of the site uses.
+IMPORT_LOCK = 0x5CF0_1A10
+
+
+WAITING = "Another import is running; waiting for it to finish."
+
+
+class ImportBusy(Exception):
+    def __init__(self):
+        super().__init__("Another import is running; try again when it has finished.")
+
+
+def import_lock(wait=None) -> None:
+    """Takes the import lock for the current transaction (released at commit or rollback;
+    taking it again in the same transaction is free). Without ``wait``, raises ImportBusy
+    when another import holds it; with it, calls ``wait()`` and waits for the lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        if cursor.fetchone()[0]:
+            return
+        if wait is None:
+            raise ImportBusy
+        wait()
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 @dataclass
@@ -79,14 +104,20 @@ class Importer:
         self.touched, self.new_ids = set(), set()
         self.decided = {}
         self.venues = {}
-        self.people = [
-            (person, [person.full_name, *person.name_variants])
-            for person in Researcher.objects.only("id", "full_name", "name_variants", "user")
-        ]
 
-    def run(self, entries: list[ParsedEntry], dry_run: bool = False) -> Report:
+    def run(
+        self,
+        entries: list[ParsedEntry],
+        dry_run: bool = False,
+        *,
+        wait=None,
+        deadline: Deadline = NO_DEADLINE,
+    ) -> Report:
+        """``wait`` and ImportBusy as for ``import_lock``; TooSlow past the deadline."""
         self.report.dry_run = dry_run
+        self.deadline = deadline
         with transaction.atomic():
+            import_lock(wait)
             with deferred_search_updates(), one_content_change():
                 self.import_all(entries)
             if dry_run:
@@ -94,9 +125,15 @@ class Importer:
         return self.report
 
     def import_all(self, entries: list[ParsedEntry]) -> None:
+        # Read under the lock, so that what an import before this one added is known.
         self.load_index()
+        self.people = [
+            (person, [person.full_name, *person.name_variants])
+            for person in Researcher.objects.only("id", "full_name", "name_variants", "user")
+        ]
         problems = []
         for entry in entries:
+            self.deadline.check()
             try:
                 with transaction.atomic():
                     self.import_entry(entry)
@@ -218,6 +255,7 @@ class Importer:
     def add_authors(self, paper: Publication, entry: ParsedEntry) -> None:
         used, rows = set(), []
         for position, name in enumerate(entry.authors, start=1):
+            self.deadline.check()  # each new name is compared with every person known
             person = self.person(name, used)
             used.add(person.pk)
             printed = "" if fold(name) == fold(person.full_name) else name

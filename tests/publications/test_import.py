@@ -157,7 +157,10 @@ def test_a_file_with_bad_entries_is_refused_whole_with_each_key_and_line(capsys)
 
 @pytest.mark.django_db
 def test_an_entry_the_model_refuses_rolls_the_whole_file_back():
-    text = AWKWARD.read_text() + "\n@article{bad, title={Bad DOI}, year=2020, doi={not a doi}}\n"
+    text = (
+        AWKWARD.read_text()
+        + "\n@article{bad, title={Bad DOI}, author={Luo, Tao}, year=2020, doi={not a doi}}\n"
+    )
     before = counts()
 
     with pytest.raises(BibtexError) as refused:

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from profiles.commands import researcher_named
 from publications.bibtex_reader import BibtexError, read_bibtex
-from publications.importer import Importer
+from publications.importer import WAITING, Importer
 
 
 class Command(BaseCommand):
@@ -31,7 +31,9 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: not UTF-8 text (byte {error.start})") from None
         owner = researcher_named(researcher)
         try:
-            report = Importer(owner, overwrite=overwrite).run(read_bibtex(text), dry_run=dry_run)
+            report = Importer(owner, overwrite=overwrite).run(
+                read_bibtex(text), dry_run=dry_run, wait=lambda: self.stderr.write(WAITING)
+            )
         except BibtexError as error:
             for problem in error.problems:
                 self.stderr.write(f"{file}: {problem}")

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.http import SourceError
 from publications.bibtex_reader import BibtexError
-from publications.importer import Importer
+from publications.importer import WAITING, Importer
 from publications.sources import Crossref
 
 
@@ -19,7 +19,9 @@ class Command(BaseCommand):
         source = self.source_class()
         try:
             entries = [source.entry(identifier) for identifier in ids]
-            report = Importer(overwrite=overwrite).run(entries, dry_run=dry_run)
+            report = Importer(overwrite=overwrite).run(
+                entries, dry_run=dry_run, wait=lambda: self.stderr.write(WAITING)
+            )
         except SourceError as error:
             raise CommandError(f"{error} Nothing was imported.") from None
         except BibtexError as error:
