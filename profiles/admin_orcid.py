@@ -15,17 +15,31 @@ from core.http import SourceError
 from profiles.models import Researcher
 from profiles.orcid import checked_orcid, parse_record, read_record
 from profiles.orcid_import import import_orcid
-from publications.admin_import import MAX_BYTES, editor_context, keep_preview, take_preview
+from publications.admin_import import (
+    FETCH_SECONDS,
+    IMPORT_SECONDS,
+    LIMITS,
+    MAX_BYTES,
+    MAX_ENTRIES,
+    editor_context,
+    keep_preview,
+    take_preview,
+)
+from publications.bibtex_reader import Deadline
+from publications.importer import ImportBusy
 
 
 class OrcidForm(forms.Form):
     orcid = forms.CharField(
-        label="ORCID iD", help_text="e.g. 0000-0002-1825-0097, or the https://orcid.org/ link."
+        label="ORCID iD",
+        help_text="e.g. 0000-0002-1825-0097, or the https://orcid.org/ link. ORCID must answer "
+        f"within {FETCH_SECONDS} seconds; a record may have {MAX_ENTRIES} works at most. {LIMITS}",
     )
     record = forms.FileField(
         required=False,
         label="Saved record",
-        help_text="The record's JSON saved from pub.orcid.org, instead of fetching it.",
+        help_text="The record's JSON saved from pub.orcid.org, instead of fetching it; at most "
+        f"{MAX_BYTES // 2**20} MB.",
     )
     researcher = forms.ModelChoiceField(
         Researcher.objects.all(),
@@ -62,14 +76,16 @@ def orcid_view(model_admin, request):
                 read_record(options["record"], options["orcid"])  # JSON, and this iD's record
                 data = json.loads(options["record"])
             else:
-                data = model_admin.orcid_source().record_data(options["orcid"])
+                source = model_admin.orcid_source().within(FETCH_SECONDS)
+                data = source.record_data(options["orcid"])
             report = import_orcid(
-                parse_record(data),
+                checked_size(parse_record(data)),
                 researcher=options["researcher"],
                 overwrite=options["overwrite"],
                 dry_run=True,
+                deadline=Deadline(IMPORT_SECONDS),
             )
-        except SourceError as error:
+        except (SourceError, ImportBusy) as error:
             context["problems"] = [f"{error} Nothing was imported."]
         else:
             researcher = options["researcher"]
@@ -83,6 +99,15 @@ def orcid_view(model_admin, request):
     return TemplateResponse(request, "admin/profiles/researcher/import_orcid.html", context)
 
 
+def checked_size(record):
+    if len(record.works) > MAX_ENTRIES:
+        raise SourceError(
+            f"The record has {len(record.works):,} works; {MAX_ENTRIES} at most here "
+            "(manage.py import_orcid takes any number)."
+        )
+    return record
+
+
 def confirm(request):
     try:
         payload = take_preview(request)
@@ -91,10 +116,11 @@ def confirm(request):
             record,
             researcher=Researcher.objects.filter(pk=payload["researcher"]).first(),
             overwrite=payload["overwrite"],
+            deadline=Deadline(IMPORT_SECONDS),
         )
     except ValidationError as error:
         messages.error(request, f"Nothing was imported: {' '.join(error.messages)}.")
-    except SourceError as error:
+    except (SourceError, ImportBusy) as error:
         messages.error(request, f"{error} Nothing was imported.")
     else:
         messages.success(request, report.summary())

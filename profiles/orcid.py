@@ -8,12 +8,11 @@ naming the field's place, e.g. ``record.activities-summary.works.group[2]...titl
 """
 
 import datetime
-import json
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 
-from core.http import Source, SourceError
+from core.http import Source, SourceError, load_json
 from core.models import DatePrecision
 from core.validators import (
     ROR_RE,
@@ -174,7 +173,7 @@ def read_record(text: str | bytes, orcid_id: str) -> OrcidRecord:
     """A saved record (the JSON the API answers), checked to be this iD's."""
     orcid_id = checked_orcid(orcid_id)
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except ValueError as error:  # UnicodeDecodeError is one too
         raise SourceError(f"The saved ORCID record is not JSON ({error}).") from None
     record = parse_record(data)

@@ -13,7 +13,7 @@ import datetime
 import re
 from dataclasses import dataclass, field, replace
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from core.changes import one_content_change
@@ -22,8 +22,8 @@ from core.models import DatePrecision
 from profiles.models import Award, Education, Organization, Position, Researcher, Service
 from profiles.names import matches
 from profiles.orcid import Affiliation, OrcidRecord
-from publications.bibtex_reader import BibtexError
-from publications.importer import Importer, Report
+from publications.bibtex_reader import NO_DEADLINE, BibtexError, Deadline, TooSlow
+from publications.importer import Importer, Report, import_lock
 
 KINDS = ("positions", "education", "awards", "services")
 COARSER = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
@@ -97,8 +97,12 @@ def import_orcid(
     researcher: Researcher | None = None,
     overwrite: bool = False,
     dry_run: bool = False,
+    wait=None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> OrcidReport:
+    """``wait``, ImportBusy and the deadline as for ``Importer.run``."""
     with transaction.atomic():
+        import_lock(wait)  # before the researcher and organizations, not only the papers
         with one_content_change():
             orcid_import = OrcidImport(record, researcher)
             orcid_import.affiliations()
@@ -109,7 +113,9 @@ def import_orcid(
         entries = [replace(work, authors=[name]) for work in record.works]
         importer = Importer(orcid_import.researcher, overwrite=overwrite, source="orcid")
         try:
-            report.papers = importer.run(entries, dry_run=dry_run)
+            report.papers = importer.run(entries, dry_run=dry_run, deadline=deadline)
+        except TooSlow as error:
+            raise SourceError(f"ORCID record {record.orcid}: {error.problems[0]}.") from None
         except BibtexError as error:
             raise SourceError(
                 f"ORCID record {record.orcid}: works refused: " + "; ".join(error.problems)
@@ -280,7 +286,10 @@ class OrcidImport:
         except ValidationError as error:
             raise SourceError(
                 f"ORCID record {self.record.orcid}: {label} cannot be stored: "
-                + " ".join(error.messages)
+                + "; ".join(
+                    " ".join(v) if k == NON_FIELD_ERRORS else f"{k}: {' '.join(v)}"
+                    for k, v in error.message_dict.items()
+                )
             ) from None
         instance.save()
 

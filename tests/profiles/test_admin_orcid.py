@@ -1,11 +1,13 @@
 """The admin's ORCID import: fetch or upload, preview, confirm; nothing written before."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from profiles import admin_orcid
 from profiles.admin import ResearcherAdmin
 from profiles.models import Position, Researcher
 from publications.models import Publication
-from tests.profiles.test_orcid import ORCID_ID, RECORD, answering, counts
+from tests.profiles.test_orcid import ORCID_ID, RECORD, answering, counts, nested
 
 URL = "/admin/profiles/researcher/import-orcid/"
 
@@ -81,3 +83,40 @@ def test_a_bad_id_and_an_unknown_confirmation_write_nothing(admin_client, orcid)
 def test_members_cannot_import_a_record(member_client):
     assert member_client.get(URL).status_code == 403
     assert URL not in member_client.get("/admin/profiles/researcher/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_deeply_nested_saved_record_is_a_problem_not_a_500(admin_client, orcid):
+    upload = SimpleUploadedFile("record.json", nested(100_000))
+    response = admin_client.post(URL, {"orcid": ORCID_ID, "record": upload})
+
+    assert response.status_code == 200
+    assert "nested more than 100 levels deep" in response.context["problems"][0]
+    assert not Researcher.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_record_with_more_works_than_the_admin_takes_is_refused(admin_client, monkeypatch):
+    monkeypatch.setattr(admin_orcid, "MAX_ENTRIES", 2)
+    with RECORD.open("rb") as upload:
+        response = admin_client.post(URL, {"orcid": ORCID_ID, "record": upload})
+
+    assert response.status_code == 200
+    assert "works; 2 at most here (manage.py import_orcid" in response.context["problems"][0]
+    assert not Researcher.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_fetch_has_a_limit_inside_the_worker_timeout(admin_client, monkeypatch):
+    sources = []
+
+    def source():
+        sources.append(answering(RECORD.read_bytes()))
+        return sources[-1]
+
+    monkeypatch.setattr(ResearcherAdmin, "orcid_source", staticmethod(source))
+    admin_client.post(URL, {"orcid": ORCID_ID})
+
+    assert sources[0].seconds == admin_orcid.FETCH_SECONDS
+    page = admin_client.get(URL).content.decode()
+    assert f"ORCID must answer within {admin_orcid.FETCH_SECONDS} seconds" in page

@@ -475,3 +475,47 @@ def test_an_item_the_models_refuse_rolls_everything_back():
     ):
         import_orcid(parse_record(record))
     assert counts() == before
+
+
+def nested(depth: int) -> bytes:
+    """The recorded record with an unknown key nested ``depth`` lists deep."""
+    text = json.dumps({**data(), "x-deep": None})
+    return text.replace('"x-deep": null', '"x-deep": ' + "[" * depth + "]" * depth).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("depth", [150, 100_000])
+def test_a_deeply_nested_saved_record_is_refused(tmp_path, depth):
+    saved = tmp_path / "record.json"
+    saved.write_bytes(nested(depth))
+    before = counts()
+
+    with pytest.raises(
+        CommandError,
+        match=r"not JSON \(nested more than 100 levels deep\)\. Nothing was imported\.$",
+    ):
+        call_command("import_orcid", ORCID_ID, "--file", str(saved))
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_deeply_nested_answer_is_refused(from_network):
+    from_network(nested(100_000))
+
+    with pytest.raises(CommandError, match=r"ORCID sent malformed JSON .*nested more than 100"):
+        call_command("import_orcid", ORCID_ID)
+    assert not Researcher.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_megabyte_biography_is_refused_naming_the_field(tmp_path):
+    record = broken("person", "biography", "content", value="w " * 500_000)
+    saved = tmp_path / "record.json"
+    saved.write_text(json.dumps(record))
+
+    with pytest.raises(
+        CommandError,
+        match=r"the researcher cannot be stored: bio: Ensure this value has at most 20000 ",
+    ):
+        call_command("import_orcid", ORCID_ID, "--file", str(saved))
+    assert not Researcher.objects.exists()

@@ -179,3 +179,23 @@ def test_sync_citations_changes_nothing_when_openalex_fails(monkeypatch):
 def test_an_arxiv_preprint_and_its_published_version_stay_one_paper():
     Importer().run([Arxiv(replay(recorded("arxiv_loss_spikes.xml"))).entry("2506.04805")])
     assert Publication.objects.get().arxiv_id == "2506.04805"
+
+
+def test_a_time_limit_bounds_every_request_retry_and_wait():
+    now, seen, waits = [100.0], [], []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        now[0] += seconds
+
+    def slow(request):
+        seen.append(request.extensions["timeout"]["read"])
+        now[0] += 8  # each attempt takes 8 s before it times out
+        raise httpx.ReadTimeout("slow")
+
+    source = Crossref(httpx.MockTransport(slow), sleep=sleep, clock=lambda: now[0]).within(12)
+
+    with pytest.raises(SourceError, match="Crossref did not answer everything within 12 seconds"):
+        source.entry("10.1/x")
+    assert seen == [10.0, 3.0]  # the second attempt gets what is left after the 1 s wait
+    assert waits == [1]

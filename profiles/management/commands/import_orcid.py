@@ -6,6 +6,7 @@ from core.http import SourceError
 from profiles.commands import researcher_named
 from profiles.orcid import Orcid, read_record
 from profiles.orcid_import import import_orcid
+from publications.importer import WAITING
 
 NOTHING = "Nothing was imported."
 
@@ -40,7 +41,13 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error.strerror}. {NOTHING}") from None
         try:
             record = read_record(saved, orcid_id) if file else self.source_class().record(orcid_id)
-            report = import_orcid(record, researcher=owner, overwrite=overwrite, dry_run=dry_run)
+            report = import_orcid(
+                record,
+                researcher=owner,
+                overwrite=overwrite,
+                dry_run=dry_run,
+                wait=lambda: self.stderr.write(WAITING),
+            )
         except SourceError as error:
             raise CommandError(f"{error} {NOTHING}") from None
         details = [
