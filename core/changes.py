@@ -24,6 +24,7 @@ import datetime
 import logging
 import os
 import threading
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -135,20 +136,33 @@ class VersionListener:
             "keepalives_interval": 5,
             "keepalives_count": 3,
         }
+        failing_since = None
         while not self.stopping.is_set():
             try:
                 with psycopg.connect(**params, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     # Read after LISTEN: a change committed in between is seen either way.
                     self.version = self.known = read_from(conn)
+                    if failing_since is not None:
+                        logger.info(
+                            "Content version listener back after %.0f s.",
+                            time.monotonic() - failing_since,
+                        )
+                        failing_since = None
                     while not self.stopping.is_set():
                         for _ in conn.notifies(timeout=LISTEN_CHECK_SECONDS, stop_after=1):
                             pass
                         self.update(read_from(conn))
             except Exception as error:
                 # Whatever went wrong, requests read the database until the thread is back.
+                # One line per outage: the thread retries every second while it lasts.
                 self.version = None
-                logger.warning("Content version listener: %s; retrying in 1 s.", error)
+                if failing_since is None:
+                    failing_since = time.monotonic()
+                    logger.warning(
+                        "Content version listener: %s; retrying every second.",
+                        str(error).strip().partition("\n")[0] or type(error).__name__,
+                    )
                 self.stopping.wait(1)
         self.version = None
 

@@ -99,3 +99,29 @@ def test_cached_pages_outlive_the_database_going_away(client, listener, monkeypa
 
     assert changes.current_version() == known
     assert "Alice Moon" in client.get(url).content.decode()
+
+
+def test_a_database_outage_is_logged_once_by_the_listener(listener, monkeypatch, caplog):
+    attempts = []
+
+    def refused(**params):
+        attempts.append(params)
+        raise psycopg.OperationalError("connection refused\nIs the server running?")
+
+    monkeypatch.setattr(changes.psycopg, "connect", refused)
+    with caplog.at_level("INFO", logger=changes.logger.name):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s",
+                [changes.LISTENER_NAME],
+            )
+        assert_soon(lambda: len(attempts) >= 3, seconds=10)
+        # The lost connection is the outage's one line; the refusals after it add none.
+        warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        assert len(warnings) == 1, warnings
+        assert "server closed the connection" in warnings[0] and "\n" not in warnings[0]
+
+        monkeypatch.undo()
+        assert_soon(lambda: listener.version is not None, seconds=10)
+    assert any("listener back after" in r.getMessage() for r in caplog.records)
