@@ -123,7 +123,8 @@ class TooSlow(BibtexError):
         super().__init__(
             [
                 f"the import would take longer than {seconds:.0f} seconds; nothing was "
-                "imported. Split the file, or use manage.py import_bibtex, which has no limit"
+                "imported. Import less at a time, or with the manage.py command, which has "
+                "no time limit"
             ]
         )
 
