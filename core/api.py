@@ -25,10 +25,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.changes import current_version
 
 READS = frozenset({"GET", "HEAD"})
+# As a regular expression: any character but the controls core.middleware refuses.
+NO_CONTROL_CHARACTERS = r"[^\x00-\x1f\x7f]"
 ERROR_RESPONSES = {
-    "400": "A query parameter is unknown, repeated or has a bad value; `errors` names each.",
-    "404": "No such record, or a page past the last one.",
+    "400": (
+        "A query parameter is unknown, repeated or has a bad value (`errors` names each), "
+        "or the address holds a control character or bytes that are not UTF-8."
+    ),
+    "404": "No such record (at that slug, or named by a filter), or a page past the last one.",
     "406": "The Accept header or `format` asks for a format this endpoint does not give.",
+    "414": "The address is longer than the API reads.",
     "429": "Too many requests: wait the seconds that Retry-After gives.",
 }
 
@@ -77,8 +83,9 @@ class ApiViewSet(viewsets.GenericViewSet):
     """Every query parameter checked; conditional GETs answered before any work is done."""
 
     lookup_field = "slug"
-    # Any path segment: a slug that cannot exist still gets this API's JSON 404.
-    lookup_value_regex = "[^/]+"
+    # Any path segment without control characters (those are refused before routing): a slug
+    # that cannot exist still gets this API's JSON 404.
+    lookup_value_regex = r"[^/\x00-\x1f\x7f]+"
     # Renderer format -> the serializer giving that format's data; others use serializer_class.
     format_serializers: dict = {}
 
@@ -184,6 +191,21 @@ class ApiSchema(AutoSchema):
     """drf-spectacular's schema, plus what this API does on every operation: the error
     bodies, the caching and paging headers, and the body of each other format (a renderer
     with ``body_schema(many)`` describes its own)."""
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        # What the server refuses, declared: an empty query parameter
+        # (ApiViewSet.check_query_parameters) and control characters anywhere in the address
+        # (core.middleware.BadAddressMiddleware).
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if schema.get("type") == "string" and "enum" not in schema:
+                schema.setdefault("pattern", f"^{NO_CONTROL_CHARACTERS}*$")
+                if parameter["in"] == "query":
+                    schema.setdefault("minLength", 1)
+            elif schema.get("type") == "array":
+                schema.setdefault("minItems", 1)
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -7,7 +7,11 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchRank
 from django.db.models import F
+from django_filters.fields import BaseCSVField
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
 
 from core.search import MAX_QUERY_LENGTH, clean_query, search_query
 from core.validators import normalize_orcid
@@ -46,8 +50,19 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class ItemsRequiredCSVField(BaseCSVField):
+    """Comma-separated values none of which is empty ("year," is a mistake, not "year")."""
+
+    def clean(self, value):
+        if value and "" in value:
+            raise forms.ValidationError("An empty item; give names separated by commas.")
+        return super().clean(value)
+
+
 class OrderingFilter(django_filters.OrderingFilter):
     """Ordering on a whitelist, with the primary key last so pages never overlap."""
+
+    base_field_class = ItemsRequiredCSVField
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
@@ -112,3 +127,24 @@ class ResearcherFilter(django_filters.ModelChoiceFilter):
             {"invalid_choice": "No researcher on this site has the slug or ORCID iD “%(value)s”."},
         )
         super().__init__(*args, **kwargs)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, except that a well-formed slug naming no public record (an
+    author, venue, event) is a 404, as it is on a detail endpoint: the request is valid by
+    the schema, the record is not there. Any other bad value makes it a 400."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if filterset.is_valid():
+            return filterset.qs
+        fields, errors = filterset.form.fields, filterset.form.errors.as_data()
+        if all(
+            isinstance(fields[name], forms.ModelChoiceField)
+            and all(error.code == "invalid_choice" for error in field_errors)
+            for name, field_errors in errors.items()
+        ):
+            raise exceptions.NotFound(" ".join(m for ms in filterset.errors.values() for m in ms))
+        raise translate_validation(filterset.errors)

@@ -28,7 +28,9 @@ class TextRenderer(renderers.BaseRenderer):
         if data is None:
             return b""
         write = self.write_many if isinstance(data, list) else self.write_one
-        return write(data).encode(self.charset)
+        # Text, which DRF encodes: as bytes, an empty file (no paper matches) would lose
+        # its Content-Type, since DRF drops that header from an empty bytes body.
+        return write(data)
 
 
 class BibTeXRenderer(TextRenderer):

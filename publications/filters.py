@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import django_filters
-from django import forms
 from django.db.models import Count
 from django.http import QueryDict
 
@@ -143,17 +142,6 @@ class PublicationFilter(django_filters.FilterSet):
         return Facet(name, self.filters[name].label, options, selected_label, query.urlencode())
 
 
-class YearRangeForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        low, high = data.get("year_min"), data.get("year_max")
-        if low is not None and high is not None and low > high:
-            raise forms.ValidationError(
-                {"year_max": f"year_max ({high}) is before year_min ({low})."}
-            )
-        return data
-
-
 class PublicationApiFilter(PublicationFilter, RankedFilterSet):
     """The HTML list's filters, plus what programs ask for."""
 
@@ -175,7 +163,6 @@ class PublicationApiFilter(PublicationFilter, RankedFilterSet):
 
     class Meta:
         model = Publication
-        form = YearRangeForm
         fields = [*PublicationFilter.Meta.fields, "year_min", "year_max", "featured"]
 
     def filter_has(self, queryset, name, value):
