@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
 from events.ical import calendar_bytes
-from events.views import calendar_entry, event_talks, published_events, published_talks
+from events.models import Event
+from events.views import calendar_entry, event_talks, published_talks
 from profiles.models import Researcher
 from profiles.resume import json_resume
 from publications import bibtex, ris
@@ -102,7 +103,7 @@ def _calendar(scope: str, slug: str, absolute_url: Callable[[str], str]) -> Down
         talk = _get(talks, slug, "talk")
         talks, name, filename = [talk], talk.title, slug
     elif scope == "event":
-        event = _get(published_events().select_related("parent"), slug, "event")
+        event = _get(Event.objects.published().select_related("parent"), slug, "event")
         talks, name, filename = event_talks(event).order_by("date", "start"), event.full_name, slug
     elif scope == "researcher":
         researcher = _member(slug)

@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
 
@@ -20,6 +21,26 @@ class Visibility(models.TextChoices):
 class PublicQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
+
+
+class PublicTreeQuerySet(PublicQuerySet):
+    """Rows of a model whose ``parent`` is another row of it, nested to any depth."""
+
+    def published(self):
+        """Public rows whose every ancestor is public: hiding a node hides all below it."""
+        meta, quote = self.model._meta, connection.ops.quote_name
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
+        parent = quote(meta.get_field("parent").column)
+        # Walked down from the public roots, so a cycle of parents is never entered.
+        below_public_roots = RawSQL(
+            f"WITH RECURSIVE published AS ("
+            f"SELECT {pk} FROM {table} WHERE {parent} IS NULL AND visibility = %s "
+            f"UNION ALL SELECT child.{pk} FROM {table} child "
+            f"JOIN published ON child.{parent} = published.{pk} WHERE child.visibility = %s"
+            f") SELECT {pk} FROM published",
+            (Visibility.PUBLIC, Visibility.PUBLIC),
+        )
+        return self.filter(pk__in=below_public_roots)
 
 
 class DatePrecision(models.TextChoices):

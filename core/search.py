@@ -121,7 +121,7 @@ def find_papers(query: SearchQuery, text: str) -> QuerySet:
 
 def find_talks(query: SearchQuery, text: str) -> QuerySet:
     return (
-        Talk.objects.public()
+        Talk.objects.published()
         .defer("search_vector")
         .filter(search_vector=query)
         .with_people()

@@ -36,7 +36,7 @@ class PublicationSitemap(Sitemap):
 
 class TalkSitemap(Sitemap):
     def items(self):
-        return Talk.objects.public().order_by("pk")
+        return Talk.objects.published().order_by("pk")
 
     def lastmod(self, talk):
         return talk.updated
@@ -44,7 +44,7 @@ class TalkSitemap(Sitemap):
 
 class EventSitemap(Sitemap):
     def items(self):
-        return Event.objects.public().order_by("pk")
+        return Event.objects.published().order_by("pk")
 
     def lastmod(self, event):
         return event.updated

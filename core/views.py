@@ -21,7 +21,7 @@ def home(request):
         )
     )
     recent = Publication.objects.public().with_authors()[:10]
-    upcoming = Talk.objects.public().upcoming().with_people()[:5]
+    upcoming = Talk.objects.published().upcoming().with_people()[:5]
     return render(
         request,
         "core/home.html",

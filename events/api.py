@@ -22,7 +22,7 @@ from core.filters import (
 )
 from events.ical import calendar_bytes
 from events.models import Event, Talk, TalkHost, TalkSpeaker
-from events.views import calendar_entry, published_events, published_talks, talk_place
+from events.views import calendar_entry, published_talks, talk_place
 from profiles.api import (
     EventRef,
     OrganizationRef,
@@ -112,7 +112,7 @@ class TalkFilter(RankedFilterSet):
     year = YearFilter(field_name="date__year")
     kind = django_filters.ChoiceFilter(choices=Talk.Kind.choices)
     event = django_filters.ModelChoiceFilter(
-        queryset=published_events(),
+        queryset=Event.objects.published(),
         to_field_name="slug",
         method="filter_event",
         help_text="An event's slug: its talks and its sessions' talks.",
@@ -201,7 +201,7 @@ class EventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices)
     year = YearFilter(field_name="start_date__year")
     parent = django_filters.ModelChoiceFilter(
-        queryset=published_events(),
+        queryset=Event.objects.published(),
         to_field_name="slug",
         help_text="The series or conference's slug: its sessions.",
         error_messages={"invalid_choice": "No public event has the slug “%(value)s”."},
@@ -221,7 +221,7 @@ class EventViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            published_events()
+            Event.objects.published()
             .select_related("parent")
             .prefetch_related("organizers")
             .order_by(F("start_date").desc(nulls_last=True), "name", "pk")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.models import (
     DatePrecision,
     PublicQuerySet,
+    PublicTreeQuerySet,
     TimeStampedModel,
     Visibility,
     format_partial_date,
@@ -85,7 +86,8 @@ class Event(TimeStampedModel):
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
 
-    objects = PublicQuerySet.as_manager()
+    # public() is the event's own flag, what the admin offers; the site shows published().
+    objects = PublicTreeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -123,6 +125,11 @@ class Event(TimeStampedModel):
 
 
 class TalkQuerySet(PublicQuerySet):
+    def published(self):
+        """Public talks outside any event or in a published one: a draft or hidden event,
+        or any event above it, unpublishes its talks everywhere."""
+        return self.public().filter(Q(event=None) | Q(event__in=Event.objects.published()))
+
     def for_researcher(self, researcher):
         """The talks they gave, as a speaker."""
         return self.filter(speaker_links__researcher=researcher)

@@ -15,23 +15,9 @@ from publications.models import Publication
 PUBLIC = Visibility.PUBLIC
 
 
-def published_events():
-    """Public events whose series or conference is public too: a draft conference keeps
-    its sessions unpublished."""
-    return Event.objects.public().filter(Q(parent__isnull=True) | Q(parent__visibility=PUBLIC))
-
-
 def published_talks():
-    """Public talks outside any event or in a published one, with what every listing shows."""
-    in_published_event = Q(event__visibility=PUBLIC) & (
-        Q(event__parent__isnull=True) | Q(event__parent__visibility=PUBLIC)
-    )
-    return (
-        Talk.objects.public()
-        .filter(Q(event__isnull=True) | in_published_event)
-        .with_people()
-        .select_related("host_organization")
-    )
+    """Published talks with what every listing shows."""
+    return Talk.objects.published().with_people().select_related("host_organization")
 
 
 def event_talks(event: Event):
@@ -76,12 +62,12 @@ class EventDetailView(DetailView):
     context_object_name = "event"
 
     def get_queryset(self):
-        return published_events().select_related("parent").prefetch_related("organizers")
+        return Event.objects.published().select_related("parent").prefetch_related("organizers")
 
     def get_context_data(self, **kwargs):
         talks = event_talks(self.object)
         return super().get_context_data(
-            sessions=self.object.children.public().order_by("start_date", "name"),
+            sessions=self.object.children.published().order_by("start_date", "name"),
             upcoming_talks=talks.upcoming(),
             past_talks=talks.past(),
             **kwargs,

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from events.models import Talk
+from core.models import Visibility
+from events.models import Event, Talk
 from tests.factories import EventFactory, TalkFactory, TalkSpeakerFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,50 @@ def test_talk_slug_includes_the_year():
     talk = TalkFactory(title="Connectivity shapes implicit regularization", date="2024-12-01")
     assert talk.slug == "connectivity-shapes-implicit-regularization-2024"
     assert talk.get_absolute_url() == f"/talks/{talk.slug}/"
+
+
+def event_tree(root_visibility: str) -> list[Event]:
+    """A conference, a public session of it, and a public workshop of that session."""
+    conference = EventFactory(visibility=root_visibility)
+    session = EventFactory(parent=conference)
+    return [conference, session, EventFactory(parent=session)]
+
+
+@pytest.mark.parametrize("visibility", [Visibility.HIDDEN, Visibility.DRAFT])
+def test_an_unpublished_event_unpublishes_every_event_below_it(visibility):
+    event_tree(visibility)
+    assert list(Event.objects.published()) == []
+
+
+def test_events_under_public_ones_all_the_way_up_are_published():
+    tree = event_tree(Visibility.PUBLIC)
+    tree.append(EventFactory(parent=tree[-1], visibility=Visibility.DRAFT))
+    assert set(Event.objects.published()) == set(tree[:3])
+
+
+def test_public_is_an_events_own_flag_whatever_is_above_it():
+    # What the admin offers members; the site's pages go by published().
+    _, session, workshop = event_tree(Visibility.HIDDEN)
+    assert set(Event.objects.public()) == {session, workshop}
+
+
+def test_events_in_a_cycle_of_parents_are_not_published():
+    first, second = EventFactory(), EventFactory()
+    first.parent, second.parent = second, first
+    Event.objects.bulk_update([first, second], ["parent"])
+    assert list(Event.objects.published()) == []
+
+
+@pytest.mark.parametrize("visibility", [Visibility.HIDDEN, Visibility.DRAFT])
+def test_a_public_talk_anywhere_under_an_unpublished_event_is_unpublished(visibility):
+    for event in event_tree(visibility):
+        TalkFactory(event=event)
+    assert list(Talk.objects.published()) == []
+    assert Talk.objects.public().count() == 3
+
+
+def test_published_talks_are_public_outside_events_or_in_published_ones():
+    workshop = event_tree(Visibility.PUBLIC)[-1]
+    shown = [TalkFactory(), TalkFactory(event=workshop)]
+    TalkFactory(event=workshop, visibility=Visibility.DRAFT)
+    assert set(Talk.objects.published()) == set(shown)

@@ -247,6 +247,21 @@ def test_talks_of_a_hidden_event_or_of_its_sessions_are_nowhere(client, visibili
     assert client.get(session.get_absolute_url()).status_code == 404
 
 
+@pytest.mark.parametrize("visibility", ["hidden", "draft"])
+def test_a_talk_of_a_sessions_session_of_a_hidden_event_is_nowhere(client, visibility):
+    conference = EventFactory(visibility=visibility)
+    workshop = EventFactory(name="Open workshop", parent=EventFactory(parent=conference))
+    talk = talk_with_speaker(title="Talk in the workshop", event=workshop, date=days_from_today(3))
+    for path in ("/", "/talks/", "/talks/feed/", "/talks.ics", "/sitemap.xml"):
+        html = client.get(path).content.decode()
+        assert talk.title not in html and talk.slug not in html, path
+        assert workshop.name not in html and workshop.slug not in html, path
+    for path in (talk.get_absolute_url(), f"/talks/{talk.slug}.ics"):
+        assert client.get(path).status_code == 404, path
+    for path in (workshop.get_absolute_url(), f"/events/{workshop.slug}.ics"):
+        assert client.get(path).status_code == 404, path
+
+
 def test_conference_page_lists_its_own_and_its_sessions_talks(client, demo):
     html = client.get("/events/csiam-2024/").content.decode()
     for fact in [
@@ -289,6 +304,14 @@ def test_event_page_hides_draft_sessions(client):
     html = client.get(conference.get_absolute_url()).content.decode()
     assert "Draft session" not in html
     assert "No talks listed for this event yet." in html
+
+
+def test_a_public_talk_of_a_draft_event_is_not_on_the_front_page_or_in_the_sitemap(client):
+    draft = EventFactory(visibility="draft")
+    talk = talk_with_speaker(title="Talk at a draft", event=draft, date=days_from_today(3))
+    assert "Talk at a draft" not in client.get("/").content.decode()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert talk.slug not in sitemap and draft.slug not in sitemap
 
 
 @pytest.mark.parametrize("visibility", ["hidden", "draft"])
