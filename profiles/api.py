@@ -165,50 +165,31 @@ class InterestSerializer(ModelSerializer):
 
 
 class AwardSerializer(ModelSerializer):
+    """An award fetched ``with_profile_entries()``, which leaves an unpublished paper, talk
+    or event it names None: null here."""
+
     issuer = OrganizationRef(allow_null=True)
-    publication = serializers.SerializerMethodField()
-    talk = serializers.SerializerMethodField()
-    event = serializers.SerializerMethodField()
+    publication = PublicationRef(allow_null=True)
+    talk = TalkRef(allow_null=True)
+    event = EventRef(allow_null=True)
 
     class Meta:
         model = Award
         fields = ["kind", "title", "issuer", "date", "date_precision", "amount", "currency"]
         fields += ["distinction", "publication", "talk", "event"]
 
-    def _public(self, record, ref):
-        if record is None or record.visibility != Visibility.PUBLIC:
-            return None
-        return ref(record, context=self.context).data
-
-    @extend_schema_field(PublicationRef(allow_null=True))
-    def get_publication(self, award):
-        return self._public(award.publication, PublicationRef)
-
-    @extend_schema_field(TalkRef(allow_null=True))
-    def get_talk(self, award):
-        return self._public(award.talk, TalkRef)
-
-    @extend_schema_field(EventRef(allow_null=True))
-    def get_event(self, award):
-        return self._public(award.event, EventRef)
-
 
 class ServiceSerializer(PeriodMixin, ModelSerializer):
+    """A service fetched ``with_profile_entries()``: an unpublished event is null."""
+
     venue = VenueRef(allow_null=True)
-    event = serializers.SerializerMethodField()
+    event = EventRef(allow_null=True)
     organization = OrganizationRef(allow_null=True)
 
     class Meta:
         model = Service
         fields = ["kind", "role", "venue", "event", "organization", "description"]
         fields += ["start_date", "end_date", "date_precision", "period"]
-
-    @extend_schema_field(EventRef(allow_null=True))
-    def get_event(self, service):
-        event = service.event
-        if event is None or event.visibility != Visibility.PUBLIC:
-            return None
-        return EventRef(event, context=self.context).data
 
 
 class TeachingSerializer(ModelSerializer):

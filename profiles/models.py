@@ -1,5 +1,6 @@
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -20,6 +21,7 @@ from core.fields import OrcidField
 from core.models import (
     DatePrecision,
     PublicQuerySet,
+    PublicTreeQuerySet,
     TimeStampedModel,
     Visibility,
     format_partial_date,
@@ -169,7 +171,14 @@ class ResearcherQuerySet(PublicQuerySet):
         return self.filter(is_member=True)
 
     def with_profile_entries(self):
-        """Prefetch the public entries a profile shows, each with what it links to."""
+        """Prefetch the public entries a profile shows, each with what it links to. An entry
+        naming an unpublished event, talk or paper, or a hidden instructor, gets None in its
+        place, and hidden advisors are left out: the entry shows, never what it names."""
+        # Events and papers build on profiles, so their models are looked up, not imported.
+        Event, Talk = apps.get_model("events", "Event"), apps.get_model("events", "Talk")
+        Publication = apps.get_model("publications", "Publication")
+        published_events = Event.objects.published().select_related("parent")
+        people = Researcher.objects.public()
         return self.prefetch_related(
             models.Prefetch(
                 "positions", queryset=Position.objects.public().select_related("organization")
@@ -178,21 +187,31 @@ class ResearcherQuerySet(PublicQuerySet):
                 "education",
                 queryset=Education.objects.public()
                 .select_related("institution__parent")
-                .prefetch_related("advisors", "partner_institutions"),
+                .prefetch_related(
+                    models.Prefetch("advisors", queryset=people), "partner_institutions"
+                ),
             ),
             models.Prefetch(
                 "awards",
-                queryset=Award.objects.public().select_related("issuer", "event__parent"),
+                queryset=Award.objects.public()
+                .select_related("issuer")
+                .prefetch_related(
+                    models.Prefetch("event", queryset=published_events),
+                    models.Prefetch("talk", queryset=Talk.objects.published()),
+                    models.Prefetch("publication", queryset=Publication.objects.public()),
+                ),
             ),
             models.Prefetch(
                 "teaching",
-                queryset=Teaching.objects.public().select_related("organization", "instructor"),
+                queryset=Teaching.objects.public()
+                .select_related("organization")
+                .prefetch_related(models.Prefetch("instructor", queryset=people)),
             ),
             models.Prefetch(
                 "services",
-                queryset=Service.objects.public().select_related(
-                    "venue", "event__parent", "organization"
-                ),
+                queryset=Service.objects.public()
+                .select_related("venue", "organization")
+                .prefetch_related(models.Prefetch("event", queryset=published_events)),
             ),
             models.Prefetch(
                 "project_memberships",
@@ -435,10 +454,11 @@ class Education(DateRangeMixin, ResearcherItem):
         return f"{self.degree_title}, {self.institution}"
 
 
-class ResearchInterestQuerySet(PublicQuerySet):
+class ResearchInterestQuerySet(PublicTreeQuerySet):
     def public(self):
-        """Public interests under a public parent (or none): hiding a topic hides its subtopics."""
-        return super().public().filter(Q(parent=None) | Q(parent__visibility=Visibility.PUBLIC))
+        """Public interests under public ones all the way up: hiding a topic hides every
+        subtopic below it."""
+        return self.published()
 
 
 class ResearchInterest(ResearcherItem):

@@ -12,15 +12,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.urls import reverse
 
-from core.models import Visibility, iso_partial_date
+from core.models import iso_partial_date
 from events.models import Event, Participation
-from events.views import published_events, published_talks, talk_place
+from events.views import published_talks, talk_place
 from profiles.models import DateRangeMixin, Researcher, ResearchInterest, Service
 from publications.citation import venue_name
 from publications.models import Publication
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
-PUBLIC = Visibility.PUBLIC
 
 
 def _compact(data: dict) -> dict:
@@ -33,13 +32,6 @@ def _period(entry: DateRangeMixin) -> dict:
         "startDate": iso_partial_date(entry.start_date, entry.date_precision),
         "endDate": iso_partial_date(entry.end_date, entry.date_precision),
     }
-
-
-def _published(event: Event | None) -> Event | None:
-    """The event if the site shows it (events.views.published_events), else None."""
-    if event is None or event.visibility != PUBLIC:
-        return None
-    return event if event.parent is None or event.parent.visibility == PUBLIC else None
 
 
 def _basics(researcher: Researcher, absolute_url: Callable[[str], str]) -> dict:
@@ -92,7 +84,7 @@ def _work(researcher: Researcher) -> list[dict]:
 def _education(researcher: Researcher) -> list[dict]:
     entries = []
     for entry in researcher.education.all():
-        advisors = ", ".join(a.full_name for a in entry.advisors.all() if a.visibility == PUBLIC)
+        advisors = ", ".join(advisor.full_name for advisor in entry.advisors.all())
         notes = [
             entry.honours_programme,
             f"Thesis: {entry.thesis_title}" if entry.thesis_title else "",
@@ -119,7 +111,8 @@ def _education(researcher: Researcher) -> list[dict]:
 def _awards(researcher: Researcher) -> list[dict]:
     entries = []
     for award in researcher.awards.all():
-        event = _published(award.event)
+        # with_profile_entries() leaves an unpublished event None.
+        event = award.event
         awarder = event.full_name if event else (award.issuer.name if award.issuer else "")
         amount = f"{award.amount:,.0f} {award.currency}" if award.amount else ""
         entries.append(
@@ -139,8 +132,8 @@ def _served(service: Service) -> tuple[str, str]:
     """The name and web address of what the service was for."""
     if service.venue:
         return str(service.venue), service.venue.url
-    if event := _published(service.event):
-        return event.full_name, event.url
+    if service.event:
+        return service.event.full_name, service.event.url
     if service.organization:
         return str(service.organization), service.organization.url
     return "", ""
@@ -264,7 +257,7 @@ def json_resume(researcher: Researcher, absolute_url: Callable[[str], str]) -> d
     publications = Publication.objects.public().for_researcher(researcher).with_authors()
     talks = published_talks().for_researcher(researcher)
     participations = (
-        Participation.objects.filter(researcher=researcher, event__in=published_events())
+        Participation.objects.filter(researcher=researcher, event__in=Event.objects.published())
         .exclude(role=Participation.Role.ATTENDEE)
         .select_related("event__parent")
     )

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from core.models import DatePrecision, Visibility, format_partial_date
-from events.models import Participation
-from events.views import published_events, published_talks
+from events.models import Event, Participation
+from events.views import published_talks
 from profiles.charts import bar_chart
 from profiles.metrics import members_with_paper_counts, researcher_metrics
 from profiles.models import Position, Researcher, ResearchInterest
@@ -149,7 +149,7 @@ class ProfileMixin:
             citations_chart=bar_chart(metrics.citations_per_year, title="Citations per year"),
             talks=talks,
             participations=Participation.objects.filter(
-                researcher=researcher, event__in=published_events()
+                researcher=researcher, event__in=Event.objects.published()
             ).select_related("event__parent"),
             sections=researcher.sections.public(),
             snapshots=researcher.metrics_snapshots.all(),

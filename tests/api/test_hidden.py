@@ -14,6 +14,7 @@ from tests.factories import (
     PublicationFactory,
     ResearcherFactory,
     ResearchInterestFactory,
+    ServiceFactory,
     TalkFactory,
     TalkSpeakerFactory,
 )
@@ -63,9 +64,19 @@ def site(request):
     event = EventFactory(name=f"{SECRET} workshop", slug="secret-event", visibility=hidden)
     in_hidden_event = TalkFactory(title=f"{SECRET} session talk", slug="session-talk", event=event)
     TalkSpeakerFactory(talk=in_hidden_event, researcher=ann)
+    # Public events and a public talk two levels below the hidden event.
+    session = EventFactory(name=f"{SECRET} session", slug="secret-session", parent=event)
+    workshop = EventFactory(name=f"{SECRET} day", slug="secret-workshop", parent=session)
+    deep_talk = TalkFactory(title=f"{SECRET} workshop talk", slug="workshop-talk", event=workshop)
+    TalkSpeakerFactory(talk=deep_talk, researcher=ann)
     interest = ResearchInterestFactory(researcher=ann, title="Theory")
     interest.publications.add(paper, shown)
+    topic = ResearchInterestFactory(researcher=ann, title=f"{SECRET} topic", visibility=hidden)
+    subtopic = ResearchInterestFactory(researcher=ann, title=f"{SECRET} sub", parent=topic)
+    ResearchInterestFactory(researcher=ann, title=f"{SECRET} subsub", parent=subtopic)
     AwardFactory(researcher=ann, title="Prize", publication=paper, talk=talk, event=event)
+    AwardFactory(researcher=ann, title="Day prize", talk=deep_talk, event=workshop)
+    ServiceFactory(researcher=ann, venue=None, event=workshop)
     ProfileSectionFactory(researcher=ann, title=f"{SECRET} section", visibility=hidden)
     project = ProjectFactory(title=f"{SECRET} project", visibility=hidden)
     ProjectMemberFactory(project=project, researcher=ann)
@@ -86,7 +97,10 @@ def test_no_hidden_record_in_any_list_or_format(site, get, path):
         "/api/v1/publications/secret-paper/",
         "/api/v1/talks/secret-talk/",
         "/api/v1/talks/session-talk/",
+        "/api/v1/talks/workshop-talk/",
         "/api/v1/events/secret-event/",
+        "/api/v1/events/secret-session/",
+        "/api/v1/events/secret-workshop/",
         "/api/v1/researchers/ghost/",
         "/api/v1/researchers/ghost/publications/",
         "/api/v1/researchers/shy/",
@@ -103,8 +117,10 @@ def test_counts_and_metrics_leave_hidden_records_out(site, get):
     assert ann["metrics"]["papers"] == 1
     assert ann["metrics"]["coauthors"] == 0
     assert [p["slug"] for p in ann["interests"][0]["publications"]] == ["shown"]
-    award = ann["awards"][0]
-    assert (award["publication"], award["talk"], award["event"]) == (None, None, None)
+    assert [i["title"] for i in ann["interests"]] == ["Theory"]
+    for award in ann["awards"]:
+        assert (award["publication"], award["talk"], award["event"]) == (None, None, None)
+    assert ann["service"][0]["event"] is None
     assert ann["projects"] == [] and ann["sections"] == []
 
 

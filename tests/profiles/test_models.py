@@ -5,15 +5,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from profiles.models import Organization, Researcher
+from core.models import Visibility
+from profiles.models import Organization, Researcher, ResearchInterest
 from tests.factories import (
     AwardFactory,
     EducationFactory,
+    EventFactory,
     OrganizationFactory,
     PositionFactory,
+    PublicationFactory,
     ResearcherFactory,
     ResearchInterestFactory,
     ServiceFactory,
+    TalkFactory,
     TeachingFactory,
 )
 
@@ -159,3 +163,72 @@ def test_interest_cannot_be_its_own_parent():
     interest.parent_id = interest.pk
     with pytest.raises(IntegrityError, match="interest_not_own_parent"):
         interest.save()
+
+
+@pytest.mark.parametrize("visibility", [Visibility.HIDDEN, Visibility.DRAFT])
+def test_hiding_a_topic_hides_every_subtopic_below_it(visibility):
+    topic = ResearchInterestFactory(visibility=visibility)
+    child = ResearchInterestFactory(researcher=topic.researcher, parent=topic)
+    ResearchInterestFactory(researcher=topic.researcher, parent=child)
+    assert list(ResearchInterest.objects.public()) == []
+
+
+def test_subtopics_of_public_topics_all_the_way_up_are_public():
+    topic = ResearchInterestFactory()
+    child = ResearchInterestFactory(researcher=topic.researcher, parent=topic)
+    grandchild = ResearchInterestFactory(researcher=topic.researcher, parent=child)
+    ResearchInterestFactory(researcher=topic.researcher, parent=child, visibility="draft")
+    assert set(ResearchInterest.objects.public()) == {topic, child, grandchild}
+
+
+def profile(researcher) -> Researcher:
+    return Researcher.objects.with_profile_entries().get(pk=researcher.pk)
+
+
+def test_profile_entries_name_no_event_below_an_unpublished_one():
+    person = ResearcherFactory(is_member=True)
+    session = EventFactory(parent=EventFactory(visibility=Visibility.HIDDEN))
+    workshop = EventFactory(parent=session)
+    talk = TalkFactory(event=session)
+    AwardFactory(researcher=person, event=workshop, talk=talk)
+    ServiceFactory(researcher=person, venue=None, event=workshop)
+    fetched = profile(person)
+    award, service = fetched.awards.get(), fetched.services.get()
+    assert (award.event, award.talk, service.event) == (None, None, None)
+    assert str(service) == "Reviewer"
+
+
+def test_profile_entries_name_published_events_talks_and_papers():
+    person = ResearcherFactory(is_member=True)
+    workshop = EventFactory(parent=EventFactory(parent=EventFactory()))
+    talk, paper = TalkFactory(event=workshop), PublicationFactory()
+    AwardFactory(researcher=person, event=workshop, talk=talk, publication=paper)
+    ServiceFactory(researcher=person, venue=None, event=workshop)
+    fetched = profile(person)
+    award = fetched.awards.get()
+    assert (award.event, award.talk, award.publication) == (workshop, talk, paper)
+    assert fetched.services.get().event == workshop
+
+
+def test_profile_entries_name_no_hidden_paper_or_talk_of_an_award():
+    person = ResearcherFactory(is_member=True)
+    AwardFactory(
+        researcher=person,
+        talk=TalkFactory(visibility=Visibility.DRAFT),
+        publication=PublicationFactory(visibility=Visibility.HIDDEN),
+    )
+    award = profile(person).awards.get()
+    assert (award.talk, award.publication) == (None, None)
+
+
+def test_profile_entries_leave_hidden_advisors_and_instructors_out():
+    person = ResearcherFactory(is_member=True)
+    shown = ResearcherFactory()
+    education = EducationFactory(researcher=person)
+    education.advisors.add(shown, ResearcherFactory(visibility=Visibility.HIDDEN))
+    hidden = ResearcherFactory(visibility=Visibility.DRAFT)
+    TeachingFactory(researcher=person, year=2024, instructor=hidden)
+    TeachingFactory(researcher=person, year=2023, instructor=shown)
+    fetched = profile(person)
+    assert list(fetched.education.get().advisors.all()) == [shown]
+    assert [course.instructor for course in fetched.teaching.all()] == [None, shown]

@@ -1,6 +1,19 @@
 import pytest
 
-from tests.factories import PublicationFactory, ResearcherFactory, author_of_many
+from tests.factories import (
+    AwardFactory,
+    EducationFactory,
+    EventFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    PublicationFactory,
+    ResearcherFactory,
+    ServiceFactory,
+    TalkFactory,
+    TalkSpeakerFactory,
+    TeachingFactory,
+    author_of_many,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +63,28 @@ def test_hidden_paper_is_absent_from_profile_and_its_page(client):
     paper.authorships.create(researcher=researcher, position=1)
     assert "Secret draft result" not in client.get(researcher.get_absolute_url()).content.decode()
     assert client.get(paper.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("visibility", ["hidden", "draft"])
+def test_no_entry_prints_an_unpublished_event_or_a_hidden_person(client, visibility):
+    researcher = ResearcherFactory(is_member=True)
+    session = EventFactory(name="Secret session", parent=EventFactory(visibility=visibility))
+    workshop = EventFactory(name="Secret workshop", parent=session)
+    talk = TalkFactory(title="Secret talk", event=workshop)
+    TalkSpeakerFactory(talk=talk, researcher=researcher)
+    issuer = OrganizationFactory(name="Open Society")
+    AwardFactory(researcher=researcher, title="Open prize", event=workshop, issuer=issuer)
+    ServiceFactory(researcher=researcher, role="Open referee", venue=None, event=session)
+    ParticipationFactory(researcher=researcher, event=workshop)
+    education = EducationFactory(researcher=researcher)
+    education.advisors.add(ResearcherFactory(full_name="Secret Advisor", visibility=visibility))
+    hidden_instructor = ResearcherFactory(full_name="Secret Instructor", visibility=visibility)
+    TeachingFactory(researcher=researcher, course="Open course", instructor=hidden_instructor)
+    for page in (researcher.get_absolute_url(), f"{researcher.get_absolute_url()}cv/"):
+        html = client.get(page).content.decode()
+        assert "Open prize" in html and "Open Society" in html and "Open referee" in html
+        assert "Open course" in html and "taught by" not in html and "Advisor:" not in html
+        assert "Secret" not in html, page
 
 
 def test_profile_query_count_does_not_grow_with_papers(client, django_assert_max_num_queries):
