@@ -11,16 +11,27 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_cache_key, learn_cache_key, set_response_etag
 from rest_framework.settings import api_settings
 
 from core.changes import current_version
+from core.middleware import address_problem
 
 API_PREFIX = "/api/v1/"
 # Not cached: the admin, the API's schema and documentation pages (made without the
 # database, from the code), the health checks and files.
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/", "/media/")
+# The query parameters each page reads, by URL name; a page not named reads none. (The API
+# needs no list: it refuses a parameter it does not know.)
+PAGE_QUERY_PARAMETERS = {
+    "publications:list": frozenset({"year", "kind", "status", "author", "venue", "page"}),
+    "profiles:list": frozenset({"role"}),
+    "core:search": frozenset({"q", "type", "page"}),
+    "events:talk_list": frozenset({"page"}),
+    "sitemap": frozenset({"p"}),
+}
 
 
 def page_prefix(version: int) -> str:
@@ -31,11 +42,11 @@ class PublicPageCacheMiddleware:
     """Anonymous GET and HEAD requests for public pages and the API, answered from the
     cache when the same page was made at the same content version. Keys and Vary handling
     are Django's (``get_cache_key`` and ``learn_cache_key``; the API varies on Accept); the
-    version is the key prefix. Only 200s are stored, so a request the API refuses (an
-    unknown parameter) reaches the view every time, and the API's throttles count cached
-    answers too. It sits outside the gzip middleware, so compressed pages are stored
-    compressed, and inside ConditionalGetMiddleware, which answers 304 from the ETag
-    stored with the page."""
+    version is the key prefix, and a page's key holds only the query parameters it reads.
+    Only 200s are stored, so a request the API refuses (an unknown parameter) reaches the
+    view every time, and the API's throttles count cached answers too. It sits outside the
+    gzip middleware, so compressed pages are stored compressed, and inside
+    ConditionalGetMiddleware, which answers 304 from the ETag stored with the page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,8 +54,11 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        if request.path.startswith(API_PREFIX) and not api_throttles_allow(request):
-            return self.get_response(request)  # for the API's own 429
+        if request.path.startswith(API_PREFIX):
+            if not api_throttles_allow(request):
+                return self.get_response(request)  # for the API's own 429
+        else:
+            keep_page_parameters(request)
         # Kept for the view, which keys its ETag by the same version.
         request.content_version = current_version()
         prefix = page_prefix(request.content_version.number)
@@ -74,6 +88,8 @@ class PublicPageCacheMiddleware:
             )
             # Signed in (an editor looking at the site): pages may differ, so never shared.
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # Refused further in, whatever parameter holds the bad character.
+            and address_problem(request)[0] is None
         )
 
     @staticmethod
@@ -85,6 +101,22 @@ class PublicPageCacheMiddleware:
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
         )
+
+
+def keep_page_parameters(request) -> None:
+    """Leaves the page only the query parameters it reads, in one order. Any other
+    (``?utm_source=``, ``?x=1``, ``?x=2``, ...) would key a copy of the same page, so that
+    made-up parameters could fill the cache, and would be carried into the stored page's
+    links (``{% querystring %}``) for every later visitor."""
+    try:
+        names = PAGE_QUERY_PARAMETERS.get(resolve(request.path_info).view_name, frozenset())
+    except Resolver404:
+        names = frozenset()
+    kept = QueryDict(mutable=True)
+    for name in sorted(names & request.GET.keys()):
+        kept.setlist(name, request.GET.getlist(name))
+    request.META["QUERY_STRING"] = kept.urlencode()
+    request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
 def bare(response) -> HttpResponse:

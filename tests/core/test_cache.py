@@ -255,3 +255,46 @@ def test_a_cached_api_answer_and_its_304_carry_the_cors_headers(client, site):
     for response in (hit, not_modified):
         assert response["Access-Control-Allow-Origin"] == "*"
         assert "ETag" in response["Access-Control-Expose-Headers"]
+
+
+def cache_entries() -> int:
+    return len(caches["default"]._cache)  # the tests' cache is each process's memory
+
+
+def test_unknown_query_parameters_key_no_new_pages(client, site, django_assert_num_queries):
+    alice = f"/people/{site['alice'].slug}/"
+    warm(client, ["/talks/?utm_source=mail", "/talks/?page=1&x=1", f"{alice}?ref=1"])
+    entries = cache_entries()
+    for url in ["/talks/", "/talks/?x=2", "/talks/?y=3&page=1", alice, f"{alice}?ref=2"]:
+        with django_assert_num_queries(1):  # the content version; the page is a hit
+            assert client.get(url).status_code == 200, url
+    assert cache_entries() == entries
+
+
+def test_parameters_a_page_reads_still_key_it(client, site):
+    warm(client, ["/people/"])
+    entries = cache_entries()
+    warm(client, ["/people/?role=phd"])
+    assert cache_entries() > entries
+
+
+def test_a_stored_page_carries_no_unknown_parameter(client, site):
+    html = text(client, "/search/?q=spectral&utm_source=mail")
+    assert "bias of deep networks" in html
+    assert "utm_source" not in html
+    assert "utm_source" not in text(client, "/search/?q=spectral")
+
+
+def test_the_publication_list_keys_every_filter():
+    from core.cache import PAGE_QUERY_PARAMETERS
+    from publications.filters import PublicationFilter
+
+    assert PAGE_QUERY_PARAMETERS["publications:list"] == {*PublicationFilter.base_filters, "page"}
+
+
+def test_the_throttle_counts_in_the_default_cache(client, site):
+    """Shared by every process with REDIS_URL; otherwise each process's own, as the README
+    says of API_THROTTLE_RATE."""
+    client.get("/api/v1/publications/")
+    client.get("/api/v1/publications/")
+    assert len(caches["default"].get("throttle_anon_127.0.0.1")) == 2
