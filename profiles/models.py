@@ -13,7 +13,7 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 
@@ -152,9 +152,11 @@ class Organization(TimeStampedModel):
         return ", ".join(part for part in (self.city, self.country) if part)
 
 
-def researcher_name_forms(prefix: str = "") -> Concat:
+def researcher_name_forms(prefix: str = "") -> Case:
     """Every name of a researcher in one text, for search vectors; ``prefix`` reaches the
-    researcher across a relation, e.g. "researcher__"."""
+    researcher across a relation, e.g. "researcher__". Of a researcher who is not public,
+    only the full name, which bylines and speaker lists print: their other spellings and
+    native name stay private, so a public paper or talk is not found by them."""
     variants = Func(
         F(f"{prefix}name_variants"),
         Value(" "),
@@ -163,7 +165,14 @@ def researcher_name_forms(prefix: str = "") -> Concat:
     )
     names = ["full_name", "given_name", "family_name", "native_name"]
     parts = [part for name in names for part in (F(f"{prefix}{name}"), Value(" "))]
-    return Concat(*parts, variants, output_field=models.TextField())
+    return Case(
+        When(
+            **{f"{prefix}visibility": Visibility.PUBLIC},
+            then=Concat(*parts, variants, output_field=models.TextField()),
+        ),
+        default=F(f"{prefix}full_name"),
+        output_field=models.TextField(),
+    )
 
 
 class ResearcherQuerySet(PublicQuerySet):

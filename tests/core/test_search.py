@@ -210,6 +210,41 @@ def test_hidden_and_draft_records_never_appear(client):
     }
 
 
+@pytest.mark.parametrize("visibility", ["hidden", "draft"])
+def test_a_talk_anywhere_under_an_unpublished_event_is_not_found(visibility):
+    session = EventFactory(parent=EventFactory(visibility=visibility))
+    TalkFactory(title="Hidalgo in session", event=session)
+    TalkFactory(title="Hidalgo in workshop", event=EventFactory(parent=session))
+    assert talk_slugs("Hidalgo") == []
+
+
+@pytest.mark.parametrize("visibility", ["hidden", "draft"])
+def test_a_hidden_persons_other_names_find_none_of_their_papers_and_talks(visibility):
+    person = ResearcherFactory(
+        full_name="Quiet Coauthor",
+        native_name="静默",
+        name_variants=["Q. Hush"],
+        visibility=visibility,
+    )
+    paper = PublicationFactory()
+    AuthorshipFactory(publication=paper, researcher=person, position=1)
+    talk = TalkFactory()
+    TalkSpeakerFactory(talk=talk, researcher=person)
+    for private in ("静默", "Hush"):
+        assert found(private) == {"people": [], "papers": [], "talks": []}
+    # The byline and the speaker list print the full name, so it still finds them.
+    assert found("Quiet Coauthor") == {"people": [], "papers": [paper.slug], "talks": [talk.slug]}
+
+
+def test_a_person_made_public_is_found_by_all_their_names_again():
+    person = ResearcherFactory(native_name="静默", visibility="hidden")
+    talk = TalkFactory()
+    TalkSpeakerFactory(talk=talk, researcher=person)
+    person.visibility = "public"
+    person.save()
+    assert talk_slugs("静默") == [talk.slug]
+
+
 def test_people_are_members_or_authors_of_a_public_paper():
     member = ResearcherFactory(full_name="Rocinante Member", is_member=True)
     author = ResearcherFactory(full_name="Rocinante Author")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.models import Visibility
-from profiles.models import Organization, Researcher, ResearchInterest
+from profiles.models import Organization, Researcher, ResearchInterest, researcher_name_forms
 from tests.factories import (
     AwardFactory,
     EducationFactory,
@@ -232,3 +232,24 @@ def test_profile_entries_leave_hidden_advisors_and_instructors_out():
     fetched = profile(person)
     assert list(fetched.education.get().advisors.all()) == [shown]
     assert [course.instructor for course in fetched.teaching.all()] == [None, shown]
+
+
+def test_a_hidden_researchers_name_forms_are_only_the_full_name():
+    ResearcherFactory(
+        full_name="Shy Person",
+        native_name="害羞",
+        name_variants=["S. Person"],
+        visibility=Visibility.HIDDEN,
+    )
+    ResearcherFactory(
+        full_name="Open Person",
+        given_name="Open",
+        family_name="Person",
+        native_name="公开",
+        name_variants=["O. Person"],
+    )
+    forms = Researcher.objects.annotate(forms=researcher_name_forms()).order_by("full_name")
+    assert [" ".join(text.split()) for text in forms.values_list("forms", flat=True)] == [
+        "Open Person Open Person 公开 O. Person",
+        "Shy Person",
+    ]
