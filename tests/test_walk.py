@@ -1,6 +1,7 @@
 """Every public URL and API endpoint, walked twice: once for a hidden record's name, once
 for script that users typed into every field that reaches a page, feed, API or export."""
 
+import datetime
 import re
 
 import pytest
@@ -34,6 +35,7 @@ def urls(member="ann", paper="paper", talk="talk", event="event"):
         "/api/v1/publications/", f"/api/v1/publications/{paper}/", "/api/v1/talks/",
         f"/api/v1/talks/{talk}/", "/api/v1/events/", f"/api/v1/events/{event}/",
         "/api/v1/venues/", "/api/v1/organizations/", f"/api/v1/publications/?q={SECRET}",
+        f"/api/v1/talks/?q={SECRET}",
         "/api/v1/publications/?format=bibtex", "/api/v1/publications/?format=csljson",
         f"/api/v1/publications/{paper}/?format=bibtex", "/api/v1/talks/?format=ics",
         "/api/v1/publications/?format=ris", f"/api/v1/researchers/{member}/?format=resume",
@@ -85,13 +87,62 @@ def build_site(text: str, markdown: str, hidden_text: str | None = None):
             researcher=ann, institution=org, thesis_title=hidden_text, visibility=hidden
         )
         topic = f.ResearchInterestFactory(researcher=ann, title=hidden_text, visibility=hidden)
-        f.ResearchInterestFactory(researcher=ann, parent=topic, title=f"{hidden_text} sub")
+        sub = f.ResearchInterestFactory(researcher=ann, parent=topic, title=f"{hidden_text} sub")
+        f.ResearchInterestFactory(researcher=ann, parent=sub, title=f"{hidden_text} subsub")
         f.AwardFactory(researcher=ann, title=hidden_text, visibility=hidden)
         f.ServiceFactory(researcher=ann, role=hidden_text, organization=org, visibility=hidden)
         f.TeachingFactory(researcher=ann, course=hidden_text, organization=org, visibility=hidden)
         f.ProjectMemberFactory(
             researcher=ann, project=f.ProjectFactory(title=hidden_text, visibility=hidden)
         )
+        unpublished_events(ann, hidden_text)
+        hidden_people(ann, paper, talk, org, hidden_text)
+
+
+def unpublished_events(ann, hidden_text: str) -> None:
+    """Public talks, a session and a session's session, each under a draft or hidden event,
+    and an award and a service naming a hidden event (and a hidden talk and paper)."""
+    draft = f.EventFactory(name=f"{hidden_text} draft", visibility=Visibility.DRAFT)
+    conference = f.EventFactory(name=f"{hidden_text} conference", visibility=Visibility.HIDDEN)
+    session = f.EventFactory(name=f"{hidden_text} session", parent=conference)
+    workshop = f.EventFactory(name=f"{hidden_text} workshop", parent=session)
+    soon = datetime.date.today() + datetime.timedelta(days=30)
+    for event in (draft, conference, session, workshop):
+        # Upcoming, so the front page would list them too.
+        talk = f.TalkFactory(title=f"{hidden_text} talk at {event.name}", event=event, date=soon)
+        f.TalkSpeakerFactory(talk=talk, researcher=ann)
+        f.ParticipationFactory(researcher=ann, event=event)
+    hidden_talk = f.TalkFactory(title=hidden_text, visibility=Visibility.HIDDEN)
+    hidden_paper = f.PublicationFactory(title=hidden_text, visibility=Visibility.HIDDEN)
+    f.AwardFactory(
+        researcher=ann, title="Prize", event=workshop, talk=hidden_talk, publication=hidden_paper
+    )
+    f.AwardFactory(researcher=ann, title="Best talk", talk=session.talks.get())
+    f.ServiceFactory(researcher=ann, role="Referee", venue=None, event=conference)
+    f.ServiceFactory(researcher=ann, role="Chair", venue=None, event=workshop)
+
+
+def hidden_people(ann, paper, talk, org, hidden_text: str) -> None:
+    """A hidden advisor and instructor, and a hidden co-author and co-speaker whose
+    full name the paper and the talk print but whose other names stay private."""
+    hidden = Visibility.HIDDEN
+    education = f.EducationFactory(researcher=ann, institution=org)
+    education.advisors.add(
+        f.ResearcherFactory(full_name=f"{hidden_text} Advisor", visibility=hidden)
+    )
+    f.TeachingFactory(
+        researcher=ann,
+        organization=org,
+        instructor=f.ResearcherFactory(full_name=f"{hidden_text} Instructor", visibility=hidden),
+    )
+    shy = f.ResearcherFactory(
+        full_name="Shy Coauthor",
+        native_name=hidden_text,
+        name_variants=[f"{hidden_text} S."],
+        visibility=hidden,
+    )
+    f.AuthorshipFactory(publication=paper, researcher=shy, position=2)
+    f.TalkSpeakerFactory(talk=talk, researcher=shy)
 
 
 @pytest.mark.parametrize("path", urls())
@@ -100,12 +151,16 @@ def test_no_hidden_record_anywhere(client, path):
     response = client.get(path)
     assert response.status_code == 200, path
     body = response.content.decode()
+    if f"q={SECRET}" in path:
+        # Not even a record whose text hides the word, such as a hidden person's other names.
+        assert "Nothing matches" in body if path.startswith("/search/") else '"count":0' in body
     if path.startswith("/search/"):
         # The search page repeats what was asked; it must find nothing to highlight.
         assert "<mark>" not in body
         body = body.replace(f"q={SECRET}", "").replace(f"Search: {SECRET}", "")
         body = body.replace(f'value="{SECRET}"', "").replace(f"“{SECRET}”", "")
-    assert SECRET not in body
+    # Lower case too: slugs in links and the sitemap are made from the names.
+    assert SECRET.lower() not in body.lower()
 
 
 HTML_TYPES = ("text/html", "application/xhtml")
