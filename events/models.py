@@ -5,6 +5,7 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
@@ -20,6 +21,7 @@ from core.models import (
     format_partial_date,
     unique_slug,
 )
+from core.validators import MAX_SEARCHED_TEXT
 from profiles.models import (
     Organization,
     Researcher,
@@ -218,7 +220,11 @@ class Talk(TimeStampedModel):
         max_length=200, blank=True, help_text="e.g. Rm 1801, Guanghua East Tower."
     )
     location = models.CharField(max_length=200, blank=True, help_text="City, country.")
-    abstract = models.TextField(blank=True, help_text="Markdown; $...$ for math.")
+    abstract = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(MAX_SEARCHED_TEXT)],
+        help_text=f"Markdown; $...$ for math. At most {MAX_SEARCHED_TEXT:,} characters.",
+    )
     speakers = models.ManyToManyField(Researcher, through="TalkSpeaker", related_name="talks")
     hosts = models.ManyToManyField(
         Researcher, through="TalkHost", related_name="talks_hosted", blank=True

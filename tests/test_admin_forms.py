@@ -87,6 +87,7 @@ MEGABYTE = " ".join(f"w{n}" for n in range(150_000))
 BAD_VALUES = [
     pytest.param(Researcher, "bio", MEGABYTE, id="bio-megabyte"),
     pytest.param(Publication, "abstract", MEGABYTE, id="abstract-megabyte"),
+    pytest.param(Talk, "abstract", MEGABYTE, id="talk-abstract-megabyte"),
     (Researcher, "orcid", "0000-0002-1825-0098"),
     (Researcher, "orcid", "orcid.org/0000"),
     (Researcher, "email", "xu@"),
