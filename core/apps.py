@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 
 class CoreConfig(AppConfig):
@@ -9,8 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from core.changes import content_saved
         from core.roles import sync_roles
+        from core.text import strip_bidi_controls_on_save
 
         post_save.connect(content_saved, dispatch_uid="content_version_save")
         post_delete.connect(content_saved, dispatch_uid="content_version_delete")
         m2m_changed.connect(content_saved, dispatch_uid="content_version_m2m")
+        pre_save.connect(strip_bidi_controls_on_save, dispatch_uid="strip_bidi_controls")
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="sync_roles")

@@ -20,7 +20,11 @@ ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h3", "h4", "h5", "h6", "hr", "li", "ol",
     "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"style"}, "th": {"style"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+# A table column's alignment, as a class (static/css/site.css): the Content-Security-Policy
+# refuses inline styles, which is how markdown-it writes it.
+ALIGNMENTS = {"left", "center", "right"}
+ALLOWED_CLASSES = {cell: {f"align-{side}" for side in ALIGNMENTS} for cell in ("td", "th")}
 
 # What latex2mathml emits, less the attributes that link or restyle (\href, \color, \style).
 MATH_TAGS = {
@@ -90,7 +94,16 @@ def _with_math(md: MarkdownIt) -> MarkdownIt:
     return md
 
 
+def _alignment_classes(state) -> None:
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and "style" in token.attrs:
+            side = str(token.attrs.pop("style")).removeprefix("text-align:")
+            if side in ALIGNMENTS:
+                token.attrSet("class", f"align-{side}")
+
+
 _markdown = _with_math(MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table"))
+_markdown.core.ruler.push("alignment_classes", _alignment_classes)
 # Titles: plain text in which only math and backslash escapes (\$) mean anything.
 _inline = _with_math(MarkdownIt("zero").enable("escape"))
 
@@ -101,6 +114,7 @@ def render_markdown(text: str) -> str:
         html,
         tags=ALLOWED_TAGS | MATH_TAGS,
         attributes=ALLOWED_ATTRIBUTES | MATH_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow",
     )

@@ -2,6 +2,7 @@ import json
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from latex2mathml.converter import convert
 
@@ -179,3 +180,15 @@ def test_json_ld_filter_keeps_closing_tags_inside_the_data():
     assert html.startswith('<script type="application/ld+json">')
     body = html.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert json.loads(body) == data
+
+
+def test_table_alignment_is_a_class_the_stylesheet_has_not_an_inline_style():
+    html = render_markdown("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |")
+    cells = [(tag, attrs) for tag, attrs in Elements(html).found if tag in ("th", "td")]
+    assert [attrs.get("class") for _, attrs in cells] == [
+        *("align-left", "align-center", "align-right", None),
+        *("align-left", "align-center", "align-right", None),
+    ]
+    assert "style" not in Elements(html).attributes
+    css = (settings.BASE_DIR / "static/css/site.css").read_text()
+    assert "th.align-center" in css and "th.align-right" in css
