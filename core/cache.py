@@ -104,7 +104,7 @@ class PublicPageCacheMiddleware:
 
 
 def keep_page_parameters(request) -> None:
-    """Leaves the page only the query parameters it reads, in one order. Any other
+    """Leaves the page only the query parameters it reads, in the order given. Any other
     (``?utm_source=``, ``?x=1``, ``?x=2``, ...) would key a copy of the same page, so that
     made-up parameters could fill the cache, and would be carried into the stored page's
     links (``{% querystring %}``) for every later visitor."""
@@ -113,8 +113,9 @@ def keep_page_parameters(request) -> None:
     except Resolver404:
         names = frozenset()
     kept = QueryDict(mutable=True)
-    for name in sorted(names & request.GET.keys()):
-        kept.setlist(name, request.GET.getlist(name))
+    for name, values in request.GET.lists():
+        if name in names:
+            kept.setlist(name, values)
     request.META["QUERY_STRING"] = kept.urlencode()
     request.GET = QueryDict(request.META["QUERY_STRING"])
 
