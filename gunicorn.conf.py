@@ -6,3 +6,5 @@ the directory it starts in."""
 # endless line). Django refuses addresses above core.middleware.MAX_URL_LENGTH (4096) with
 # a 414 in the page's own form (JSON on the API), so everything up to this limit gets that.
 limit_request_line = 8190
+# Longer lines still: a JSON 414 from the worker, not gunicorn's HTML (config/workers.py).
+worker_class = "config.workers.Worker"

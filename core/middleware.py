@@ -15,12 +15,18 @@ MAX_URL_LENGTH = 4096
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# Compressed already: gzip gains nothing and would drop a photo's Content-Length.
+COMPRESSED_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+
+
 class PublicGZipMiddleware(GZipMiddleware):
     """Compress what anyone may read; never the admin, whose pages carry CSRF tokens and
     private data that compression could leak (BREACH)."""
 
     def process_response(self, request, response):
         if request.path.startswith("/admin/"):
+            return response
+        if response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
             return response
         return super().process_response(request, response)
 

@@ -2,8 +2,14 @@
 not UTF-8, and addresses too long. Each is a 400, 404 or 414 in the form of the page asked
 for (JSON on the API), never a server error in the log."""
 
+import json
 import logging
+import os
 import runpy
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +121,46 @@ def test_gunicorn_lets_django_answer_long_addresses():
     request_line = len("GET ") + MAX_URL_LENGTH + 1 + len(" HTTP/1.1")
     assert config["limit_request_line"] >= request_line
     assert config["limit_request_line"] > 0  # 0 would be unlimited: an endless line buffered
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def ask(port: int, request: bytes, seconds: float = 20) -> bytes:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+                conn.sendall(request)
+                return b"".join(iter(lambda: conn.recv(65536), b""))
+        except ConnectionRefusedError:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+
+
+def test_a_request_line_over_gunicorns_limit_gets_the_json_error():
+    """A real gunicorn with the project's configuration: the line is refused before Django,
+    which never runs (the database address is a closed port)."""
+    port = free_port()
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        answer = ask(port, b"GET /api/v1/researchers/" + b"x" * 10_000 + b"/ HTTP/1.1\r\n\r\n")
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=30)[1].decode()
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414 "), answer[:200]
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["status"] == 414
+    assert "Request line too long" in log and "Traceback" not in log

@@ -94,3 +94,13 @@ def test_nothing_outside_the_media_files_is_served(client, media_root, path):
 def test_only_reads_are_answered(client):
     name, _ = stored_photo()
     assert client.post(f"/media/{name}").status_code == 405
+
+
+def test_a_photo_is_sent_as_stored_not_gzipped(client):
+    name, content = stored_photo()
+
+    response = client.get(f"/media/{name}", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert not response.has_header("Content-Encoding")
+    assert response["Content-Length"] == str(len(content))
+    assert b"".join(response.streaming_content) == content
