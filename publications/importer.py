@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from core.changes import content_changed_in_batch, one_content_change
 from core.search_updates import deferred_search_updates
+from core.text import strip_bidi_controls
 from profiles.models import Researcher
 from profiles.names import fold, matches
 from publications.bibtex_reader import NO_DEADLINE, BibtexError, Deadline, ParsedEntry
@@ -256,6 +257,7 @@ class Importer:
         used, rows = set(), []
         for position, name in enumerate(entry.authors, start=1):
             self.deadline.check()  # each new name is compared with every person known
+            name = strip_bidi_controls(name)  # the bulk_create below skips pre_save's
             person = self.person(name, used)
             used.add(person.pk)
             printed = "" if fold(name) == fold(person.full_name) else name

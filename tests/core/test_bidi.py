@@ -6,6 +6,8 @@ import pytest
 from core.text import BIDI_CONTROLS
 from events.models import Talk
 from profiles.models import Researcher
+from publications.bibtex_reader import read_bibtex
+from publications.importer import Importer
 from publications.models import Authorship, Publication
 from tests import factories as f
 
@@ -58,3 +60,14 @@ def test_paragraphs_keep_theirs(records):
     paper.abstract = f"A paragraph is a block of its own{RLM}."
     paper.save()
     assert RLM in Publication.objects.get(pk=paper.pk).abstract
+
+
+@pytest.mark.django_db
+def test_imported_author_names_are_stored_without_them():
+    text = "@article{k, title={T}, year={2024}, journal={J}, author={Sm\u202eith, Ann and Li, Bo}}"
+    Importer().run(read_bibtex(text))
+
+    names = [*Researcher.objects.values_list("full_name", flat=True)]
+    names += Authorship.objects.values_list("printed_name", flat=True)
+    assert "Ann Smith" in names
+    assert all(no_controls(name) for name in names)
