@@ -46,3 +46,13 @@ def member_client(client, django_user_model):
     ResearcherFactory(is_member=True, user=member)
     client.force_login(member)
     return client
+
+
+@pytest.fixture(autouse=True)
+def no_outage_left_over():
+    """The outage state is per process (core.outage): a test that saw the database fail
+    must not leave the next one in the middle of an outage, with its warning already spent."""
+    from core.outage import database_answered
+
+    yield
+    database_answered()
