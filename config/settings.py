@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "profiles",
     "publications",
     "events",
+    "scholarfolio",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +106,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
 # Everything the pages use is served from this site; no inline script anywhere. The Redoc
-# page alone relaxes styles (config/urls.py).
+# page alone relaxes styles (scholarfolio/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -121,7 +122,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-ROOT_URLCONF = "config.urls"
+ROOT_URLCONF = "scholarfolio.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

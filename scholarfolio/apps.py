@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScholarfolioConfig(AppConfig):
+    name = "scholarfolio"
+    verbose_name = "Scholarfolio"
