@@ -7,6 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_ROOT_USER_ACTION=ignore \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
     WEB_CONCURRENCY=2
 
 RUN groupadd --system --gid 10001 app \

@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-export DEBUG ?= true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench bench-faults bench-import
@@ -39,11 +38,18 @@ node_modules/.installed: package-lock.json
 
 browser-tools: /usr/bin/chromium /usr/bin/docker-compose java-runtime node_modules/.installed
 
+# Local work's settings file (config/settings/local.py reads it): written once, with DEBUG on
+# and a key of its own, and never overwritten, so edits to it stay.
+.env:
+	@$(PYTHON) -c 'import secrets; print("# Local work (written by make run; yours to edit, never overwritten).\nDJANGO_SETTINGS_MODULE=config.settings.local\nDEBUG=true\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@.new
+	@mv $@.new $@
+	@echo "Wrote $@: local settings, DEBUG on, a new SECRET_KEY."
+
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-run: install
+run: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	$(PY) manage.py ensure_local_admin
@@ -52,6 +58,9 @@ run: install
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The checks and the suite use the test settings, whatever .env or the shell name.
+test pytest: export DJANGO_SETTINGS_MODULE := config.settings.test
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
@@ -62,12 +71,12 @@ pytest: install-dev browser-tools
 	$(PY) -m pytest
 
 # By hand, not in make test: builds a 1,000-researcher, 20,000-paper database and loads it.
-bench: install
+bench: install .env
 	@command -v wrk >/dev/null || { $(APT_GET_INSTALL) wrk; }
 	$(PY) bench/speed.py
 
 # By hand: a generated 5,000-entry BibTeX file imported, against bibtexparser's parse.
-bench-import: install
+bench-import: install .env
 	$(PY) bench/import.py
 
 # By hand: PostgreSQL restarted and Redis killed under load (own throw-away servers).

@@ -4,7 +4,9 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.settings import settings_module
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -131,6 +131,7 @@ def main():
                 **os.environ,
                 "DATABASE_URL": cluster.url,
                 "REDIS_URL": redis_url,
+                "DJANGO_SETTINGS_MODULE": "config.settings.production",
                 "DEBUG": "false",
                 "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
                 "ALLOWED_HOSTS": "127.0.0.1",

@@ -89,6 +89,7 @@ def main():
             **os.environ,
             "DATABASE_URL": bench_database_url(BENCH_DB),
             # Production settings: DEBUG would also keep a copy of every query.
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DEBUG": "false",
             "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
             "ALLOWED_HOSTS": "127.0.0.1",
@@ -97,7 +98,7 @@ def main():
         command = [sys.executable, __file__, "--inside", f"--entries={args.entries}"]
         return subprocess.run(command, env=env, check=False).returncode
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     import django
 
     django.setup()

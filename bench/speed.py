@@ -42,8 +42,7 @@ def parse_args():
 def bench_database_url(name: str = BENCH_DB) -> str:
     """A URL for a new, empty database on the server the project is configured for."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
 
     django.setup()
@@ -132,6 +131,7 @@ def main():
     env = {
         **os.environ,
         "DATABASE_URL": bench_database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -25,7 +25,7 @@ ENV_LINE = re.compile(r"^(?:# )?([A-Z][A-Z0-9_]*)=", re.M)
 
 def settings_variables() -> set[str]:
     names = set()
-    for path in (ROOT / "config").glob("*.py"):
+    for path in (ROOT / "config").rglob("*.py"):
         for match in ENV_READ.finditer(path.read_text()):
             names.add(match.group(1) or match.group(2))
     return names

@@ -21,12 +21,16 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+PRODUCTION = "config.settings.production"
+
+
 def test_production_settings_pass_the_deploy_check():
     result = manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
         DEBUG="false",
         SECRET_KEY="k" * 20 + "-production-secret-with-enough-entropy-0123456789",
         ALLOWED_HOSTS="people.example.org",
@@ -36,13 +40,19 @@ def test_production_settings_pass_the_deploy_check():
 
 
 def test_production_without_a_secret_key_fails_loudly():
-    result = manage("check", DEBUG="false")
+    result = manage("check", DJANGO_SETTINGS_MODULE=PRODUCTION, DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_production_without_allowed_hosts_fails_loudly():
-    result = manage("check", DEBUG="false", SECRET_KEY="k" * 50, ALLOWED_HOSTS="")
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DEBUG="false",
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="",
+    )
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is not set" in result.stderr
 

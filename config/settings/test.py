@@ -1,0 +1,8 @@
+"""The suite (pyproject.toml's pytest settings, and the commands the tests start): a fixed
+key, local hosts, and a fast password hasher, as no test needs a slow one."""
+
+from config.settings.base import *
+
+SECRET_KEY = SECRET_KEY or "insecure-test-key-never-use-in-production"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOCAL_HOSTS)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
