@@ -28,7 +28,7 @@ UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/", "/me
 PAGE_QUERY_PARAMETERS = {
     "publications:list": frozenset({"year", "kind", "status", "author", "venue", "page"}),
     "profiles:list": frozenset({"role"}),
-    "core:search": frozenset({"q", "type", "page"}),
+    "site:search": frozenset({"q", "type", "page"}),
     "events:talk_list": frozenset({"page"}),
     "sitemap": frozenset({"p"}),
 }

@@ -14,8 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 
 from core.search import MAX_QUERY_LENGTH, clean_query, search_query
-from core.validators import normalize_orcid
-from profiles.models import MAX_YEAR, MIN_YEAR
+from core.validators import MAX_YEAR, MIN_YEAR, normalize_orcid
 
 ORCID_FORM = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 

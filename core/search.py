@@ -1,27 +1,13 @@
-"""Site search: PostgreSQL full-text search over people, papers and talks.
-
-Researcher, Publication and Talk each store a weighted search vector (their querysets'
-``update_search_vector()``, kept current by each app's signal handlers). This module
-reads those vectors: ranked matches, highlighted snippets and counts per type.
+"""What every search shares: the query typed, as PostgreSQL full-text queries, and the
+highlighting of what matched. The site's search across people, papers and talks is
+scholarfolio.search; the API's ``q=`` filters are core.filters.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.paginator import Page, Paginator
-from django.db import transaction
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from events.models import Talk
-from profiles.models import Researcher
-from publications.models import Publication
-
 MAX_QUERY_LENGTH = 200
-PAGE_SIZE = 20
-PREVIEW_SIZE = 5  # per type, when the search is not narrowed to one type
 
 # Private-use characters, which no one types: ts_headline wraps matches in them, and only
 # after the text around them is escaped do they become <mark> tags.
@@ -48,7 +34,7 @@ def highlight(marked: str) -> SafeString:
     return mark_safe(escape(marked).replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
 
 
-def _marked(expression, query: SearchQuery, config: str) -> SearchHeadline:
+def marked(expression, query: SearchQuery, config: str) -> SearchHeadline:
     """The whole text with every match marked, for short fields (names, titles, rooms)."""
     return SearchHeadline(
         expression,
@@ -60,7 +46,7 @@ def _marked(expression, query: SearchQuery, config: str) -> SearchHeadline:
     )
 
 
-def _snippet(expression, query: SearchQuery) -> SearchHeadline:
+def snippet(expression, query: SearchQuery) -> SearchHeadline:
     """Up to two fragments of a long text around its matches, for abstracts."""
     return SearchHeadline(
         expression,
@@ -73,147 +59,3 @@ def _snippet(expression, query: SearchQuery) -> SearchHeadline:
         max_fragments=2,
         fragment_delimiter=" … ",
     )
-
-
-def find_people(query: SearchQuery, text: str) -> QuerySet:
-    """Public members, and public people with a public paper: the people a visitor can
-    look up, on their profile or in the publication list filtered by them."""
-    has_public_paper = Exists(Publication.objects.public().for_researcher(OuterRef("pk")))
-    return (
-        Researcher.objects.public()
-        .defer("search_vector")
-        .filter(has_public_paper | Q(is_member=True))
-        # The parser keeps 白志威 as one word, so part of it ("志威") needs a substring match.
-        .filter(Q(search_vector=query) | Q(native_name__icontains=text))
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            name_html=_marked("full_name", query, "simple"),
-            native_name_html=_marked("native_name", query, "simple"),
-            variants_html=_marked(
-                Func(
-                    F("name_variants"),
-                    Value(", "),
-                    function="array_to_string",
-                    output_field=TextField(),
-                ),
-                query,
-                "simple",
-            ),
-        )
-        .order_by("-rank", "sort_order", "full_name", "pk")
-    )
-
-
-def find_papers(query: SearchQuery, text: str) -> QuerySet:
-    return (
-        Publication.objects.public()
-        .defer("search_vector")
-        .filter(search_vector=query)
-        .with_authors()
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            title_html=_marked("title", query, "english"),
-            snippet_html=_snippet("abstract", query),
-        )
-        .order_by("-rank", "-year", "title", "pk")
-    )
-
-
-def find_talks(query: SearchQuery, text: str) -> QuerySet:
-    return (
-        Talk.objects.published()
-        .defer("search_vector")
-        .filter(search_vector=query)
-        .with_people()
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            title_html=_marked("title", query, "english"),
-            room_html=_marked("room", query, "simple"),
-            snippet_html=_snippet("abstract", query),
-        )
-        .order_by("-rank", "-date", "pk")
-    )
-
-
-@dataclass(frozen=True)
-class SearchType:
-    key: str
-    label: str
-    find: Callable[[SearchQuery, str], QuerySet]
-
-
-SEARCH_TYPES = {
-    kind.key: kind
-    for kind in [
-        SearchType("people", "People", find_people),
-        SearchType("papers", "Papers", find_papers),
-        SearchType("talks", "Talks", find_talks),
-    ]
-}
-
-
-@dataclass(frozen=True)
-class SearchSection:
-    key: str
-    label: str
-    count: int
-    page: Page | None  # None when the search is narrowed to another type
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    text: str
-    only: str  # one of SEARCH_TYPES, or "" for all of them
-    sections: list[SearchSection]
-
-    @property
-    def total(self) -> int:
-        return sum(section.count for section in self.sections)
-
-    @property
-    def shown(self) -> list[SearchSection]:
-        return [section for section in self.sections if section.page is not None]
-
-
-def _highlighted_page(paginator: Paginator, number) -> Page:
-    """A page (a bad number gives the first or last) whose *_html annotations, headlines
-    with markers, are made safe HTML."""
-    page = paginator.get_page(number)
-    page.object_list = list(page.object_list)
-    marked = [name for name in paginator.object_list.query.annotations if name.endswith("_html")]
-    for obj in page.object_list:
-        for name in marked:
-            setattr(obj, name, highlight(getattr(obj, name)))
-    return page
-
-
-def site_search(*, text: str, only: str = "", page=1) -> SearchResults:
-    """Matches for ``text``, best first: a first few of every type, or, for ``only``, one
-    page of that type and only the counts of the others. A count, a page and its
-    prefetch per type, however many results."""
-    if not text:
-        return SearchResults(text=text, only=only, sections=[])
-    query = search_query(text)
-    sections = []
-    for kind in SEARCH_TYPES.values():
-        paginator = Paginator(kind.find(query, text), PAGE_SIZE if only else PREVIEW_SIZE)
-        shown = only in ("", kind.key)
-        sections.append(
-            SearchSection(
-                key=kind.key,
-                label=kind.label,
-                count=paginator.count,
-                page=_highlighted_page(paginator, page if only else 1) if shown else None,
-            )
-        )
-    return SearchResults(text=text, only=only, sections=sections)
-
-
-@transaction.atomic
-def search_vectors_rebuild() -> dict[str, int]:
-    """Recompute every stored search vector; returns how many rows of each type."""
-    return {
-        "people": Researcher.objects.update_search_vector(),
-        "papers": Publication.objects.update_search_vector(),
-        "talks": Talk.objects.update_search_vector(),
-    }

@@ -7,6 +7,12 @@ canonical stored form; validators then check that form and say what is wrong.
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+# Years a paper, a course or a date range may have.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 
 ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")

@@ -8,7 +8,6 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
-    MaxValueValidator,
     MinValueValidator,
     RegexValidator,
 )
@@ -27,11 +26,14 @@ from core.models import (
     format_partial_date,
     unique_slug,
 )
-from core.validators import MAX_SEARCHED_TEXT, validate_openalex_author_id, validate_ror_id
-
-MIN_YEAR = 1900
-MAX_YEAR = 2100
-year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+from core.validators import (
+    MAX_SEARCHED_TEXT,
+    MAX_YEAR,
+    MIN_YEAR,
+    validate_openalex_author_id,
+    validate_ror_id,
+    year_validators,
+)
 
 
 def sane_year_constraint(field: str, name: str) -> models.CheckConstraint:

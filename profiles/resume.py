@@ -261,7 +261,7 @@ def json_resume(researcher: Researcher, absolute_url: Callable[[str], str]) -> d
         .exclude(role=Participation.Role.ATTENDEE)
         .select_related("event__parent")
     )
-    resume_path = reverse("profiles:resume", kwargs={"slug": researcher.slug})
+    resume_path = reverse("site:researcher_resume", kwargs={"slug": researcher.slug})
     return {
         "$schema": SCHEMA_URL,
         "basics": _basics(researcher, absolute_url),

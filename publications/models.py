@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from core.fields import ArxivIdField, DOIField
 from core.models import PublicQuerySet, TimeStampedModel, Visibility, unique_slug
-from core.validators import MAX_SEARCHED_TEXT, validate_arxiv_category, validate_issn
-from profiles.models import (
-    Researcher,
-    researcher_name_forms,
-    sane_year_constraint,
+from core.validators import (
+    MAX_SEARCHED_TEXT,
+    validate_arxiv_category,
+    validate_issn,
     year_validators,
 )
+from profiles.models import Researcher, researcher_name_forms, sane_year_constraint
 
 
 class Venue(TimeStampedModel):

@@ -13,11 +13,11 @@ from rest_framework.routers import DefaultRouter
 from core.admin import view_on_site
 from core.api import not_found as api_not_found
 from core.media import media_file
-from core.sitemaps import SITEMAPS
-from core.views import robots_txt
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
 from profiles.api import OrganizationViewSet, ResearcherViewSet
 from publications.api import PublicationViewSet, ResearcherPublicationViewSet, VenueViewSet
+from scholarfolio import views
+from scholarfolio.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.SITE_NAME} editor"
 admin.site.site_title = settings.SITE_NAME
@@ -46,6 +46,40 @@ api.register("organizations", OrganizationViewSet, basename="organization")
 # A 503 while the database is unreachable, Django's own 500 page otherwise.
 handler500 = "core.outage.server_error"
 
+
+def downloads(prefix, scope, files):
+    """URLs of scholarfolio.exports' files: ``prefix`` + a file name, per format."""
+    return [
+        path(f"{prefix}{name}", views.download, {"fmt": fmt, "scope": scope}, name=f"{scope}_{fmt}")
+        for name, fmt in files
+    ]
+
+
+PAPERS = [("bib", "bibtex"), ("ris", "ris"), ("json", "csljson")]
+# The front page, search and every download, each of which takes several apps.
+site = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    *downloads("publications.", "site", PAPERS),
+    *downloads("publications/<slug:slug>.", "publication", PAPERS),
+    *downloads(
+        "people/<slug:slug>/",
+        "researcher",
+        [*((f"publications.{ext}", fmt) for ext, fmt in PAPERS), ("resume.json", "resume")],
+    ),
+    path(
+        "people/<slug:slug>/talks.ics",
+        views.download,
+        {"fmt": "ics", "scope": "researcher"},
+        name="researcher_ics",
+    ),
+    path("talks.ics", views.download, {"fmt": "ics"}, name="talks_ics"),
+    path("talks/<slug:slug>.ics", views.download, {"fmt": "ics", "scope": "talk"}, name="talk_ics"),
+    path(
+        "events/<slug:slug>.ics", views.download, {"fmt": "ics", "scope": "event"}, name="event_ics"
+    ),
+]
+
 urlpatterns = [
     # Before the admin's own URLs: its "View on site" with the visibility rules.
     path(
@@ -73,9 +107,9 @@ urlpatterns = [
         name="api-redoc",
     ),
     re_path(r"^api/", api_not_found),
-    path("robots.txt", robots_txt, name="robots"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("", include("core.urls")),
+    path("", include((site, "site"))),
     path("people/", include("profiles.urls")),
     path("publications/", include("publications.urls")),
     path("", include("events.urls")),

@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from config.database import database_url
-from core.demo import DEMO_LOCK, Ref, Row, demo_load
 from core.models import SeedRecord
 from events.models import Participation, Talk
 from profiles.models import Award, Education, Organization, Researcher, Teaching
 from publications.models import Publication
+from scholarfolio.demo import DEMO_LOCK, Ref, Row, demo_load
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

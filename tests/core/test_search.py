@@ -3,10 +3,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.search import MAX_QUERY_LENGTH, clean_query, highlight, site_search
+from core.search import MAX_QUERY_LENGTH, clean_query, highlight
 from events.models import Talk
 from profiles.models import Researcher
 from publications.models import Publication
+from scholarfolio.search import site_search
 from tests.factories import (
     AuthorshipFactory,
     EventFactory,

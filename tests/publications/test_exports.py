@@ -1,4 +1,4 @@
-"""Downloads (core.exports): RIS records, stable BibTeX keys, complete public-only files
+"""Downloads (scholarfolio.exports): RIS records, stable BibTeX keys, complete public-only files
 for a paper, a researcher and the whole site, the links to them, and `manage.py export`."""
 
 import datetime

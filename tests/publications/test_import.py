@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.changes import current_version
-from core.search import site_search
 from profiles.models import Researcher
 from profiles.names import matches, name_form
 from publications.bibtex import format_entries
@@ -17,6 +16,7 @@ from publications.bibtex_reader import BibtexError, read_bibtex
 from publications.citation import citation
 from publications.importer import Importer
 from publications.models import Authorship, ImportRecord, Publication, Venue
+from scholarfolio.search import site_search
 from tests import factories as f
 
 CORPUS = Path(__file__).parent / "bibtex"

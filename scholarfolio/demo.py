@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 
 from core.models import SeedRecord
-from core.search import search_vectors_rebuild
 from core.search_updates import deferred_search_updates
+from scholarfolio.search import search_vectors_rebuild
 
 # Two loads at once would insert the same rows, and the second fail on a unique key once
 # the first commits: loads take turns under this PostgreSQL advisory lock, held until

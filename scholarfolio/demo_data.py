@@ -5,7 +5,7 @@ metrics and a seminar announcement). Keys are stable: ``loaddemo`` uses them to 
 row it wrote from one an editor changed. Add rows; do not rename keys.
 """
 
-from core.demo import Ref, Row
+from scholarfolio.demo import Ref, Row
 
 ROWS: list[Row] = []
 _NAMES: dict[str, Ref] = {}

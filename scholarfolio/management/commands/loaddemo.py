@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import demo_load
+from scholarfolio.demo import demo_load
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from core.demo_data import ROWS
+        from scholarfolio.demo_data import ROWS
 
         def on_wait():
             if options["verbosity"] >= 1:

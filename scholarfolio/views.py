@@ -3,11 +3,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
 
-from core import exports
+from core.search import MAX_QUERY_LENGTH, clean_query
 from events.models import Talk
 from profiles.metrics import members_with_paper_counts
 from profiles.models import Position, Researcher
 from publications.models import Publication
+from scholarfolio import exports
+from scholarfolio.search import SEARCH_TYPES, site_search
 
 
 def home(request):
@@ -24,7 +26,7 @@ def home(request):
     upcoming = Talk.objects.published().upcoming().with_people()[:5]
     return render(
         request,
-        "core/home.html",
+        "scholarfolio/home.html",
         {"members": members, "recent_publications": recent, "upcoming_talks": upcoming},
     )
 
@@ -38,7 +40,7 @@ def robots_txt(request):
 
 @require_safe
 def download(request, fmt: str, scope: str = "site", slug: str = ""):
-    """A file of core.exports; the URL pattern gives the format and the scope."""
+    """A file of scholarfolio.exports; the URL pattern gives the format and the scope."""
     try:
         file = exports.export(fmt, request.build_absolute_uri, scope, slug)
     except exports.NotFound as error:
@@ -46,3 +48,22 @@ def download(request, fmt: str, scope: str = "site", slug: str = ""):
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
+
+
+def search(request):
+    """/search/?q=...&type=people|papers|talks&page=N; no query, no database search."""
+    only = request.GET.get("type", "")
+    error = ""
+    if only and only not in SEARCH_TYPES:
+        # As on the publication list: a link naming no type is the link's fault; say so.
+        error = f"There is no result type called “{only}”; showing all types."
+        only = ""
+    results = site_search(
+        text=clean_query(request.GET.get("q", "")), only=only, page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "scholarfolio/search.html",
+        {"results": results, "error": error, "max_length": MAX_QUERY_LENGTH},
+        status=400 if error else 200,
+    )

@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from core.changes import content_changed
-from core.search import search_vectors_rebuild
 from events.models import Event, Talk, TalkSpeaker
 from profiles.models import Researcher
 from publications.models import Authorship, CitationCount, Publication, Venue
+from scholarfolio.search import search_vectors_rebuild
 
 PROLIFIC = 300
 WORDS = [

@@ -4,7 +4,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core import exports
+from scholarfolio import exports
 
 
 def default_base_url() -> str:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.search import search_vectors_rebuild
+from scholarfolio.search import search_vectors_rebuild
 
 
 class Command(BaseCommand):

@@ -1,0 +1,27 @@
+"""The sitemap: the list pages, and each app's public records (its sitemaps module)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from events.sitemaps import EventSitemap, TalkSitemap
+from profiles.sitemaps import ResearcherSitemap
+from publications.sitemaps import PublicationSitemap
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["site:home", "profiles:list", "publications:list", "events:talk_list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "static": StaticSitemap,
+    "people": ResearcherSitemap,
+    "publications": PublicationSitemap,
+    "talks": TalkSitemap,
+    "events": EventSitemap,
+}
