@@ -83,6 +83,22 @@ def unique_slug(instance: models.Model, source: str, field: str = "slug") -> str
     return candidate
 
 
+class SlugModel(models.Model):
+    """A model whose ``slug`` is made from ``slug_source()`` when first saved without one,
+    unique among its rows; the subclass declares the field, whose length differs."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.slug_source())
+        super().save(*args, **kwargs)
+
+    def slug_source(self) -> str:
+        raise NotImplementedError
+
+
 class SeedRecord(models.Model):
     """What ``loaddemo`` last wrote to a row, so a later run can tell editor changes apart.
 

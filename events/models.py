@@ -16,10 +16,10 @@ from core.models import (
     DatePrecision,
     PublicQuerySet,
     PublicTreeQuerySet,
+    SlugModel,
     TimeStampedModel,
     Visibility,
     format_partial_date,
-    unique_slug,
 )
 from core.validators import MAX_SEARCHED_TEXT
 from profiles.models import (
@@ -43,7 +43,7 @@ def default_timezone() -> str:
     return settings.TIME_ZONE
 
 
-class Event(TimeStampedModel):
+class Event(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
         CONFERENCE = "conference", "Conference"
         WORKSHOP = "workshop", "Workshop"
@@ -102,10 +102,8 @@ class Event(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.short_name or self.name)
-        super().save(*args, **kwargs)
+    def slug_source(self) -> str:
+        return self.short_name or self.name
 
     def get_absolute_url(self):
         return reverse("events:event_detail", kwargs={"slug": self.slug})
@@ -177,7 +175,7 @@ class TalkQuerySet(PublicQuerySet):
         )
 
 
-class Talk(TimeStampedModel):
+class Talk(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
         TALK = "talk", "Talk"
         INVITED = "invited", "Invited talk"
@@ -266,9 +264,11 @@ class Talk(TimeStampedModel):
         if self.start is not None:
             self.date = self.start.astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
             self.date_precision = DatePrecision.DAY
-        if not self.slug:
-            self.slug = unique_slug(self, f"{self.title} {str(self.date)[:4]}")
         super().save(*args, **kwargs)
+
+    def slug_source(self) -> str:
+        # The year, after save() has set the date from the start time.
+        return f"{self.title} {str(self.date)[:4]}"
 
     def get_absolute_url(self):
         return reverse("events:talk_detail", kwargs={"slug": self.slug})

@@ -21,10 +21,10 @@ from core.models import (
     DatePrecision,
     PublicQuerySet,
     PublicTreeQuerySet,
+    SlugModel,
     TimeStampedModel,
     Visibility,
     format_partial_date,
-    unique_slug,
 )
 from core.validators import (
     MAX_SEARCHED_TEXT,
@@ -86,7 +86,7 @@ class DateRangeMixin(models.Model):
         return f"{start} – {end}"
 
 
-class Organization(TimeStampedModel):
+class Organization(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
         UNIVERSITY = "university", "University"
         SCHOOL = "school", "School or faculty"
@@ -137,10 +137,8 @@ class Organization(TimeStampedModel):
             return f"{self.name}, {self.parent}"
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.short_name or self.name)
-        super().save(*args, **kwargs)
+    def slug_source(self) -> str:
+        return self.short_name or self.name
 
     def clean(self):
         ancestor = self.parent
@@ -243,7 +241,7 @@ class ResearcherQuerySet(PublicQuerySet):
         )
 
 
-class Researcher(TimeStampedModel):
+class Researcher(SlugModel, TimeStampedModel):
     """Every person the site knows: members with a profile, and co-authors, advisors,
     speakers and instructors who appear only by name."""
 
@@ -364,10 +362,8 @@ class Researcher(TimeStampedModel):
             return f"{self.full_name} ({self.native_name})"
         return self.full_name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.full_name)
-        super().save(*args, **kwargs)
+    def slug_source(self) -> str:
+        return self.full_name
 
     def get_absolute_url(self):
         return reverse("profiles:detail", kwargs={"slug": self.slug})
@@ -675,7 +671,7 @@ class Teaching(ResearcherItem):
         return f"{self.course} ({self.get_term_display()} {self.year})"
 
 
-class Project(TimeStampedModel):
+class Project(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
         BOOK = "book", "Book"
         SOFTWARE = "software", "Software"
@@ -703,10 +699,8 @@ class Project(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
+    def slug_source(self) -> str:
+        return self.title
 
 
 class ProjectMember(models.Model):

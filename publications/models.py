@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 
 from core.fields import ArxivIdField, DOIField
-from core.models import PublicQuerySet, TimeStampedModel, Visibility, unique_slug
+from core.models import PublicQuerySet, SlugModel, TimeStampedModel, Visibility
 from core.validators import (
     MAX_SEARCHED_TEXT,
     validate_arxiv_category,
@@ -19,7 +19,7 @@ from core.validators import (
 from profiles.models import Researcher, researcher_name_forms, sane_year_constraint
 
 
-class Venue(TimeStampedModel):
+class Venue(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
         CONFERENCE = "conference", "Conference"
         JOURNAL = "journal", "Journal"
@@ -49,10 +49,8 @@ class Venue(TimeStampedModel):
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.short_name or self.name)
-        super().save(*args, **kwargs)
+    def slug_source(self) -> str:
+        return self.short_name or self.name
 
 
 class PublicationQuerySet(PublicQuerySet):
@@ -104,7 +102,7 @@ class PublicationQuerySet(PublicQuerySet):
         )
 
 
-class Publication(TimeStampedModel):
+class Publication(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
         JOURNAL_ARTICLE = "article", "Journal article"
         CONFERENCE_PAPER = "conference", "Conference paper"
@@ -235,10 +233,8 @@ class Publication(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
+    def slug_source(self) -> str:
+        return self.title
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
