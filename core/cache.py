@@ -8,6 +8,7 @@ and entries expire after ``PAGE_CACHE_SECONDS`` whatever happens.
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,15 +24,6 @@ API_PREFIX = "/api/v1/"
 # Not cached: the admin, the API's schema and documentation pages (made without the
 # database, from the code), the health checks and files.
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/", "/media/")
-# The query parameters each page reads, by URL name; a page not named reads none. (The API
-# needs no list: it refuses a parameter it does not know.)
-PAGE_QUERY_PARAMETERS = {
-    "publications:list": frozenset({"year", "kind", "status", "author", "venue", "page"}),
-    "profiles:list": frozenset({"role"}),
-    "site:search": frozenset({"q", "type", "page"}),
-    "events:talk_list": frozenset({"page"}),
-    "sitemap": frozenset({"p"}),
-}
 
 
 def page_prefix(version: int) -> str:
@@ -103,13 +95,37 @@ class PublicPageCacheMiddleware:
         )
 
 
+def reads_query(*names):
+    """Marks a page view (a function or a class-based view) with the query parameters it
+    reads: the page cache keeps those and drops any other; a page not marked reads none."""
+
+    def mark(view):
+        if isinstance(view, type):
+            view.query_parameters = frozenset(names)
+            return view
+
+        @functools.wraps(view)
+        def page(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        page.query_parameters = frozenset(names)
+        return page
+
+    return mark
+
+
+def query_parameters(view) -> frozenset:
+    view = getattr(view, "view_class", view)
+    return getattr(view, "query_parameters", frozenset())
+
+
 def keep_page_parameters(request) -> None:
     """Leaves the page only the query parameters it reads, in the order given. Any other
     (``?utm_source=``, ``?x=1``, ``?x=2``, ...) would key a copy of the same page, so that
     made-up parameters could fill the cache, and would be carried into the stored page's
     links (``{% querystring %}``) for every later visitor."""
     try:
-        names = PAGE_QUERY_PARAMETERS.get(resolve(request.path_info).view_name, frozenset())
+        names = query_parameters(resolve(request.path_info).func)
     except Resolver404:
         names = frozenset()
     kept = QueryDict(mutable=True)

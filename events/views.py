@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import DetailView, ListView
 
+from core.cache import reads_query
 from core.models import Visibility, iso_partial_date
 from events.ical import CalendarEntry, all_day_end
 from events.models import Event, Talk, TalkHost, TalkSpeaker
@@ -24,6 +25,7 @@ def event_talks(event: Event):
     return published_talks().filter(Q(event=event) | Q(event__parent=event))
 
 
+@reads_query("page")
 class TalkListView(ListView):
     """Upcoming talks soonest first, then past talks by year, newest first, in pages."""
 

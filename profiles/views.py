@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
+from core.cache import reads_query
 from core.models import DatePrecision, Visibility, format_partial_date
 from events.models import Event, Participation
 from events.views import published_talks
@@ -17,6 +18,7 @@ from publications.citekeys import keyed_citations
 from publications.models import Publication
 
 
+@reads_query("role")
 class ResearcherListView(ListView):
     """Members first, then alumni; ?role= narrows to one role."""
 

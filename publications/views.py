@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.text import Truncator
 from django.views.generic import DetailView
 
+from core.cache import reads_query
 from publications import bibtex, citation
 from publications.citekeys import keyed_citations
 from publications.filters import PublicationFilter
@@ -12,6 +13,7 @@ from publications.models import Publication
 PAGE_SIZE = 25
 
 
+@reads_query(*PublicationFilter.base_filters, "page")
 def publication_list(request):
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.public())
     page = None

@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from core.admin import view_on_site
 from core.api import not_found as api_not_found
+from core.cache import reads_query
 from core.media import media_file
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
 from profiles.api import OrganizationViewSet, ResearcherViewSet
@@ -108,7 +109,7 @@ urlpatterns = [
     ),
     re_path(r"^api/", api_not_found),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", reads_query("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include((site, "site"))),
     path("people/", include("profiles.urls")),
     path("publications/", include("publications.urls")),

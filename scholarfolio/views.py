@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
 
+from core.cache import reads_query
 from core.search import MAX_QUERY_LENGTH, clean_query
 from events.models import Talk
 from profiles.metrics import members_with_paper_counts
@@ -50,6 +51,7 @@ def download(request, fmt: str, scope: str = "site", slug: str = ""):
     return response
 
 
+@reads_query("q", "type", "page")
 def search(request):
     """/search/?q=...&type=people|papers|talks&page=N; no query, no database search."""
     only = request.GET.get("type", "")

@@ -285,11 +285,21 @@ def test_a_stored_page_carries_no_unknown_parameter(client, site):
     assert "utm_source" not in text(client, "/search/?q=spectral")
 
 
-def test_the_publication_list_keys_every_filter():
-    from core.cache import PAGE_QUERY_PARAMETERS
+def test_each_page_names_the_parameters_it_reads():
+    from django.urls import resolve
+
+    from core.cache import query_parameters
     from publications.filters import PublicationFilter
 
-    assert PAGE_QUERY_PARAMETERS["publications:list"] == {*PublicationFilter.base_filters, "page"}
+    expected = {
+        "/publications/": {*PublicationFilter.base_filters, "page"},
+        "/people/": {"role"},
+        "/search/": {"q", "type", "page"},
+        "/talks/": {"page"},
+        "/sitemap.xml": {"p"},
+        "/people/ann/": set(),
+    }
+    assert {path: query_parameters(resolve(path).func) for path in expected} == expected
 
 
 def test_the_throttle_counts_in_the_default_cache(client, site):
