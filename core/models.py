@@ -23,6 +23,19 @@ class PublicQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
+class VisibilityModel(models.Model):
+    """A row shown on the site only while public; ``objects.public()`` finds those."""
+
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class PublicTreeQuerySet(PublicQuerySet):
     """Rows of a model whose ``parent`` is another row of it, nested to any depth."""
 

@@ -18,7 +18,7 @@ from core.models import (
     PublicTreeQuerySet,
     SlugModel,
     TimeStampedModel,
-    Visibility,
+    VisibilityModel,
     format_partial_date,
 )
 from core.validators import MAX_SEARCHED_TEXT
@@ -43,7 +43,7 @@ def default_timezone() -> str:
     return settings.TIME_ZONE
 
 
-class Event(SlugModel, TimeStampedModel):
+class Event(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
         CONFERENCE = "conference", "Conference"
         WORKSHOP = "workshop", "Workshop"
@@ -84,9 +84,6 @@ class Event(SlugModel, TimeStampedModel):
     )
     url = models.URLField(blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
 
     # public() is the event's own flag, what the admin offers; the site shows published().
     objects = PublicTreeQuerySet.as_manager()
@@ -175,7 +172,7 @@ class TalkQuerySet(PublicQuerySet):
         )
 
 
-class Talk(SlugModel, TimeStampedModel):
+class Talk(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
         TALK = "talk", "Talk"
         INVITED = "invited", "Invited talk"
@@ -233,9 +230,6 @@ class Talk(SlugModel, TimeStampedModel):
     url = models.URLField(blank=True)
     slides_url = models.URLField("slides URL", blank=True)
     video_url = models.URLField("video URL", blank=True)
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Derived by update_search_vector(); not typed in."
     )

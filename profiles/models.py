@@ -24,6 +24,7 @@ from core.models import (
     SlugModel,
     TimeStampedModel,
     Visibility,
+    VisibilityModel,
     format_partial_date,
 )
 from core.validators import (
@@ -241,7 +242,7 @@ class ResearcherQuerySet(PublicQuerySet):
         )
 
 
-class Researcher(SlugModel, TimeStampedModel):
+class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
     """Every person the site knows: members with a profile, and co-authors, advisors,
     speakers and instructors who appear only by name."""
 
@@ -324,9 +325,6 @@ class Researcher(SlugModel, TimeStampedModel):
         related_name="researcher",
         help_text="The account allowed to edit this profile.",
     )
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
     sort_order = models.PositiveSmallIntegerField(
         default=100, help_text="Lower comes first in member lists."
     )
@@ -381,16 +379,11 @@ class Researcher(SlugModel, TimeStampedModel):
         return names
 
 
-class ResearcherItem(TimeStampedModel):
+class ResearcherItem(VisibilityModel, TimeStampedModel):
     """Base of the ordered entries shown on a profile (positions, awards, ...)."""
 
     researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
-
-    objects = PublicQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -671,7 +664,7 @@ class Teaching(ResearcherItem):
         return f"{self.course} ({self.get_term_display()} {self.year})"
 
 
-class Project(SlugModel, TimeStampedModel):
+class Project(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
         BOOK = "book", "Book"
         SOFTWARE = "software", "Software"
@@ -687,11 +680,6 @@ class Project(SlugModel, TimeStampedModel):
     url = models.URLField(blank=True)
     code_url = models.URLField(blank=True, help_text="Repository, e.g. on GitHub.")
     members = models.ManyToManyField(Researcher, through="ProjectMember", related_name="projects")
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
-
-    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -726,11 +714,6 @@ class ProfileSection(ResearcherItem):
 
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown; tables are allowed.")
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
-
-    objects = PublicQuerySet.as_manager()
 
     class Meta(ResearcherItem.Meta):
         default_related_name = "sections"

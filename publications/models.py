@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 
 from core.fields import ArxivIdField, DOIField
-from core.models import PublicQuerySet, SlugModel, TimeStampedModel, Visibility
+from core.models import PublicQuerySet, SlugModel, TimeStampedModel, VisibilityModel
 from core.validators import (
     MAX_SEARCHED_TEXT,
     validate_arxiv_category,
@@ -102,7 +102,7 @@ class PublicationQuerySet(PublicQuerySet):
         )
 
 
-class Publication(SlugModel, TimeStampedModel):
+class Publication(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
         JOURNAL_ARTICLE = "article", "Journal article"
         CONFERENCE_PAPER = "conference", "Conference paper"
@@ -179,9 +179,6 @@ class Publication(SlugModel, TimeStampedModel):
         default=0, help_text="From the last citation sync; not typed in by hand."
     )
     featured = models.BooleanField(default=False, help_text="Listed under selected papers.")
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
     authors = models.ManyToManyField(Researcher, through="Authorship", related_name="publications")
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Derived by update_search_vector(); not typed in."
