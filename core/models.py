@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
+from django.db.models import Func
 from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
@@ -54,6 +55,13 @@ class PublicTreeQuerySet(PublicQuerySet):
             (Visibility.PUBLIC, Visibility.PUBLIC),
         )
         return self.filter(pk__in=below_public_roots)
+
+
+class ArrayToString(Func):
+    """PostgreSQL's array_to_string(array, delimiter): an array field as one text."""
+
+    function = "array_to_string"
+    output_field = models.TextField()
 
 
 class DatePrecision(models.TextChoices):

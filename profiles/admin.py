@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Func, TextField, Value
+from django.db.models import Count, Value
 from django.urls import path, reverse
 
 from core import roles
@@ -18,6 +18,7 @@ from core.admin import (
     TimeStampedAdmin,
 )
 from core.images import PhotoField
+from core.models import ArrayToString
 from profiles.admin_orcid import orcid_view
 from profiles.models import (
     TEACHING_TERM_RANK,
@@ -54,11 +55,6 @@ def without(fields, names):
         elif field not in names:
             kept.append(field)
     return kept
-
-
-class ArrayToString(Func):
-    function = "array_to_string"
-    output_field = TextField()
 
 
 # Inlines of the researcher form. Every foreign key uses autocomplete, so a form with many

@@ -12,12 +12,13 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 
 from core.fields import OrcidField
 from core.models import (
+    ArrayToString,
     DatePrecision,
     PublicQuerySet,
     PublicTreeQuerySet,
@@ -158,12 +159,7 @@ def researcher_name_forms(prefix: str = "") -> Case:
     researcher across a relation, e.g. "researcher__". Of a researcher who is not public,
     only the full name, which bylines and speaker lists print: their other spellings and
     native name stay private, so a public paper or talk is not found by them."""
-    variants = Func(
-        F(f"{prefix}name_variants"),
-        Value(" "),
-        function="array_to_string",
-        output_field=models.TextField(),
-    )
+    variants = ArrayToString(f"{prefix}name_variants", Value(" "))
     names = ["full_name", "given_name", "family_name", "native_name"]
     parts = [part for name in names for part in (F(f"{prefix}{name}"), Value(" "))]
     return Case(

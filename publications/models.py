@@ -4,12 +4,18 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 
 from core.fields import ArxivIdField, DOIField
-from core.models import PublicQuerySet, SlugModel, TimeStampedModel, VisibilityModel
+from core.models import (
+    ArrayToString,
+    PublicQuerySet,
+    SlugModel,
+    TimeStampedModel,
+    VisibilityModel,
+)
 from core.validators import (
     MAX_SEARCHED_TEXT,
     validate_arxiv_category,
@@ -90,9 +96,7 @@ class PublicationQuerySet(PublicQuerySet):
             )
             .values("names")
         )
-        keywords = Func(
-            F("keywords"), Value(" "), function="array_to_string", output_field=models.TextField()
-        )
+        keywords = ArrayToString("keywords", Value(" "))
         return self.update(
             search_vector=SearchVector("title", config="english", weight="A")
             + SearchVector(Subquery(venue), "venue_detail", keywords, config="english", weight="B")

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 
+from core.models import ArrayToString
 from core.search import highlight, marked, search_query, snippet
 from events.models import Talk
 from profiles.models import Researcher
@@ -36,16 +37,7 @@ def find_people(query: SearchQuery, text: str) -> QuerySet:
             rank=SearchRank(F("search_vector"), query),
             name_html=marked("full_name", query, "simple"),
             native_name_html=marked("native_name", query, "simple"),
-            variants_html=marked(
-                Func(
-                    F("name_variants"),
-                    Value(", "),
-                    function="array_to_string",
-                    output_field=TextField(),
-                ),
-                query,
-                "simple",
-            ),
+            variants_html=marked(ArrayToString("name_variants", Value(", ")), query, "simple"),
         )
         .order_by("-rank", "sort_order", "full_name", "pk")
     )
