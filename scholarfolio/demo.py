@@ -1,6 +1,7 @@
 """Load declarative demo rows into the database, repeatably and without clobbering edits.
 
-Each :class:`Row` has a stable ``key``. The first load creates the row and stores a
+The rows are read from the TOML files in ``demo_data/`` (:func:`demo_rows`). Each
+:class:`Row` has a stable ``key``. The first load creates the row and stores a
 :class:`~core.models.SeedRecord` with a fingerprint of the values written. Later loads
 update the row only while its current values still match that fingerprint; a row an
 editor changed, or deleted, is left as the editor left it.
@@ -8,15 +9,17 @@ editor changed, or deleted, is left as the editor left it.
 
 import hashlib
 import json
+import tomllib
 import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 
 from core.models import SeedRecord
@@ -27,6 +30,7 @@ from scholarfolio.search import search_vectors_rebuild
 # the first commits: loads take turns under this PostgreSQL advisory lock, held until
 # their transaction ends, so the second finds the first's rows and has nothing to do.
 DEMO_LOCK = zlib.crc32(b"scholarfolio loaddemo")
+DEMO_DATA = Path(__file__).resolve().with_name("demo_data")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class Row:
     lookup: dict[str, Any]
     values: dict[str, Any] = field(default_factory=dict)
     m2m: dict[str, list[Ref]] = field(default_factory=dict)
+    # Where the row was read, for error messages.
+    source: str = field(default="", compare=False)
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -68,6 +74,116 @@ class DemoResult:
             f"{len(self.adopted)} already present",
         ]
         return ", ".join(parts)
+
+
+class DemoDataError(ValueError):
+    """A data file that does not read as demo rows; the message names the file and row."""
+
+
+def demo_rows(directory: Path | None = None) -> list[Row]:
+    """The rows of every ``*.toml`` file in ``directory``, by default :data:`DEMO_DATA`."""
+    paths = sorted((directory or DEMO_DATA).glob("*.toml"))
+    return [row for path in paths for row in read_rows(path)]
+
+
+def read_rows(path: Path) -> list[Row]:
+    """A file's ``[[app.Model]]`` tables as rows."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise DemoDataError(f"{path}: {error}") from error
+    rows = []
+    for app_label, tables_by_model in data.items():
+        if not isinstance(tables_by_model, dict):
+            raise DemoDataError(f"{path}: {app_label!r} is not an [[app.Model]] row")
+        for model_name, tables in tables_by_model.items():
+            label = f"{app_label}.{model_name}"
+            if not isinstance(tables, list):
+                raise DemoDataError(f"{path}: [{label}] is one table; rows are [[{label}]]")
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                raise DemoDataError(f"{path}: [[{label}]]: no such model") from None
+            for number, table in enumerate(tables, start=1):
+                rows.append(table_row(path, model, label, number, table))
+    return rows
+
+
+def table_row(path: Path, model: type[models.Model], label: str, number: int, table: dict) -> Row:
+    """One ``[[app.Model]]`` table as a row: its ``key``; ``lookup``, the names of the
+    fields that find a row an editor made (one the table leaves out is matched as NULL);
+    and the model's fields, where a relation holds the key of the row it points at and a
+    many-to-many field a list of keys."""
+    values = dict(table)
+    key = values.pop("key", None)
+    if not isinstance(key, str) or not key:
+        raise DemoDataError(f"{path}: [[{label}]] number {number} has no key")
+    where = f"{path}: {key}"
+    names = values.pop("lookup", None)
+    if not (isinstance(names, list) and names and all(isinstance(n, str) for n in names)):
+        raise DemoDataError(f"{where}: lookup must list the fields that find the row")
+
+    def field_named(name: str) -> models.Field:
+        try:
+            found = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            found = None
+        if found is None or (found.auto_created and not found.concrete):
+            raise DemoDataError(f"{where}: {label} has no field {name!r}")
+        return found
+
+    fields: dict[str, Any] = {}
+    m2m: dict[str, list[Ref]] = {}
+    for name, value in values.items():
+        model_field = field_named(name)
+        if model_field.many_to_many:
+            if not (isinstance(value, list) and all(isinstance(k, str) for k in value)):
+                raise DemoDataError(f"{where}: {name} must list the keys of rows")
+            m2m[name] = [Ref(k) for k in value]
+        elif model_field.is_relation:
+            if not isinstance(value, str):
+                raise DemoDataError(f"{where}: {name} must be the key of a row")
+            fields[name] = Ref(value)
+        else:
+            fields[name] = value
+    for name in names:
+        if field_named(name).many_to_many:
+            raise DemoDataError(f"{where}: lookup cannot name the many-to-many field {name!r}")
+    lookup = {name: fields.pop(name, None) for name in names}
+    return Row(key=key, model=label, lookup=lookup, values=fields, m2m=m2m, source=str(path))
+
+
+def _where(row: Row) -> str:
+    return f"{row.source}: {row.key}" if row.source else row.key
+
+
+def dependency_order(rows: list[Row]) -> list[Row]:
+    """The rows in the order given, except that each comes after the rows it refers to:
+    the data files may list their rows in any order."""
+    by_key = {row.key: row for row in rows}
+    ordered: list[Row] = []
+    placed: set[str] = set()
+    path: list[str] = []
+
+    def place(row: Row) -> None:
+        if row.key in placed:
+            return
+        if row.key in path:
+            circle = " -> ".join([*path[path.index(row.key) :], row.key])
+            raise ValueError(f"demo rows refer to each other in a circle: {circle}")
+        path.append(row.key)
+        refs = [v for v in row.fields.values() if isinstance(v, Ref)]
+        for ref in refs + [ref for refs in row.m2m.values() for ref in refs]:
+            if ref.key not in by_key:
+                raise ValueError(f"{_where(row)}: refers to unknown key {ref.key!r}")
+            place(by_key[ref.key])
+        path.pop()
+        placed.add(row.key)
+        ordered.append(row)
+
+    for row in rows:
+        place(row)
+    return ordered
 
 
 def _plain(value: Any) -> Any:
@@ -114,7 +230,8 @@ class DemoLoader:
             try:
                 return self.objects[value.key]
             except KeyError:
-                raise ValueError(f"demo row refers to unknown or later key {value.key!r}") from None
+                # dependency_order placed every row it refers to before it: this one is gone.
+                raise LookupError(f"refers to {value.key!r}, which an editor deleted") from None
         return value
 
     def resolved(self, mapping: dict[str, Any]) -> dict[str, Any]:
@@ -199,6 +316,7 @@ def demo_load(*, rows: list[Row], on_wait: Callable[[], None] | None = None) -> 
     duplicates = {key for key, n in Counter(row.key for row in rows).items() if n > 1}
     if duplicates:
         raise ValueError(f"duplicate demo keys: {', '.join(sorted(duplicates))}")
+    rows = dependency_order(rows)
     # First, before any read: what is read after the wait includes the other load's rows.
     demo_lock_wait(on_wait)
     loader = DemoLoader()
@@ -207,6 +325,6 @@ def demo_load(*, rows: list[Row], on_wait: Callable[[], None] | None = None) -> 
             try:
                 loader.load_row(row)
             except (ValidationError, IntegrityError, LookupError, TypeError) as error:
-                raise ValueError(f"{row.key}: {error}") from error
+                raise ValueError(f"{_where(row)}: {error}") from error
     search_vectors_rebuild()
     return loader.result

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from scholarfolio.demo import demo_load
+from scholarfolio.demo import demo_load, demo_rows
 
 
 class Command(BaseCommand):
@@ -11,14 +11,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from scholarfolio.demo_data import ROWS
-
         def on_wait():
             if options["verbosity"] >= 1:
                 self.stdout.write("Another loaddemo is running; waiting for it to finish.")
 
         try:
-            result = demo_load(rows=ROWS, on_wait=on_wait)
+            result = demo_load(rows=demo_rows(), on_wait=on_wait)
         except ValueError as error:
             raise CommandError(f"demo data is inconsistent: {error}") from error
         if options["verbosity"] >= 1:
