@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import icalendar
 
+from core.models import DatePrecision
+
 PRODID = "-//Scholarfolio//Talks//EN"
 
 
@@ -32,9 +34,9 @@ class CalendarEntry:
 def all_day_end(first_day: datetime.date, precision: str) -> datetime.date:
     """The exclusive end of an all-day entry for a date known to the "day", "month" or
     "year": a talk known only as "Sep 2025" spans September."""
-    if precision == "year":
+    if precision == DatePrecision.YEAR:
         return first_day.replace(year=first_day.year + 1, month=1, day=1)
-    if precision == "month":
+    if precision == DatePrecision.MONTH:
         return (first_day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     return first_day + datetime.timedelta(days=1)
 

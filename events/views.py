@@ -8,12 +8,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import DetailView, ListView
 
 from core.cache import reads_query
-from core.models import Visibility, iso_partial_date
+from core.models import iso_partial_date
 from events.ical import CalendarEntry, all_day_end
 from events.models import Event, Talk, TalkHost, TalkSpeaker
 from publications.models import Publication
-
-PUBLIC = Visibility.PUBLIC
 
 
 def published_talks():
@@ -160,7 +158,7 @@ def talk_schema(talk: Talk, request: HttpRequest) -> dict:
 def person_schema(link: TalkSpeaker, request: HttpRequest) -> dict:
     researcher = link.researcher
     person = {"@type": "Person", "name": researcher.full_name}
-    if researcher.is_member and researcher.visibility == PUBLIC:
+    if researcher.has_profile:
         person["url"] = request.build_absolute_uri(researcher.get_absolute_url())
     if link.affiliation:
         person["affiliation"] = {"@type": "Organization", "name": link.affiliation}

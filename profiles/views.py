@@ -76,7 +76,9 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
         NewsItem(
             date=p.arxiv_date or p.date or datetime.date(p.year, 1, 1),
             precision=DatePrecision.DAY if (p.arxiv_date or p.date) else DatePrecision.YEAR,
-            text="New paper" if p.status != "published" else f"Published in {p.venue or p.year}",
+            text="New paper"
+            if p.status != Publication.Status.PUBLISHED
+            else f"Published in {p.venue or p.year}",
             title=p.title,
             url=p.get_absolute_url(),
         )

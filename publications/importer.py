@@ -41,7 +41,13 @@ FIELDS = (
     "note",
     "keywords",
 )
-VENUE_KINDS = {"article": "journal", "conference": "conference", "workshop": "workshop"}
+VENUE_KINDS = {
+    Publication.Kind.JOURNAL_ARTICLE: Venue.Kind.JOURNAL,
+    Publication.Kind.CONFERENCE_PAPER: Venue.Kind.CONFERENCE,
+    Publication.Kind.WORKSHOP_PAPER: Venue.Kind.WORKSHOP,
+    Publication.Kind.BOOK: Venue.Kind.BOOK,
+    Publication.Kind.CHAPTER: Venue.Kind.BOOK,
+}
 # pg_advisory_xact_lock's key for imports, any number no other lock of the site uses.
 IMPORT_LOCK = 0x5CF0_1A10
 
@@ -173,7 +179,9 @@ class Importer:
         return {
             "title": entry.title,
             "kind": entry.kind,
-            "status": "preprint" if entry.kind == "preprint" else "published",
+            "status": Publication.Status.PREPRINT
+            if entry.kind == Publication.Kind.PREPRINT
+            else Publication.Status.PUBLISHED,
             "year": entry.year,
             "venue": self.venue(entry),
             "volume": entry.volume,
@@ -198,9 +206,7 @@ class Importer:
             Q(name__iexact=entry.venue) | Q(short_name__iexact=entry.venue)
         ).first()
         if venue is None:
-            kind = VENUE_KINDS.get(
-                entry.kind, "book" if entry.kind in ("book", "chapter") else "journal"
-            )
+            kind = VENUE_KINDS.get(entry.kind, Venue.Kind.JOURNAL)
             venue = Venue.objects.create(name=entry.venue[:300], kind=kind)
         self.venues[entry.venue.lower()] = venue.pk
         return venue.pk

@@ -14,6 +14,7 @@ from core.models import (
     PublicQuerySet,
     SlugModel,
     TimeStampedModel,
+    Visibility,
     VisibilityModel,
 )
 from core.validators import (
@@ -223,7 +224,7 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
             # Lists in their default order read the first page off this index, not a sort.
             models.Index(
                 fields=["-year", "-date", "title", "id"],
-                condition=Q(visibility="public"),
+                condition=Q(visibility=Visibility.PUBLIC),
                 name="pub_public_default_order",
             ),
             models.Index(fields=["kind", "status"]),

@@ -99,7 +99,7 @@ def arxiv_entry(atom: str) -> ParsedEntry:
     return ParsedEntry(
         key=text("a:id"),
         line=0,
-        kind="preprint",
+        kind=Publication.Kind.PREPRINT,
         title=text("a:title"),
         year=int(published[:4]),
         month=int(published[5:7]),
