@@ -1,15 +1,19 @@
 import datetime
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
+import tomllib
 import zoneinfo
+from collections import Counter
 from pathlib import Path
 from subprocess import PIPE
 
 import psycopg
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from config.database import database_url
@@ -17,7 +21,7 @@ from core.models import SeedRecord
 from events.models import Participation, Talk
 from profiles.models import Award, Education, Organization, Researcher, Teaching
 from publications.models import Publication
-from scholarfolio.demo import DEMO_LOCK, Ref, Row, demo_load
+from scholarfolio.demo import DEMO_DATA, DEMO_LOCK, DemoDataError, Ref, Row, demo_load, demo_rows
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,6 +154,128 @@ def test_editor_made_row_with_the_same_key_fields_is_adopted_not_overwritten(db)
     call_command("loaddemo", verbosity=0)
     assert Researcher.objects.get(slug="zhiwei-bai").full_name == "Zhiwei Bai (editor's)"
     assert Publication.objects.for_researcher(Researcher.objects.get(slug="zhiwei-bai")).count()
+
+
+def test_every_row_of_the_data_files_has_an_explicit_unique_key():
+    keys = []
+    for path in sorted(DEMO_DATA.glob("*.toml")):
+        for app, models in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            for model, tables in models.items():
+                for number, table in enumerate(tables, start=1):
+                    assert isinstance(table.get("key"), str), (path.name, app, model, number)
+                    keys.append(table["key"])
+    assert [key for key, n in Counter(keys).items() if n > 1] == []
+    assert [row.key for row in demo_rows()] == keys
+
+
+def tables_reversed(text: str) -> str:
+    head, *tables = re.split(r"(?m)^(?=\[\[)", text)
+    return head + "\n".join(table.rstrip("\n") + "\n" for table in reversed(tables))
+
+
+def test_rows_listed_in_another_order_keep_their_keys(demo, tmp_path):
+    for path in DEMO_DATA.glob("*.toml"):
+        text = tables_reversed(path.read_text(encoding="utf-8"))
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    rows = demo_rows(tmp_path)
+    keys = [row.key for row in rows]
+    # Reversed, a sub-interest comes before its parent, an author before the paper.
+    assert keys.index("interest:mingze-wang:1:1") < keys.index("interest:mingze-wang:1")
+    assert keys.index("pub:noise-geometry-in-sgd:author:1") < keys.index(
+        "pub:noise-geometry-in-sgd"
+    )
+    assert sorted(rows, key=lambda row: row.key) == sorted(demo_rows(), key=lambda row: row.key)
+    result = demo_load(rows=rows)
+    assert (result.created, result.updated, len(result.unchanged)) == ([], [], len(rows))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[profiles.Organization]]\nkey = "org:a\n', r"broken\.toml: .*line 2"),
+        (
+            '[[profiles.Organization]]\nlookup = ["slug"]\nslug = "a"\n',
+            r"broken\.toml: \[\[profiles\.Organization\]\] number 1 has no key",
+        ),
+        (
+            '[[profiles.Organization]]\nkey = "org:a"\nslug = "a"\n',
+            r"broken\.toml: org:a: lookup must list",
+        ),
+        (
+            '[[profiles.Organisation]]\nkey = "org:a"\nlookup = ["slug"]\n',
+            r"broken\.toml: \[\[profiles\.Organisation\]\]: no such model",
+        ),
+        (
+            '[[profiles.Organization]]\nkey = "org:a"\nlookup = ["slug"]\ntitle = "A"\n',
+            r"broken\.toml: org:a: profiles\.Organization has no field 'title'",
+        ),
+        (
+            '[[profiles.Organization]]\nkey = "org:a"\nlookup = ["slug"]\nparent = 1\n',
+            r"broken\.toml: org:a: parent must be the key of a row",
+        ),
+        (
+            '[profiles.Organization]\nkey = "org:a"\n',
+            r"broken\.toml: \[profiles\.Organization\] is one",
+        ),
+    ],
+)
+def test_a_malformed_data_file_is_named_in_the_error(tmp_path, text, message):
+    (tmp_path / "broken.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(DemoDataError, match=message):
+        demo_rows(tmp_path)
+
+
+def demo_data_copy(tmp_path, monkeypatch, name: str, old: str, new: str) -> None:
+    """loaddemo reads a copy of the data files, ``old`` replaced by ``new`` in one of them."""
+    shutil.copytree(DEMO_DATA, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr("scholarfolio.demo.DEMO_DATA", tmp_path)
+
+
+def test_loaddemo_names_the_file_and_row_without_a_key_and_writes_nothing(
+    db, tmp_path, monkeypatch
+):
+    demo_data_copy(
+        tmp_path, monkeypatch, "zhiwei-bai.toml", 'key = "award:zhiwei-bai:samsung-2020"\n', ""
+    )
+    with pytest.raises(CommandError, match=r"zhiwei-bai\.toml: \[\[profiles\.Award\]\] number 11 "):
+        call_command("loaddemo", verbosity=0)
+    assert not SeedRecord.objects.exists()
+
+
+def test_loaddemo_names_the_file_and_row_of_a_value_the_model_refuses(db, tmp_path, monkeypatch):
+    demo_data_copy(
+        tmp_path,
+        monkeypatch,
+        "organizations.toml",
+        'slug = "moqi"\n',
+        'slug = "moqi"\nror_id = "nope"\n',
+    )
+    with pytest.raises(CommandError, match=r"organizations\.toml: org:moqi: .*ror_id"):
+        call_command("loaddemo", verbosity=0)
+    assert not SeedRecord.objects.exists()
+
+
+def test_rows_that_refer_to_each_other_in_a_circle_are_refused(db):
+    rows = [
+        Row(
+            key="org:a",
+            model="profiles.Organization",
+            lookup={"slug": "a"},
+            values={"parent": Ref("org:b")},
+        ),
+        Row(
+            key="org:b",
+            model="profiles.Organization",
+            lookup={"slug": "b"},
+            values={"parent": Ref("org:a")},
+        ),
+    ]
+    with pytest.raises(ValueError, match="in a circle: org:a -> org:b -> org:a"):
+        demo_load(rows=rows)
 
 
 def test_changed_demo_entry_updates_an_unedited_row(db):
