@@ -48,7 +48,7 @@ TalkRef = reference("TalkRef", "talk-detail", label="title")
 def published_researcher(slug: str) -> Researcher:
     """The public member with this slug, for the endpoints under /researchers/<slug>/."""
     try:
-        return Researcher.objects.public().members().get(slug=slug)
+        return Researcher.objects.public_members().get(slug=slug)
     except Researcher.DoesNotExist:
         raise NotFound(f"No researcher with a public profile has the slug “{slug}”.") from None
 
@@ -340,7 +340,7 @@ class ResearcherViewSet(ReadOnlyViewSet):
         return renderers_
 
     def get_queryset(self):
-        people = Researcher.objects.public().members().defer("search_vector")
+        people = Researcher.objects.public_members().defer("search_vector")
         if self.action != "retrieve":
             return people
         return people.with_profile_entries().prefetch_related(

@@ -71,7 +71,7 @@ def researcher_metrics(*, researcher: Researcher) -> ResearcherMetrics:
 
 
 def members_with_paper_counts():
-    return Researcher.objects.public().annotate(
+    return Researcher.objects.public_members().annotate(
         paper_count=Count(
             "authorships__publication",
             filter=Q(authorships__publication__visibility=Visibility.PUBLIC),

@@ -176,6 +176,10 @@ class ResearcherQuerySet(PublicQuerySet):
     def members(self):
         return self.filter(is_member=True)
 
+    def public_members(self):
+        """The people with a page of their own: ``Researcher.has_profile``."""
+        return self.public().members()
+
     def with_profile_entries(self):
         """Prefetch the public entries a profile shows, each with what it links to. An entry
         naming an unpublished event, talk or paper, or a hidden instructor, gets None in its

@@ -7,7 +7,7 @@ class ResearcherSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Researcher.objects.public().members().order_by("pk")
+        return Researcher.objects.public_members().order_by("pk")
 
     def lastmod(self, researcher):
         return researcher.updated

@@ -28,7 +28,6 @@ class ResearcherListView(ListView):
     def get_queryset(self):
         people = (
             members_with_paper_counts()
-            .members()
             # A GROUP BY query drops Meta.ordering.
             .order_by(*Researcher._meta.ordering)
             .prefetch_related(
@@ -47,7 +46,7 @@ class ResearcherListView(ListView):
     def get_context_data(self, **kwargs):
         people = list(self.object_list)
         current = [p for p in people if p.role != Researcher.Role.ALUMNUS]
-        roles_present = {p.role for p in members_with_paper_counts().members()}
+        roles_present = {p.role for p in members_with_paper_counts()}
         return super().get_context_data(
             members=current,
             alumni=[p for p in people if p.role == Researcher.Role.ALUMNUS],
@@ -108,7 +107,7 @@ class ProfileMixin:
     context_object_name = "researcher"
 
     def get_queryset(self):
-        return Researcher.objects.public().members().with_profile_entries()
+        return Researcher.objects.public_members().with_profile_entries()
 
     def get_context_data(self, **kwargs):
         researcher = self.object

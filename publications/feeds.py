@@ -55,7 +55,7 @@ class ResearcherPublicationFeed(PublicationFeed):
     """One member's papers; no feed for a hidden profile or a name-only co-author."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Researcher.objects.public().members(), slug=slug)
+        return get_object_or_404(Researcher.objects.public_members(), slug=slug)
 
     def title(self, obj):
         return f"{obj.full_name}: publications"

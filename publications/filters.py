@@ -101,7 +101,7 @@ class PublicationFilter(django_filters.FilterSet):
         rows = (
             Authorship.objects.filter(
                 publication__in=self._without("author").order_by(),
-                researcher__in=Researcher.objects.public().members(),
+                researcher__in=Researcher.objects.public_members(),
             )
             .values("researcher__slug", "researcher__full_name")
             .annotate(count=Count("publication"))

@@ -60,7 +60,7 @@ def _get(records, slug: str, what: str):
 
 def _member(slug: str, records=None) -> Researcher:
     if records is None:
-        records = Researcher.objects.public().members()
+        records = Researcher.objects.public_members()
     return _get(records, slug, "researcher profile")
 
 
@@ -131,7 +131,7 @@ def export(
         papers, name = _papers(scope, slug)
         return Download(write(papers), content_type, f"{name}.{extension}")
     if fmt == "resume":
-        researcher = _member(slug, Researcher.objects.public().members().with_profile_entries())
+        researcher = _member(slug, Researcher.objects.public_members().with_profile_entries())
         resume = json_resume(researcher, absolute_url)
         return Download(_json(resume), "application/json", f"{slug}-resume.json")
     return _calendar(scope, slug, absolute_url)

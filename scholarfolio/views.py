@@ -16,7 +16,6 @@ from scholarfolio.search import SEARCH_TYPES, site_search
 def home(request):
     members = (
         members_with_paper_counts()
-        .members()
         .exclude(role=Researcher.Role.ALUMNUS)
         .order_by(*Researcher._meta.ordering)
         .prefetch_related(
