@@ -98,8 +98,8 @@ def read_rows(path: Path) -> list[Row]:
             raise DemoDataError(f"{path}: {app_label!r} is not an [[app.Model]] row")
         for model_name, tables in tables_by_model.items():
             label = f"{app_label}.{model_name}"
-            if not isinstance(tables, list):
-                raise DemoDataError(f"{path}: [{label}] is one table; rows are [[{label}]]")
+            if not (isinstance(tables, list) and all(isinstance(t, dict) for t in tables)):
+                raise DemoDataError(f"{path}: {label}: rows are tables written [[{label}]]")
             try:
                 model = apps.get_model(label)
             except LookupError:
@@ -172,8 +172,9 @@ def dependency_order(rows: list[Row]) -> list[Row]:
             circle = " -> ".join([*path[path.index(row.key) :], row.key])
             raise ValueError(f"demo rows refer to each other in a circle: {circle}")
         path.append(row.key)
-        refs = [v for v in row.fields.values() if isinstance(v, Ref)]
-        for ref in refs + [ref for refs in row.m2m.values() for ref in refs]:
+        targets = [value for value in row.fields.values() if isinstance(value, Ref)]
+        targets += [ref for refs in row.m2m.values() for ref in refs]
+        for ref in targets:
             if ref.key not in by_key:
                 raise ValueError(f"{_where(row)}: refers to unknown key {ref.key!r}")
             place(by_key[ref.key])
@@ -313,9 +314,10 @@ def demo_lock_wait(on_wait: Callable[[], None] | None) -> None:
 
 @transaction.atomic
 def demo_load(*, rows: list[Row], on_wait: Callable[[], None] | None = None) -> DemoResult:
-    duplicates = {key for key, n in Counter(row.key for row in rows).items() if n > 1}
+    counts = Counter(row.key for row in rows)
+    duplicates = sorted({_where(row) for row in rows if counts[row.key] > 1})
     if duplicates:
-        raise ValueError(f"duplicate demo keys: {', '.join(sorted(duplicates))}")
+        raise ValueError(f"duplicate demo keys: {', '.join(duplicates)}")
     rows = dependency_order(rows)
     # First, before any read: what is read after the wait includes the other load's rows.
     demo_lock_wait(on_wait)

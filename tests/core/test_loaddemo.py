@@ -215,7 +215,7 @@ def test_rows_listed_in_another_order_keep_their_keys(demo, tmp_path):
         ),
         (
             '[profiles.Organization]\nkey = "org:a"\n',
-            r"broken\.toml: \[profiles\.Organization\] is one",
+            r"broken\.toml: profiles\.Organization: rows are tables written \[\[",
         ),
     ],
 )
@@ -223,6 +223,17 @@ def test_a_malformed_data_file_is_named_in_the_error(tmp_path, text, message):
     (tmp_path / "broken.toml").write_text(text, encoding="utf-8")
     with pytest.raises(DemoDataError, match=message):
         demo_rows(tmp_path)
+
+
+def test_the_same_key_in_two_files_is_refused_naming_both(db, tmp_path):
+    table = '[[profiles.Organization]]\nkey = "org:a"\nlookup = ["slug"]\nslug = "a"\nname = "A"\n'
+    for name in ("one.toml", "two.toml"):
+        (tmp_path / name).write_text(table, encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"duplicate demo keys: \S*one\.toml: org:a, \S*two\.toml: org:a"
+    ):
+        demo_load(rows=demo_rows(tmp_path))
+    assert not SeedRecord.objects.exists()
 
 
 def demo_data_copy(tmp_path, monkeypatch, name: str, old: str, new: str) -> None:
