@@ -52,7 +52,15 @@ class Version:
 
 
 def content_changed() -> None:
-    """Count one change, made now. Inside a transaction it lands (or not) with the change."""
+    """Count one change: now, or inside ``one_content_change`` at the block's end. Inside a
+    transaction it lands (or not) with the change."""
+    if (batch := _batch.get()) is not None:
+        batch["changed"] = True
+    else:
+        _bump()
+
+
+def _bump() -> None:
     table = ContentVersion._meta.db_table
     with connection.cursor() as cursor:
         # An upsert: the row exists after migrate, but a test database flush empties it.
@@ -189,14 +197,6 @@ def read_version(alias: str) -> Version:
 def content_saved(sender, raw=False, action="post", **kwargs):
     """post_save, post_delete and m2m_changed (once per change: its post_* action)."""
     if sender._meta.app_label in CONTENT_APPS and not raw and action.startswith("post"):
-        content_changed_in_batch()
-
-
-def content_changed_in_batch() -> None:
-    """A change inside ``one_content_change`` counts at its end; outside, at once."""
-    if (batch := _batch.get()) is not None:
-        batch["changed"] = True
-    else:
         content_changed()
 
 
@@ -211,4 +211,4 @@ def one_content_change():
     finally:
         _batch.reset(token)
     if batch["changed"]:
-        content_changed()
+        content_changed()  # the enclosing block's, if one is open

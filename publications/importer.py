@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 
-from core.changes import content_changed_in_batch, one_content_change
+from core.changes import content_changed, one_content_change
 from core.search_updates import deferred_search_updates
 from core.text import strip_bidi_controls
 from profiles.models import Researcher
@@ -248,7 +248,7 @@ class Importer:
             self.add_authors(paper, entry)
             self.touched.add(paper.pk)
             changed.append("authors")
-            content_changed_in_batch()  # bulk_create sends no signal
+            content_changed()  # bulk_create sends no signal
         if changed:
             self.report.updated.append(f"{paper.title}: {', '.join(changed)}")
         else:
