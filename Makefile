@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# More pytest arguments for make pytest, e.g. PYTEST_ARGS='-m "not browser"'.
+PYTEST_ARGS ?=
 
 .PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench bench-faults bench-import
 
@@ -67,8 +69,9 @@ test: lint
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(MAKE) pytest
 
+# On every core (pytest-xdist), each worker with a test database of its own.
 pytest: install-dev browser-tools
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses auto $(PYTEST_ARGS)
 
 # By hand, not in make test: builds a 1,000-researcher, 20,000-paper database and loads it.
 bench: install .env

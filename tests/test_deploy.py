@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = pytest.mark.deploy
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # os.environ.get("X"...), os.environ["X"], os.getenv("X"...) and helpers such as env_bool("X"...).
@@ -150,6 +152,7 @@ def test_dockerignore_keeps_secrets_and_local_state_out():
     assert {".env", ".venv", ".data", ".git", "node_modules", "media", "staticfiles"} <= ignored
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(
     shutil.which("docker-compose") is None,
     reason="docker-compose is not installed (make browser-tools installs Debian's)",

@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import pytest
 
 from tests.browser.conftest import AXE_JS, SCREENSHOTS, VNU_JAR, require
 
+pytestmark = pytest.mark.browser
+
 PAGES = [
     "/",
     "/people/",

@@ -16,7 +16,8 @@ from config.database import database_url
 from profiles.models import Researcher
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump must see committed rows
+# pg_dump must see committed rows; backup and restore run pg_dump, pg_restore and manage.py.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.subprocess]
 
 
 def manage(*args, **env):

@@ -113,6 +113,7 @@ def test_a_long_address_within_the_limit_is_read(client):
     assert response["Content-Type"] == "application/json"
 
 
+@pytest.mark.subprocess
 def test_gunicorn_lets_django_answer_long_addresses():
     """gunicorn refuses a request line above its limit (4094 by default) with its own HTML
     page; its configuration raises the limit to gunicorn's ceiling, above what Django reads,
@@ -141,6 +142,7 @@ def ask(port: int, request: bytes, seconds: float = 20) -> bytes:
             time.sleep(0.2)
 
 
+@pytest.mark.subprocess
 def test_a_request_line_over_gunicorns_limit_gets_the_json_error():
     """A real gunicorn with the project's configuration: the line is refused before Django,
     which never runs (the database address is a closed port)."""

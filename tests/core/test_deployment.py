@@ -65,6 +65,7 @@ def test_public_reads_go_to_the_replica_and_everything_else_to_the_primary():
     assert router.allow_migrate("replica", "publications") is False
 
 
+@pytest.mark.subprocess
 def test_a_replica_url_adds_a_mirrored_replica_and_the_router():
     script = (
         "from django.conf import settings; "
@@ -83,6 +84,7 @@ def test_a_replica_url_adds_a_mirrored_replica_and_the_router():
     assert "replica.internal default ['core.replica.ReplicaRouter']" in result.stdout
 
 
+@pytest.mark.subprocess
 def test_media_go_to_the_bucket_when_one_is_named():
     script = (
         "from django.core.files.storage import storages; s = storages['default']; "
@@ -101,6 +103,7 @@ def test_media_go_to_the_bucket_when_one_is_named():
     assert result.stdout.split()[-3:] == ["S3Storage", "lab-media", "https://s3.example.org"]
 
 
+@pytest.mark.subprocess
 def test_media_stay_on_disk_without_a_bucket():
     script = (
         "from django.core.files.storage import storages; print(type(storages['default']).__name__)"
@@ -109,6 +112,7 @@ def test_media_stay_on_disk_without_a_bucket():
     assert result.stdout.split()[-1] == "FileSystemStorage"
 
 
+@pytest.mark.subprocess
 def test_logs_are_one_json_object_per_line_on_stdout():
     script = "import logging; logging.getLogger('scholarfolio.test').warning('hello %s', 'world')"
     result = manage("shell", "-c", script, **PRODUCTION)
@@ -121,6 +125,7 @@ def test_logs_are_one_json_object_per_line_on_stdout():
     assert "time" in record
 
 
+@pytest.mark.subprocess
 def test_an_unknown_log_format_is_named():
     result = manage("check", LOG_FORMAT="xml", **PRODUCTION)
     assert result.returncode != 0

@@ -73,7 +73,9 @@ def test_a_cached_page_costs_no_query_while_listening(client, listener, django_a
 def test_a_lost_listener_means_database_reads_until_it_is_back(listener):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            # This database's listener only: another xdist worker's shares the server.
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = %s AND datname = current_database()",
             [changes.LISTENER_NAME],
         )
     assert_soon(lambda: listener.version is None)
@@ -113,7 +115,7 @@ def test_a_database_outage_is_logged_once_by_the_listener(listener, monkeypatch,
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = %s",
+                "WHERE application_name = %s AND datname = current_database()",
                 [changes.LISTENER_NAME],
             )
         assert_soon(lambda: len(attempts) >= 3, seconds=10)
