@@ -2,7 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from config.database import embedded_pgdata
 
@@ -10,7 +10,7 @@ from config.database import embedded_pgdata
 class Command(BaseCommand):
     help = (
         "Create the local 'admin' account on the embedded database and print its password. "
-        "Refuses to run against an external DATABASE_URL."
+        "With DATABASE_URL set it creates nothing and says so (make run goes on to serve)."
     )
 
     def add_arguments(self, parser):
@@ -18,9 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, **options):
         if not settings.EMBEDDED_DATABASE:
-            raise CommandError(
-                "DATABASE_URL is set: create accounts there with `manage.py createsuperuser`."
+            self.stdout.write(
+                "DATABASE_URL is set: no local admin account made; create accounts there with "
+                "`manage.py createsuperuser`."
             )
+            return
         self.stdout.write(f"Embedded PostgreSQL data: {embedded_pgdata(settings.BASE_DIR)}")
         user_model = get_user_model()
         user = user_model.objects.filter(username=username).first()
