@@ -25,8 +25,8 @@ from publications.admin_import import (
     keep_preview,
     take_preview,
 )
-from publications.bibtex_reader import Deadline
 from publications.importer import ImportBusy
+from publications.records import Deadline
 
 
 class OrcidForm(forms.Form):

@@ -1,10 +1,11 @@
 """ORCID public API v3.0: a researcher's record as plain data. Parsing is pure, no ORM.
 
 ``parse_record`` turns the JSON of ``/v3.0/{iD}/record`` into frozen dataclasses; works
-become the BibTeX reader's ``ParsedEntry``, so they go through the same importer as BibTeX,
-Crossref and arXiv. ORCID's work summaries carry no author list: the record's own person is
-the one author known. A record with a missing or wrongly typed field raises ``SourceError``
-naming the field's place, e.g. ``record.activities-summary.works.group[2]...title.value``.
+become ``ParsedWork``s (publications.records), so they go through the same importer as
+BibTeX, Crossref and arXiv. ORCID's work summaries carry no author list: the record's own
+person is the one author known. A record with a missing or wrongly typed field raises
+``SourceError`` naming the field's place, e.g.
+``record.activities-summary.works.group[2]...title.value``.
 """
 
 import datetime
@@ -21,7 +22,7 @@ from core.validators import (
     normalize_orcid,
     validate_orcid,
 )
-from publications.bibtex_reader import ParsedEntry
+from publications.records import ParsedWork
 
 # ORCID work type -> Publication.Kind. Other types (data sets, software, talks, patents...)
 # are not papers and are skipped.
@@ -87,7 +88,7 @@ class OrcidRecord:
     distinctions: tuple[Affiliation, ...] = ()
     invited_positions: tuple[Affiliation, ...] = ()
     services: tuple[Affiliation, ...] = ()
-    works: tuple[ParsedEntry, ...] = ()
+    works: tuple[ParsedWork, ...] = ()
     skipped_works: tuple[str, ...] = ()  # "title: why", for works that are no paper here
 
     @property
@@ -258,7 +259,7 @@ def partial_date(node: At) -> PartialDate | None:
         raise node.error(f"is no real date ({year}-{month}-{day})") from None
 
 
-def parse_works(works: At, author: str) -> tuple[tuple[ParsedEntry, ...], tuple[str, ...]]:
+def parse_works(works: At, author: str) -> tuple[tuple[ParsedWork, ...], tuple[str, ...]]:
     entries, skipped = [], []
     for group in works["group"].items():
         summaries = group["work-summary"].items()
@@ -280,7 +281,7 @@ def parse_works(works: At, author: str) -> tuple[tuple[ParsedEntry, ...], tuple[
             + group["external-ids"]["external-id"].items()
         )
         entries.append(
-            ParsedEntry(
+            ParsedWork(
                 key=f"orcid-work-{work['put-code'].number(required=True)}",
                 line=0,
                 kind=kind,

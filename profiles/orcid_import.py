@@ -22,8 +22,8 @@ from core.models import DatePrecision
 from profiles.models import Award, Education, Organization, Position, Researcher, Service
 from profiles.names import matches
 from profiles.orcid import Affiliation, OrcidRecord
-from publications.bibtex_reader import NO_DEADLINE, BibtexError, Deadline, TooSlow
 from publications.importer import Importer, Report, import_lock
+from publications.records import NO_DEADLINE, Deadline, ImportProblem, TooSlow
 
 KINDS = ("positions", "education", "awards", "services")
 COARSER = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
@@ -116,7 +116,7 @@ def import_orcid(
             report.papers = importer.run(entries, dry_run=dry_run, deadline=deadline)
         except TooSlow as error:
             raise SourceError(f"ORCID record {record.orcid}: {error.problems[0]}.") from None
-        except BibtexError as error:
+        except ImportProblem as error:
             raise SourceError(
                 f"ORCID record {record.orcid}: works refused: " + "; ".join(error.problems)
             ) from None

@@ -26,8 +26,9 @@ from core import roles
 from core.http import SourceError
 from core.validators import normalize_arxiv_id, normalize_doi, validate_arxiv_id, validate_doi
 from profiles.models import Researcher
-from publications.bibtex_reader import BibtexError, Deadline, ParsedEntry, TooMany, read_bibtex
+from publications.bibtex_reader import TooMany, read_bibtex
 from publications.importer import ImportBusy, Importer
+from publications.records import Deadline, ImportProblem, ParsedWork
 from publications.sources import Arxiv, Crossref, OpenAlex
 
 MAX_BYTES = 5 * 2**20  # a saved ORCID record
@@ -170,7 +171,7 @@ def import_view(model_admin, request):
             entries = read_bibtex(text, deadline=deadline, max_entries=MAX_ENTRIES)
         except TooMany as error:
             form.add_error("file", f"{error} manage.py import_bibtex takes any number.")
-        except BibtexError as error:
+        except ImportProblem as error:
             context["problems"] = error.problems
         else:
             context |= preview(request, form.cleaned_data, entries, deadline, text=text)
@@ -198,14 +199,14 @@ def source_import_view(model_admin, request):
 
 
 def preview(
-    request, options: dict, entries: list[ParsedEntry], deadline: Deadline, **source
+    request, options: dict, entries: list[ParsedWork], deadline: Deadline, **source
 ) -> dict:
     """The dry run's report and the form that confirms it, or the problems found."""
     try:
         report = Importer(options["researcher"], overwrite=options["overwrite"]).run(
             entries, dry_run=True, deadline=deadline
         )
-    except BibtexError as error:
+    except ImportProblem as error:
         return {"problems": error.problems}
     except ImportBusy as error:
         return {"problems": [str(error)]}
@@ -226,7 +227,7 @@ def confirm(request):
     try:
         payload = take_preview(request)
         entries = (
-            [ParsedEntry(**row) for row in payload["rows"]]
+            [ParsedWork(**row) for row in payload["rows"]]
             if "rows" in payload
             else read_bibtex(payload["text"], deadline=deadline)
         )
@@ -236,7 +237,7 @@ def confirm(request):
         )
     except ValidationError as error:
         messages.error(request, f"Nothing was imported: {' '.join(error.messages)}.")
-    except BibtexError as error:
+    except ImportProblem as error:
         messages.error(request, "Nothing was imported: " + "; ".join(error.problems))
     except ImportBusy as error:
         messages.error(request, f"Nothing was imported: {error}")

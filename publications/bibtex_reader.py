@@ -14,8 +14,6 @@ author names.
 """
 
 import re
-import time
-from dataclasses import dataclass, field
 
 import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts
@@ -23,6 +21,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from core.validators import normalize_arxiv_id, normalize_doi
+from publications.records import NO_DEADLINE, Deadline, ImportProblem, ParsedWork
 
 MONTHS = {
     name: n
@@ -108,68 +107,9 @@ _context.add_context_category(
 _latex = LatexNodes2Text(latex_context=_context, math_mode="verbatim", keep_braced_groups=False)
 
 
-class BibtexError(ValueError):
-    """The file cannot be imported; ``problems`` names each bad entry's key and line."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
-
-
-class TooSlow(BibtexError):
-    """The work went past its deadline (the admin's, inside the server's timeout)."""
-
-    def __init__(self, seconds: float):
-        super().__init__(
-            [
-                f"the import would take longer than {seconds:.0f} seconds; nothing was "
-                "imported. Import less at a time, or with the manage.py command, which has "
-                "no time limit"
-            ]
-        )
-
-
-class TooMany(BibtexError):
+class TooMany(ImportProblem):
     def __init__(self, count: int, limit: int):
         super().__init__([f"The file has {count:,} entries; {limit:,} at most here."])
-
-
-class Deadline:
-    """A point in time work must end by; ``check`` raises TooSlow past it. None: no limit."""
-
-    def __init__(self, seconds: float | None):
-        self.seconds = seconds
-        self.at = None if seconds is None else time.monotonic() + seconds
-
-    def check(self) -> None:
-        if self.at is not None and time.monotonic() >= self.at:
-            raise TooSlow(self.seconds)
-
-
-NO_DEADLINE = Deadline(None)
-
-
-@dataclass
-class ParsedEntry:
-    key: str
-    line: int
-    kind: str
-    title: str
-    year: int
-    authors: list[str] = field(default_factory=list)
-    et_al: bool = False
-    venue: str = ""
-    month: int | None = None
-    volume: str = ""
-    issue: str = ""
-    pages: str = ""
-    doi: str = ""
-    arxiv_id: str = ""
-    arxiv_category: str = ""
-    url: str = ""
-    abstract: str = ""
-    note: str = ""
-    keywords: list[str] = field(default_factory=list)
 
 
 def latex_to_unicode(text: str) -> str:
@@ -319,7 +259,7 @@ def closing(raw: str, start: int, what: str) -> int:
 
 def read_bibtex(
     text: str, deadline: Deadline = NO_DEADLINE, max_entries: int | None = None
-) -> list[ParsedEntry]:
+) -> list[ParsedWork]:
     # No middleware: Macros expands and unquotes the values.
     library = bibtexparser.parse_string(text, parse_stack=[])
     if max_entries is not None and len(library.entries) > max_entries:
@@ -350,11 +290,11 @@ def read_bibtex(
         except ValueError as error:
             problems.append(f"line {entry.start_line + 1}, entry {entry.key}: {error}")
     if problems:
-        raise BibtexError(problems)
+        raise ImportProblem(problems)
     return entries
 
 
-def read_entry(entry: Entry, macros: Macros | None = None) -> ParsedEntry:
+def read_entry(entry: Entry, macros: Macros | None = None) -> ParsedWork:
     macros = macros or Macros()
     values = {
         name.lower(): macros.expand(str(f.value), f"the {name.lower()}").strip()
@@ -416,7 +356,7 @@ def read_entry(entry: Entry, macros: Macros | None = None) -> ParsedEntry:
     if kind == "article" and not venue and arxiv_id:
         kind = "preprint"
     keywords = [k.strip() for k in re.split(r"[;,]", values.get("keywords", "")) if k.strip()]
-    return ParsedEntry(
+    return ParsedWork(
         key=entry.key,
         line=entry.start_line + 1,
         kind=kind,

@@ -20,8 +20,8 @@ from core.search_updates import deferred_search_updates
 from core.text import strip_bidi_controls
 from profiles.models import Researcher
 from profiles.names import fold, matches
-from publications.bibtex_reader import NO_DEADLINE, BibtexError, Deadline, ParsedEntry
 from publications.models import Authorship, ImportRecord, Publication, Venue
+from publications.records import NO_DEADLINE, Deadline, ImportProblem, ParsedWork
 
 # Publication fields an import writes; the venue is stored by id.
 FIELDS = (
@@ -114,7 +114,7 @@ class Importer:
 
     def run(
         self,
-        entries: list[ParsedEntry],
+        entries: list[ParsedWork],
         dry_run: bool = False,
         *,
         wait=None,
@@ -131,7 +131,7 @@ class Importer:
                 transaction.set_rollback(True)
         return self.report
 
-    def import_all(self, entries: list[ParsedEntry]) -> None:
+    def import_all(self, entries: list[ParsedWork]) -> None:
         # Read under the lock, so that what an import before this one added is known.
         self.load_index()
         self.people = [
@@ -148,7 +148,7 @@ class Importer:
                 fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
                 problems.append(f"line {entry.line}, entry {entry.key}: {fields}")
         if problems:
-            raise BibtexError(problems)
+            raise ImportProblem(problems)
         # One update of the stored search vectors for what changed, not one per row.
         Publication.objects.filter(pk__in=self.touched).update_search_vector()
         Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
@@ -168,14 +168,14 @@ class Importer:
             self.index.setdefault(("arxiv", arxiv_id), pk)
         self.index.setdefault(("title", year, normal_title(title)), pk)
 
-    def find(self, entry: ParsedEntry) -> Publication | None:
+    def find(self, entry: ParsedWork) -> Publication | None:
         """The same paper: the DOI, or the arXiv id, or the normalised title and year agree."""
         keys = [("doi", entry.doi.lower()), ("arxiv", entry.arxiv_id)]
         keys.append(("title", entry.year, normal_title(entry.title)))
         pk = next((self.index[key] for key in keys if key[-1] and key in self.index), None)
         return None if pk is None else Publication.objects.get(pk=pk)
 
-    def values(self, entry: ParsedEntry) -> dict:
+    def values(self, entry: ParsedWork) -> dict:
         return {
             "title": entry.title,
             "kind": entry.kind,
@@ -196,7 +196,7 @@ class Importer:
             "keywords": entry.keywords,
         }
 
-    def venue(self, entry: ParsedEntry) -> int | None:
+    def venue(self, entry: ParsedWork) -> int | None:
         if not entry.venue:
             return None
         # Read once per name and import: a file names the same few venues many times.
@@ -211,7 +211,7 @@ class Importer:
         self.venues[entry.venue.lower()] = venue.pk
         return venue.pk
 
-    def import_entry(self, entry: ParsedEntry) -> None:
+    def import_entry(self, entry: ParsedWork) -> None:
         values = self.values(entry)
         paper = self.find(entry)
         if paper is None:
@@ -259,7 +259,7 @@ class Importer:
                 defaults={"source": self.source, "key": entry.key, "values": values},
             )
 
-    def add_authors(self, paper: Publication, entry: ParsedEntry) -> None:
+    def add_authors(self, paper: Publication, entry: ParsedWork) -> None:
         used, rows = set(), []
         for position, name in enumerate(entry.authors, start=1):
             self.deadline.check()  # each new name is compared with every person known

@@ -1,6 +1,6 @@
 """Papers from Crossref (by DOI) and arXiv (by id), and citation counts from OpenAlex.
 
-Each source turns its answer into the BibTeX reader's ``ParsedEntry``, so a DOI or an
+Each source turns its answer into a ``ParsedWork`` (publications.records), so a DOI or an
 arXiv id goes through the same importer (matching, editor changes, one transaction).
 """
 
@@ -14,8 +14,8 @@ from django.utils.html import strip_tags
 from core.changes import content_changed
 from core.http import Source, SourceError
 from core.validators import normalize_arxiv_id, normalize_doi
-from publications.bibtex_reader import ParsedEntry
 from publications.models import CitationCount, Publication
+from publications.records import ParsedWork
 
 CROSSREF_KINDS = {
     "journal-article": "article",
@@ -33,7 +33,7 @@ ATOM = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/a
 class Crossref(Source):
     name = "Crossref"
 
-    def entry(self, doi: str) -> ParsedEntry:
+    def entry(self, doi: str) -> ParsedWork:
         doi = normalize_doi(doi)
         data = self.get_json(f"https://api.crossref.org/works/{doi}")
         try:
@@ -44,7 +44,7 @@ class Crossref(Source):
             ) from None
 
 
-def crossref_entry(work: dict) -> ParsedEntry:
+def crossref_entry(work: dict) -> ParsedWork:
     parts = (work.get("published") or work.get("issued") or {}).get("date-parts") or [[None]]
     year = parts[0][0]
     if not isinstance(year, int):
@@ -54,7 +54,7 @@ def crossref_entry(work: dict) -> ParsedEntry:
         for a in work.get("author", [])
     ]
     container = work.get("container-title") or [""]
-    return ParsedEntry(
+    return ParsedWork(
         key=work["DOI"],
         line=0,
         kind=CROSSREF_KINDS.get(work.get("type", ""), "article"),
@@ -74,7 +74,7 @@ def crossref_entry(work: dict) -> ParsedEntry:
 class Arxiv(Source):
     name = "arXiv"
 
-    def entry(self, arxiv_id: str) -> ParsedEntry:
+    def entry(self, arxiv_id: str) -> ParsedWork:
         arxiv_id = normalize_arxiv_id(arxiv_id)
         response = self.get("https://export.arxiv.org/api/query", {"id_list": arxiv_id})
         try:
@@ -83,7 +83,7 @@ class Arxiv(Source):
             raise SourceError(f"arXiv's answer for {arxiv_id} cannot be read ({error}).") from None
 
 
-def arxiv_entry(atom: str) -> ParsedEntry:
+def arxiv_entry(atom: str) -> ParsedWork:
     entry = ET.fromstring(atom).find("a:entry", ATOM)
     if entry is None or entry.find("a:title", ATOM) is None:
         raise ValueError("no such paper")
@@ -96,7 +96,7 @@ def arxiv_entry(atom: str) -> ParsedEntry:
     published = text("a:published")
     if not re.match(r"\d{4}-\d{2}", published):
         raise ValueError("no publication date")
-    return ParsedEntry(
+    return ParsedWork(
         key=text("a:id"),
         line=0,
         kind=Publication.Kind.PREPRINT,

@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 
 from core.validators import MAX_SEARCHED_TEXT
 from publications import admin_import
-from publications.bibtex_reader import MAX_NESTING, BibtexError, Deadline, read_bibtex
+from publications.bibtex_reader import MAX_NESTING, read_bibtex
 from publications.importer import Importer
 from publications.models import Publication
+from publications.records import Deadline, ImportProblem
 from tests.publications.test_import import IMPORT_URL, counts
 
 
@@ -24,7 +25,7 @@ def entry(key="k", title="{A title}", author="{Xu, Zhiqin}", extra=""):
 
 
 def problems(text: str) -> list[str]:
-    with pytest.raises(BibtexError) as refused:
+    with pytest.raises(ImportProblem) as refused:
         read_bibtex(text)
     return refused.value.problems
 
@@ -194,7 +195,7 @@ def test_a_file_over_the_admins_size_limit_is_a_form_error(admin_client):
 @pytest.mark.django_db
 def test_an_import_past_its_deadline_stops_and_writes_nothing():
     before = counts()
-    with pytest.raises(BibtexError, match="longer than 0 seconds; nothing was imported"):
+    with pytest.raises(ImportProblem, match="longer than 0 seconds; nothing was imported"):
         Importer().run(read_bibtex(entry()), deadline=Deadline(0))
     assert counts() == before
 

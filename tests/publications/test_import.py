@@ -12,10 +12,11 @@ from core.changes import current_version
 from profiles.models import Researcher
 from profiles.names import matches, name_form
 from publications.bibtex import format_entries
-from publications.bibtex_reader import BibtexError, read_bibtex
+from publications.bibtex_reader import read_bibtex
 from publications.citation import citation
 from publications.importer import Importer
 from publications.models import Authorship, ImportRecord, Publication, Venue
+from publications.records import ImportProblem
 from scholarfolio.search import site_search
 from tests import factories as f
 
@@ -163,7 +164,7 @@ def test_an_entry_the_model_refuses_rolls_the_whole_file_back():
     )
     before = counts()
 
-    with pytest.raises(BibtexError) as refused:
+    with pytest.raises(ImportProblem) as refused:
         Importer().run(read_bibtex(text))
 
     assert refused.value.problems[0].startswith("line ")
@@ -237,7 +238,7 @@ TEXT = st.text(
 def test_the_reader_fails_only_with_a_bibtex_error(text):
     try:
         entries = read_bibtex(text)
-    except BibtexError as error:
+    except ImportProblem as error:
         assert error.problems and all(error.problems)
     else:
         assert all(entry.title and entry.year for entry in entries)

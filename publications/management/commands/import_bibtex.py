@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from profiles.commands import researcher_named
-from publications.bibtex_reader import BibtexError, read_bibtex
+from publications.bibtex_reader import read_bibtex
 from publications.importer import WAITING, Importer
+from publications.records import ImportProblem
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             report = Importer(owner, overwrite=overwrite).run(
                 read_bibtex(text), dry_run=dry_run, wait=lambda: self.stderr.write(WAITING)
             )
-        except BibtexError as error:
+        except ImportProblem as error:
             for problem in error.problems:
                 self.stderr.write(f"{file}: {problem}")
             raise CommandError(

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.http import SourceError
-from publications.bibtex_reader import BibtexError
 from publications.importer import WAITING, Importer
+from publications.records import ImportProblem
 from publications.sources import Crossref
 
 
@@ -24,6 +24,6 @@ class Command(BaseCommand):
             )
         except SourceError as error:
             raise CommandError(f"{error} Nothing was imported.") from None
-        except BibtexError as error:
+        except ImportProblem as error:
             raise CommandError("Nothing was imported: " + "; ".join(error.problems)) from None
         self.stdout.write(self.style.SUCCESS(report.summary()))
