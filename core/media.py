@@ -1,4 +1,4 @@
-"""Uploaded photos, served by the site itself when they are on its own disk (no bucket).
+"""Uploaded files, served by the site itself when they are on its own disk (no bucket).
 
 They are pictures the site wrote (core/images.py), named by their content, so a name
 never changes meaning and browsers may keep them for a year. The content type is read
@@ -14,7 +14,6 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition, require_safe
 from PIL import Image
 
 from core.images import PHOTO_FORMATS
@@ -27,10 +26,10 @@ def media_path(path: str) -> Path | None:
     directory, ``..`` or a symbolic link leading out."""
     try:
         full = Path(default_storage.path(path))
-    except SuspiciousFileOperation:
+        inside = full.resolve().is_relative_to(Path(default_storage.location).resolve())
+        return full if inside and full.is_file() else None
+    except (SuspiciousFileOperation, OSError):  # OSError: a name too long for the disk
         return None
-    inside = full.resolve().is_relative_to(Path(default_storage.location).resolve())
-    return full if inside and full.is_file() else None
 
 
 def last_modified(request, path: str) -> datetime.datetime | None:
@@ -50,9 +49,9 @@ def photo_type(file) -> str | None:
     return Image.MIME[kind] if kind in PHOTO_FORMATS else None
 
 
-@require_safe
-@condition(last_modified_func=last_modified)
-def media_file(request, path: str):
+def file_response(path: str) -> FileResponse:
+    """The file under MEDIA_ROOT that ``path`` names, with a year's caching; 404 for none.
+    Who may see it is for the view calling this to decide."""
     if (full := media_path(path)) is None:
         raise Http404("No such file.")
     file = full.open("rb")

@@ -13,9 +13,9 @@ from rest_framework.routers import DefaultRouter
 from core.admin import view_on_site
 from core.api import not_found as api_not_found
 from core.cache import reads_query
-from core.media import media_file
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
 from profiles.api import OrganizationViewSet, ResearcherViewSet
+from profiles.media import photo
 from publications.api import PublicationViewSet, ResearcherPublicationViewSet, VenueViewSet
 from scholarfolio import views
 from scholarfolio.sitemaps import SITEMAPS
@@ -117,7 +117,5 @@ urlpatterns = [
 ]
 
 if not settings.AWS_STORAGE_BUCKET_NAME:
-    # Uploads on this site's own disk are served by it, in production too (core/media.py).
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media_file, name="media")
-    )
+    # Photos on this site's own disk are served by it, in production too (profiles/media.py).
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", photo, name="media"))

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "scholarfolio",
 ]
 
+# Django's database sessions, refusing cookies that hold no key Django makes (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
+
 MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -166,3 +166,14 @@ def test_a_request_line_over_gunicorns_limit_gets_the_json_error():
     assert b"Content-Type: application/json" in head
     assert json.loads(body)["status"] == 414
     assert "Request line too long" in log and "Traceback" not in log
+
+
+@pytest.mark.parametrize("cookie", ['"\\000abcdefghijkl"', '"' + "a" * 31 + '\\000"', "../" * 20])
+def test_a_session_cookie_that_is_no_key_is_no_session(client, caplog, cookie):
+    """As sent: Django reads a quoted octal escape in a cookie as the byte it names."""
+    header = {"HTTP_COOKIE": f"sessionid={cookie}"}
+
+    responses = [client.get("/admin/login/", **header), client.get("/people/", **header)]
+
+    assert [r.status_code for r in responses] == [200, 200]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -9,8 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from core.images import PhotoField
+from core.models import Visibility
+from profiles.models import Researcher
+from tests import factories as f
 
 YEAR = 365 * 24 * 60 * 60
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -19,11 +24,13 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def stored_photo() -> tuple[str, bytes]:
+def stored_photo(colour="teal", visibility=Visibility.PUBLIC) -> tuple[str, bytes]:
+    """A photo stored as the admin stores one, and the researcher whose photo it is."""
     out = BytesIO()
-    Image.new("RGB", (40, 30), "teal").save(out, "PNG")
+    Image.new("RGB", (40, 30), colour).save(out, "PNG")
     photo = PhotoField().clean(SimpleUploadedFile("me.png", out.getvalue()))
     name = default_storage.save(f"people/{photo.name}", photo)
+    f.ResearcherFactory(photo=name, visibility=visibility)
     return name, default_storage.open(name).read()
 
 
@@ -60,6 +67,8 @@ def test_the_content_type_comes_from_the_file_not_its_name(client, media_root):
     Image.new("RGB", (4, 4)).save(out, "PNG")
     (media_root / "people" / "old.jpg").write_bytes(out.getvalue())
     (media_root / "people" / "page.jpg").write_bytes(b"<html><script>alert(1)</script>")
+    for name in ("old.jpg", "page.jpg"):
+        f.ResearcherFactory(photo=f"people/{name}")
 
     assert client.get("/media/people/old.jpg")["Content-Type"] == "image/png"
     page = client.get("/media/people/page.jpg")
@@ -78,6 +87,7 @@ def test_the_content_type_comes_from_the_file_not_its_name(client, media_root):
         "/media/people/..%2F..%2Fsecret.txt",
         "/media/%2Fetc%2Fpasswd",
         "/media/link.txt",
+        "/media/people/" + "x" * 300 + ".jpg",  # longer than a file name may be
     ],
 )
 def test_nothing_outside_the_media_files_is_served(client, media_root, path):
@@ -104,3 +114,22 @@ def test_a_photo_is_sent_as_stored_not_gzipped(client):
     assert not response.has_header("Content-Encoding")
     assert response["Content-Length"] == str(len(content))
     assert b"".join(response.streaming_content) == content
+
+
+@pytest.mark.parametrize("visibility", [Visibility.HIDDEN, Visibility.DRAFT])
+def test_a_photo_of_a_researcher_not_public_is_not_served(client, visibility):
+    name, _ = stored_photo(visibility=visibility)
+    assert client.get(f"/media/{name}").status_code == 404
+
+
+def test_a_replaced_photo_is_no_longer_served(client):
+    old, _ = stored_photo("teal")
+    new, _ = stored_photo("navy")
+    researcher = Researcher.objects.get(photo=old)
+    Researcher.objects.filter(photo=new).delete()
+    researcher.photo = new
+    researcher.save()
+
+    assert default_storage.exists(old)
+    assert client.get(f"/media/{old}").status_code == 404
+    assert client.get(f"/media/{new}").status_code == 200
