@@ -40,9 +40,11 @@ class ScopedChoicesForm(forms.ModelForm):
             if not isinstance(field, forms.ModelChoiceField):
                 continue
             model = field.queryset.model
-            # A row's owner, or a parent row of the same model (an interest's broader
-            # topic): one's own rows only, never a colleague's public one.
-            if name == owner or model is self._meta.model:
+            # A row's owner, or a parent row of the same owned model (an interest's broader
+            # topic): one's own rows only, never a colleague's public one. A shared model's
+            # parent (a conference of a session) is picked like any shared row.
+            own_parent = model is self._meta.model and roles.label(model) in roles.OWNER_PATHS
+            if name == owner or own_parent:
                 allowed = roles.owned(self.scope_user, model)
             else:
                 allowed = roles.choices(self.scope_user, model) | model._default_manager.filter(

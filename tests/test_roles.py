@@ -17,7 +17,7 @@ from reversion.models import Version
 from core import roles
 from core.models import SeedRecord, Visibility
 from events.models import Event, Talk
-from profiles.models import Position, Project, Researcher, ResearchInterest
+from profiles.models import Organization, Position, Project, Researcher, ResearchInterest
 from publications.models import Publication
 from tests import factories as f
 from tests.test_admin import admin_url, management_form
@@ -757,3 +757,17 @@ def test_an_interest_and_its_broader_topic_belong_to_one_researcher():
     assert "parent" in refused.value.message_dict
     subtopic.researcher = topic.researcher
     subtopic.full_clean()
+
+
+def test_a_member_adds_a_session_under_a_public_conference(client, site):
+    client.force_login(site["accounts"]["member"])
+    conference = site["shared"]["events.event"]
+    hidden = f.EventFactory(visibility=Visibility.HIDDEN)
+    university = site["shared"]["profiles.organization"]
+
+    event_form = client.get(admin_url(Event, "add")).context["adminform"].form
+    org_form = client.get(admin_url(Organization, "add")).context["adminform"].form
+
+    assert set(event_form.fields["parent"].queryset) == {conference}
+    assert hidden not in event_form.fields["parent"].queryset
+    assert university in org_form.fields["parent"].queryset
