@@ -317,8 +317,7 @@ def read_entry(entry: Entry, macros: Macros | None = None) -> ParsedWork:
         raise ValueError(f"the month “{values['month']}” is not a month")
 
     names = split_names(values["author"]) if values.get("author") else []
-    et_al = bool(names) and names[-1].lower() == "others"
-    if et_al:
+    if names and names[-1].lower() == "others":  # "and others": the rest go unnamed
         names.pop()
     if nesting(values.get("author", "")) > MAX_NESTING:
         raise ValueError(f"the author nests braces more than {MAX_NESTING} levels deep")
@@ -363,7 +362,6 @@ def read_entry(entry: Entry, macros: Macros | None = None) -> ParsedWork:
         title=title,
         year=year,
         authors=authors,
-        et_al=et_al,
         venue=venue,
         month=month,
         volume=values.get("volume", ""),

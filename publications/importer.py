@@ -23,24 +23,7 @@ from profiles.names import fold, matches
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, ParsedWork
 
-# Publication fields an import writes; the venue is stored by id.
-FIELDS = (
-    "title",
-    "kind",
-    "status",
-    "year",
-    "venue",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "arxiv_id",
-    "arxiv_category",
-    "url",
-    "abstract",
-    "note",
-    "keywords",
-)
+# The kind of venue created for a new paper's venue; a journal for any other kind of paper.
 VENUE_KINDS = {
     Publication.Kind.JOURNAL_ARTICLE: Venue.Kind.JOURNAL,
     Publication.Kind.CONFERENCE_PAPER: Venue.Kind.CONFERENCE,

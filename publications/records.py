@@ -18,7 +18,6 @@ class ParsedWork:
     title: str
     year: int
     authors: list[str] = field(default_factory=list)
-    et_al: bool = False
     venue: str = ""
     month: int | None = None
     volume: str = ""
