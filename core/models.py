@@ -37,8 +37,13 @@ class VisibilityModel(models.Model):
         abstract = True
 
 
+# Levels of a tree (interests under interests, sessions under conferences) that pages show;
+# a page draws a tree by recursion, so a row deeper than this is published nowhere.
+MAX_TREE_DEPTH = 8
+
+
 class PublicTreeQuerySet(PublicQuerySet):
-    """Rows of a model whose ``parent`` is another row of it, nested to any depth."""
+    """Rows of a model whose ``parent`` is another row of it, nested up to MAX_TREE_DEPTH."""
 
     def published(self):
         """Public rows whose every ancestor is public: hiding a node hides all below it."""
@@ -48,13 +53,29 @@ class PublicTreeQuerySet(PublicQuerySet):
         # Walked down from the public roots, so a cycle of parents is never entered.
         below_public_roots = RawSQL(
             f"WITH RECURSIVE published AS ("
-            f"SELECT {pk} FROM {table} WHERE {parent} IS NULL AND visibility = %s "
-            f"UNION ALL SELECT child.{pk} FROM {table} child "
-            f"JOIN published ON child.{parent} = published.{pk} WHERE child.visibility = %s"
+            f"SELECT {pk}, 1 AS depth FROM {table} WHERE {parent} IS NULL AND visibility = %s "
+            f"UNION ALL SELECT child.{pk}, published.depth + 1 FROM {table} child "
+            f"JOIN published ON child.{parent} = published.{pk} "
+            f"WHERE child.visibility = %s AND published.depth < %s"
             f") SELECT {pk} FROM published",
-            (Visibility.PUBLIC, Visibility.PUBLIC),
+            (Visibility.PUBLIC, Visibility.PUBLIC, MAX_TREE_DEPTH),
         )
         return self.filter(pk__in=below_public_roots)
+
+
+def tree_depth_problem(row) -> str:
+    """What is wrong with ``row``'s parent chain (a cycle, or more than MAX_TREE_DEPTH
+    levels), or "" when nothing is."""
+    seen, ancestor, depth = {row.pk}, row.parent, 1
+    while ancestor is not None:
+        if ancestor.pk in seen:
+            return "This would put it inside itself."
+        seen.add(ancestor.pk)
+        depth += 1
+        if depth > MAX_TREE_DEPTH:
+            return f"At most {MAX_TREE_DEPTH} levels: this would be deeper."
+        ancestor = ancestor.parent
+    return ""
 
 
 class ArrayToString(Func):

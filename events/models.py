@@ -20,6 +20,7 @@ from core.models import (
     TimeStampedModel,
     VisibilityModel,
     format_partial_date,
+    tree_depth_problem,
 )
 from core.validators import MAX_SEARCHED_TEXT
 from profiles.models import (
@@ -95,6 +96,11 @@ class Event(SlugModel, VisibilityModel, TimeStampedModel):
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="event_not_own_parent"),
         ]
         indexes = [models.Index(fields=["kind", "start_date"])]
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is not None and (problem := tree_depth_problem(self)):
+            raise ValidationError({"parent": problem})
 
     def __str__(self):
         return self.name

@@ -27,6 +27,7 @@ from core.models import (
     Visibility,
     VisibilityModel,
     format_partial_date,
+    tree_depth_problem,
 )
 from core.validators import (
     MAX_SEARCHED_TEXT,
@@ -489,10 +490,14 @@ class ResearchInterest(ResearcherItem):
 
     def clean(self):
         super().clean()
-        if self.parent_id is not None and self.parent.researcher_id != self.researcher_id:
+        if self.parent_id is None:
+            return
+        if self.parent.researcher_id != self.researcher_id:
             raise ValidationError(
                 {"parent": "A broader topic must be one of the same researcher's interests."}
             )
+        if problem := tree_depth_problem(self):
+            raise ValidationError({"parent": problem})
 
 
 class Award(ResearcherItem):
