@@ -8,3 +8,6 @@ the directory it starts in."""
 limit_request_line = 8190
 # Longer lines still: a JSON 414 from the worker, not gunicorn's HTML (config/workers.py).
 worker_class = "config.workers.Worker"
+# Above the admin imports' own limits (publications/admin_import.py), which answer first;
+# the Dockerfile passes the same.
+timeout = 60

@@ -15,6 +15,7 @@ are defined here and set again on every ``migrate`` (``sync_roles``).
 
 from django.contrib.auth.management import create_permissions
 from django.db.models import Q
+from reversion.errors import RevertError
 
 from core.models import Visibility
 
@@ -128,7 +129,10 @@ def may_restore(user, version) -> bool:
     field = model._meta.get_field(name)
     if not (field.many_to_one and rest):
         return rows.exists()
-    parent_pk = version.field_dict.get(field.attname)
+    try:
+        parent_pk = version.field_dict.get(field.attname)
+    except RevertError:  # stored before a change of schema that it no longer fits
+        return False
     return field.related_model._default_manager.filter(pk=parent_pk, **{rest: user}).exists()
 
 
