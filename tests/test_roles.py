@@ -771,3 +771,21 @@ def test_a_member_adds_a_session_under_a_public_conference(client, site):
     assert set(event_form.fields["parent"].queryset) == {conference}
     assert hidden not in event_form.fields["parent"].queryset
     assert university in org_form.fields["parent"].queryset
+
+
+def test_a_revision_that_no_longer_fits_the_schema_is_refused_not_a_500(client, site):
+    alice = site["own"]["profiles.researcher"]
+    position = site["own"]["profiles.position"]
+    with reversion.create_revision():
+        alice.save()
+        reversion.add_to_revision(position)
+    version = Version.objects.get_for_object(alice).first()
+    Version.objects.filter(pk=Version.objects.get_for_object(position).first().pk).update(
+        serialized_data="not what the serializer wrote"
+    )
+    position.delete()
+
+    client.force_login(site["accounts"]["member"])
+    response = client.get(admin_url(Researcher, "revision", alice.pk, version.pk))
+
+    assert response.status_code == 403
