@@ -72,6 +72,12 @@ def test_health_checks_ask_the_right_thing(services):
     assert "http://127.0.0.1:8000/readyz" in " ".join(services["web"]["healthcheck"]["test"])
 
 
+def test_redis_is_a_bounded_cache(services):
+    command = services["redis"]["command"]
+    assert command[command.index("--maxmemory") + 1].endswith("mb")
+    assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"
+
+
 def test_web_waits_for_healthy_db_and_redis(services):
     depends_on = services["web"]["depends_on"]
     assert depends_on["db"]["condition"] == "service_healthy"
