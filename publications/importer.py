@@ -31,7 +31,8 @@ VENUE_KINDS = {
     Publication.Kind.BOOK: Venue.Kind.BOOK,
     Publication.Kind.CHAPTER: Venue.Kind.BOOK,
 }
-# pg_advisory_xact_lock's key for imports, any number no other lock of the site uses.
+# pg_advisory_xact_lock's key for imports and loaddemo (scholarfolio.demo), which must
+# not write papers and people at the same time: any number no other lock uses.
 IMPORT_LOCK = 0x5CF0_1A10
 
 

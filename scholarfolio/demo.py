@@ -10,7 +10,6 @@ editor changed, or deleted, is left as the editor left it.
 import hashlib
 import json
 import tomllib
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,16 +19,13 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 
 from core.models import SeedRecord
 from core.search_updates import deferred_search_updates
+from publications.importer import import_lock
 from scholarfolio.search import search_vectors_rebuild
 
-# Two loads at once would insert the same rows, and the second fail on a unique key once
-# the first commits: loads take turns under this PostgreSQL advisory lock, held until
-# their transaction ends, so the second finds the first's rows and has nothing to do.
-DEMO_LOCK = zlib.crc32(b"scholarfolio loaddemo")
 DEMO_DATA = Path(__file__).resolve().with_name("demo_data")
 
 
@@ -300,18 +296,6 @@ class DemoLoader:
         self.result.created.append(row.key)
 
 
-def demo_lock_wait(on_wait: Callable[[], None] | None) -> None:
-    """Takes DEMO_LOCK for this transaction; if another load holds it, calls ``on_wait``
-    and waits for it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [DEMO_LOCK])
-        if cursor.fetchone()[0]:
-            return
-        if on_wait is not None:
-            on_wait()
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEMO_LOCK])
-
-
 @transaction.atomic
 def demo_load(*, rows: list[Row], on_wait: Callable[[], None] | None = None) -> DemoResult:
     counts = Counter(row.key for row in rows)
@@ -319,8 +303,11 @@ def demo_load(*, rows: list[Row], on_wait: Callable[[], None] | None = None) -> 
     if duplicates:
         raise ValueError(f"duplicate demo keys: {', '.join(duplicates)}")
     rows = dependency_order(rows)
-    # First, before any read: what is read after the wait includes the other load's rows.
-    demo_lock_wait(on_wait)
+    # Two loads at once would insert the same rows, and the second fail on a unique key
+    # once the first commits; a load and an import would collide on slugs and people. So
+    # they take turns under the import lock, taken first, before any read: what is read
+    # after the wait includes the other's rows.
+    import_lock(wait=on_wait or (lambda: None))
     loader = DemoLoader()
     with deferred_search_updates():
         for row in rows:

@@ -20,8 +20,9 @@ from config.database import database_url
 from core.models import SeedRecord
 from events.models import Participation, Talk
 from profiles.models import Award, Education, Organization, Researcher, Teaching
+from publications.importer import IMPORT_LOCK
 from publications.models import Publication
-from scholarfolio.demo import DEMO_DATA, DEMO_LOCK, DemoDataError, Ref, Row, demo_load, demo_rows
+from scholarfolio.demo import DEMO_DATA, DemoDataError, Ref, Row, demo_load, demo_rows
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -361,8 +362,8 @@ def test_two_loaddemo_at_once_the_second_waits_then_finds_nothing_to_do():
     env = os.environ | {"DATABASE_URL": url, "DEBUG": "true", "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "manage.py", "loaddemo"]
     with psycopg.connect(url, autocommit=True) as holder:
-        # Held here, the lock makes both start while "another loaddemo" runs.
-        holder.execute("SELECT pg_advisory_lock(%s)", [DEMO_LOCK])
+        # Held here as an import holds it: both start while another writer runs.
+        holder.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
         runs = [
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=PIPE, stderr=PIPE, text=True)
             for _ in range(2)
@@ -372,14 +373,14 @@ def test_two_loaddemo_at_once_the_second_waits_then_finds_nothing_to_do():
             if any(run.poll() is not None for run in runs):
                 break  # one did not wait at all
             time.sleep(0.2)
-        holder.execute("SELECT pg_advisory_unlock(%s)", [DEMO_LOCK])
+        holder.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
         outputs = [run.communicate(timeout=180) for run in runs]
 
     for run, (out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, err
         assert "Traceback" not in err
         assert "inconsistent" not in out + err
-        assert out.startswith("Another loaddemo is running; waiting for it to finish.\n")
+        assert out.startswith("Another import or loaddemo is running; waiting for it to finish.\n")
     summaries = [out.splitlines()[-1] for out, _ in outputs]
     nothing_to_do = [s for s in summaries if s.startswith("Demo data: 0 created, 0 updated, ")]
     assert len(nothing_to_do) == 1, summaries

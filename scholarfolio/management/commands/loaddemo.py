@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         def on_wait():
             if options["verbosity"] >= 1:
-                self.stdout.write("Another loaddemo is running; waiting for it to finish.")
+                self.stdout.write(
+                    "Another import or loaddemo is running; waiting for it to finish."
+                )
 
         try:
             result = demo_load(rows=demo_rows(), on_wait=on_wait)
