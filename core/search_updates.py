@@ -1,4 +1,5 @@
-"""A switch for the search-vector signal handlers during bulk loads.
+"""A switch for the search-vector updates (the apps' signal handlers, and a researcher's
+renaming) during bulk loads.
 
 Per-row vector updates cost a query or more for every saved row; a bulk load such as
 ``loaddemo`` turns them off and rebuilds the vectors once at the end instead.

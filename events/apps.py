@@ -14,4 +14,3 @@ class EventsConfig(AppConfig):
         post_delete.connect(signals.speaker_changed, sender="events.TalkSpeaker")
         m2m_changed.connect(signals.speakers_added, sender="events.TalkSpeaker")
         post_save.connect(signals.event_saved, sender="events.Event")
-        post_save.connect(signals.researcher_saved, sender="profiles.Researcher")

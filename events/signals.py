@@ -1,5 +1,5 @@
 """Keep talks' stored search vectors current when a talk, its speakers or its event change
-(EventsConfig.ready connects these)."""
+(EventsConfig.ready connects these); a speaker's renaming, Researcher.save."""
 
 from django.db.models import Q
 
@@ -35,9 +35,3 @@ def event_saved(sender, instance, **kwargs):
         return
     # A talk's vector holds its event's name and that event's parent's.
     Talk.objects.filter(Q(event=instance) | Q(event__parent=instance)).update_search_vector()
-
-
-def researcher_saved(sender, instance, **kwargs):
-    if updates_deferred():
-        return
-    Talk.objects.filter(speaker_links__researcher=instance).update_search_vector()

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save
 
 
 class ProfilesConfig(AppConfig):
@@ -9,5 +9,4 @@ class ProfilesConfig(AppConfig):
     def ready(self):
         from profiles import signals
 
-        pre_save.connect(signals.researcher_saving, sender="profiles.Researcher")
         post_save.connect(signals.researcher_saved, sender="profiles.Researcher")

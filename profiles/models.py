@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 from django.apps import apps
@@ -16,6 +17,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 
+from core import roles
 from core.fields import OrcidField
 from core.models import (
     ArrayToString,
@@ -37,6 +39,7 @@ from core.validators import (
     validate_ror_id,
     year_validators,
 )
+from profiles.services import researcher_names_changed
 
 
 def sane_year_constraint(field: str, name: str) -> models.CheckConstraint:
@@ -247,6 +250,18 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
     """Every person the site knows: members with a profile, and co-authors, advisors,
     speakers and instructors who appear only by name."""
 
+    # What papers' and talks' search text holds of a researcher (researcher_name_forms).
+    NAME_FIELDS = (
+        "full_name",
+        "given_name",
+        "family_name",
+        "native_name",
+        "name_variants",
+        "visibility",
+    )
+    # Fields whose change save() acts on beyond this row, as attnames.
+    TRACKED_FIELDS = ("user_id", *NAME_FIELDS)
+
     class Role(models.TextChoices):
         FACULTY = "faculty", "Faculty"
         POSTDOC = "postdoc", "Postdoctoral researcher"
@@ -361,11 +376,61 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
             return f"{self.full_name} ({self.native_name})"
         return self.full_name
 
-    def slug_source(self) -> str:
-        return self.full_name
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        researcher = super().from_db(db, field_names, values)
+        researcher._stored = researcher.tracked_values()
+        return researcher
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        self._stored = {**getattr(self, "_stored", {}), **self.tracked_values(fields)}
+
+    def save(self, *args, **kwargs):
+        """Also links or unlinks the account when ``user`` changes, and rebuilds the search
+        text of their papers and talks when their names, or which of them show, change."""
+        stored = self.stored_values()
+        super().save(*args, **kwargs)
+        now = self.tracked_values(kwargs.get("update_fields"))
+        self._stored = {**(stored or {}), **now}
+        if stored is None:  # a new row: maybe an account to link, no papers or talks yet
+            if self.user_id is not None:
+                roles.link_account(self)
+            return
+        changed = {name for name, value in now.items() if name in stored and value != stored[name]}
+        if "user_id" in changed:
+            roles.link_account(self, stored["user_id"])
+        if changed & set(self.NAME_FIELDS):
+            researcher_names_changed(researcher=self)
 
     def get_absolute_url(self):
         return reverse("profiles:detail", kwargs={"slug": self.slug})
+
+    def slug_source(self) -> str:
+        return self.full_name
+
+    def tracked_values(self, fields=None) -> dict:
+        """The tracked fields loaded on this instance; only those in ``fields`` if given."""
+        deferred = self.get_deferred_fields()
+        return {
+            name: copy.copy(getattr(self, name))  # a copy: name_variants is changed in place
+            for name in self.TRACKED_FIELDS
+            if name not in deferred
+            and (fields is None or name in fields or name.removesuffix("_id") in fields)
+        }
+
+    def stored_values(self) -> dict | None:
+        """The tracked fields as the database holds them; None for a row not stored yet."""
+        if self._state.adding and self.pk is None:
+            return None
+        stored = {} if self._state.adding else dict(getattr(self, "_stored", {}))
+        # Built with a primary key rather than loaded, or set since being deferred at load.
+        if unknown := [name for name in self.tracked_values() if name not in stored]:
+            row = Researcher.objects.filter(pk=self.pk).values(*unknown).first()
+            if row is None:
+                return None
+            stored |= row
+        return stored
 
     @property
     def has_profile(self) -> bool:

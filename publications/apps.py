@@ -13,4 +13,3 @@ class PublicationsConfig(AppConfig):
         post_delete.connect(signals.authorship_changed, sender="publications.Authorship")
         m2m_changed.connect(signals.authors_added, sender="publications.Authorship")
         post_save.connect(signals.venue_saved, sender="publications.Venue")
-        post_save.connect(signals.researcher_saved, sender="profiles.Researcher")

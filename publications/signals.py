@@ -1,5 +1,5 @@
 """Keep publications' stored search vectors current when a paper, its authors or its venue
-change (PublicationsConfig.ready connects these)."""
+change (PublicationsConfig.ready connects these); an author's renaming, Researcher.save."""
 
 from core.search_updates import updates_deferred
 from publications.models import Publication
@@ -32,9 +32,3 @@ def venue_saved(sender, instance, **kwargs):
     if updates_deferred():
         return
     Publication.objects.filter(venue=instance).update_search_vector()
-
-
-def researcher_saved(sender, instance, **kwargs):
-    if updates_deferred():
-        return
-    Publication.objects.for_researcher(instance).update_search_vector()

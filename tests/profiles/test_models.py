@@ -3,11 +3,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from core.models import Visibility
 from profiles.models import Organization, Researcher, ResearchInterest, researcher_name_forms
 from tests.factories import (
+    AuthorshipFactory,
     AwardFactory,
     EducationFactory,
     EventFactory,
@@ -18,6 +20,7 @@ from tests.factories import (
     ResearchInterestFactory,
     ServiceFactory,
     TalkFactory,
+    TalkSpeakerFactory,
     TeachingFactory,
 )
 
@@ -253,3 +256,46 @@ def test_a_hidden_researchers_name_forms_are_only_the_full_name():
         "Open Person Open Person 公开 O. Person",
         "Shy Person",
     ]
+
+
+@pytest.fixture
+def author():
+    person = ResearcherFactory(full_name="Ada Lovelace")
+    AuthorshipFactory(researcher=person)
+    TalkSpeakerFactory(researcher=person)
+    return Researcher.objects.get(pk=person.pk)
+
+
+def tables_updated_by_saving(researcher) -> set[str]:
+    with CaptureQueriesContext(connection) as saved:
+        researcher.save()
+    return {q["sql"].split()[1].strip('"') for q in saved if q["sql"].startswith("UPDATE")}
+
+
+def test_a_new_headline_leaves_their_papers_and_talks_search_text_alone(author):
+    author.headline = "Countess of Lovelace"
+    assert tables_updated_by_saving(author) == {"profiles_researcher"}
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("full_name", "Ada King"),
+        ("native_name", "艾达"),
+        ("name_variants", ["A. King"]),
+        ("visibility", Visibility.HIDDEN),
+    ],
+)
+def test_a_new_name_rebuilds_their_papers_and_talks_search_text(author, field, value):
+    setattr(author, field, value)
+    assert tables_updated_by_saving(author) == {
+        "profiles_researcher",
+        "publications_publication",
+        "events_talk",
+    }
+
+
+def test_a_name_variant_added_in_place_is_a_new_name(author):
+    author.name_variants.append("A. King")
+    assert "publications_publication" in tables_updated_by_saving(author)
+    assert "publications_publication" not in tables_updated_by_saving(author)
