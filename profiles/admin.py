@@ -355,6 +355,12 @@ class ResearcherItemAdmin(TimeStampedAdmin):
     autocomplete_fields = ["researcher"]
     ordering = ["researcher__full_name", "order"]
 
+    def get_fields(self, request, obj=None):
+        # Visibility is inherited from core's base, which Django lists first; it belongs
+        # last, as on the inline rows.
+        fields = [name for name in super().get_fields(request, obj) if name != "visibility"]
+        return [*fields, "visibility"]
+
 
 @admin.register(Position)
 class PositionAdmin(ResearcherItemAdmin):

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from events.models import Talk
+from profiles.admin import ResearcherItemAdmin
 from profiles.models import Researcher
 from publications.models import Publication
 from tests import factories as f
@@ -358,3 +359,11 @@ def test_view_on_site_is_offered_for_members_only(admin_client):
 
     assert member_page.context["has_absolute_url"]
     assert not coauthor_page.context["has_absolute_url"]
+
+
+@pytest.mark.parametrize(
+    "model_admin", [a for a in PROJECT_ADMINS if isinstance(a, ResearcherItemAdmin)], ids=str
+)
+def test_a_profile_entry_form_ends_with_its_visibility(admin_client, model_admin):
+    form = admin_client.get(admin_url(model_admin.model, "add")).context["adminform"].form
+    assert list(form.fields)[-1] == "visibility"
