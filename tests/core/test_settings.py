@@ -12,10 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 UNUSED_DATABASE = "postgres://nobody@127.0.0.1:1/unused"
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+def python(args: list[str], unset: set[str], env: dict) -> subprocess.CompletedProcess:
+    """Python in the repository, without the variables ``unset`` and with ``env``."""
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=base | {"DATABASE_URL": UNUSED_DATABASE} | env,
         capture_output=True,
@@ -23,6 +24,10 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return python(["manage.py", *args], {"DEBUG", "SECRET_KEY"}, env)
 
 
 PRODUCTION = "config.settings.production"
@@ -92,16 +97,7 @@ print(local.DEBUG, local.SECRET_KEY, local.SITE_NAME, *local.ALLOWED_HOSTS)
 
 def local_settings(dotenv: Path, **env: str) -> subprocess.CompletedProcess:
     unset = {"DEBUG", "SECRET_KEY", "SITE_NAME", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
-    base = {k: v for k, v in os.environ.items() if k not in unset}
-    return subprocess.run(
-        [sys.executable, "-c", LOCAL, str(dotenv)],
-        cwd=ROOT,
-        env=base | {"DATABASE_URL": UNUSED_DATABASE} | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return python(["-c", LOCAL, str(dotenv)], unset, env)
 
 
 def test_local_settings_read_dotenv_under_the_environment(tmp_path):
