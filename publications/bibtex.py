@@ -1,7 +1,10 @@
 """BibTeX out: plain citation data to entry text. Pure functions, no ORM.
 
 bibtexparser lays the entry out (field order, alignment, braces); this module decides the
-entry type, the key and the escaping, and keeps `$...$` math as LaTeX.
+entry type, the key and the escaping, and keeps `$...$` math as LaTeX. An entry is
+al-folio-ready: al-folio's own fields (abbr, selected, links, award, preview...), the
+fields an import kept verbatim, and the author flags written back as marks by a legend
+(``MARKS``, al-folio's by default), so that the file reads back to the same papers.
 """
 
 import re
@@ -55,10 +58,39 @@ _MATH = re.compile(r"(?<!\\)(\$(?:\\.|[^\\$])+\$)")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\$&%#_{}~^])")
 
 
+# Flag -> mark written after the family name; the reader's default legend, inverted.
+MARKS = {"equal": "*", "corresponding": "†"}
+# Publication.links kinds, in al-folio's order.
+LINK_KINDS = ("pdf", "code", "html", "slides", "poster", "website", "video", "supp", "blog")
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
 @dataclass(frozen=True)
 class Person:
     family: str
     given: str = ""
+    equal: bool = False
+    corresponding: bool = False
+    other_marks: str = ""
+
+    def marks(self, legend: dict[str, str]) -> str:
+        flags = (("equal", self.equal), ("corresponding", self.corresponding))
+        return "".join(legend[flag] for flag, on in flags if on and flag in legend) + (
+            self.other_marks
+        )
 
 
 @dataclass(frozen=True)
@@ -82,6 +114,32 @@ class Citation:
     note: str = ""
     # The entry's key when the caller has one (publications.citekeys); else citation_key's.
     key: str = ""
+    et_al: bool = False
+    month: int | None = None
+    date: str = ""
+    series: str = ""
+    address: str = ""
+    issn: str = ""
+    isbn: str = ""
+    page_count: int | None = None
+    pmid: str = ""
+    abstract: str = ""
+    keywords: tuple[str, ...] = ()
+    venue_abbr: str = ""
+    featured: bool = False
+    bibtex_show: bool = False
+    award: str = ""
+    award_name: str = ""
+    preview: str = ""
+    annotation: str = ""
+    additional_info: str = ""
+    google_scholar_id: str = ""
+    altmetric: str = ""
+    dimensions: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (kind, URL or path)
+    # Fields an import kept verbatim: (name, value); "_names" and "_type" among them say
+    # which BibTeX names and entry type the file used where there is a choice.
+    extra: tuple[tuple[str, object], ...] = ()
 
 
 def ascii_fold(text: str) -> str:
@@ -169,14 +227,19 @@ def escape(text: str) -> str:
     )
 
 
-def format_authors(authors: tuple[Person, ...]) -> str:
-    """'Bai, Zhiwei and de la Cruz, Ana': the comma form keeps many-word family names whole."""
-    return " and ".join(
-        f"{escape(person.family)}, {escape(person.given)}"
+def format_authors(
+    authors: tuple[Person, ...], et_al: bool = False, legend: dict[str, str] | None = None
+) -> str:
+    """'Bai*, Zhiwei and de la Cruz, Ana': the comma form keeps many-word family names
+    whole; a flag's mark follows the family name, as al-folio writes them."""
+    legend = MARKS if legend is None else legend
+    names = [
+        f"{escape(person.family)}{person.marks(legend)}, {escape(person.given)}"
         if person.given
-        else escape(person.family)
+        else f"{escape(person.family)}{person.marks(legend)}"
         for person in authors
-    )
+    ]
+    return " and ".join([*names, "others"] if et_al else names)
 
 
 def format_pages(pages: str) -> str:
@@ -184,27 +247,67 @@ def format_pages(pages: str) -> str:
     return re.sub(r"\s*[-–—]+\s*", "--", pages.strip())
 
 
-def to_entry(citation: Citation, key: str) -> Entry:
-    entry_type = ENTRY_TYPES.get(citation.kind, "misc")
+def _raw(text: str) -> str:
+    """A value kept as written (a URL, al-folio's Markdown, a field an import kept): as it
+    was, unless its braces would end the value early."""
+    return text if _braces_balance(text) else _escape_plain(text)
+
+
+def to_entry(citation: Citation, key: str, legend: dict[str, str] | None = None) -> Entry:
+    extra = dict(citation.extra)
+    names = extra.pop("_names", None) or {}
+    entry_type = extra.pop("_type", "") or ENTRY_TYPES.get(citation.kind, "misc")
+    venue_field = names.get("venue") or VENUE_FIELDS.get(entry_type, "")
+    links = dict(citation.links)
     fields = [
-        ("author", format_authors(citation.authors)),
+        ("abbr", escape(citation.venue_abbr)),
+        ("bibtex_show", "true" if citation.bibtex_show else ""),
+        ("author", format_authors(citation.authors, citation.et_al, legend)),
         ("title", escape(citation.title)),
-        (VENUE_FIELDS.get(entry_type, ""), escape(citation.venue)),
+        (venue_field, escape(citation.venue)),
         ("publisher", escape(citation.publisher)),
+        ("series", escape(citation.series)),
+        (names.get("address", "address"), escape(citation.address)),
         ("year", str(citation.year)),
+        ("month", MONTH_NAMES[citation.month - 1] if citation.month else ""),
+        ("date", citation.date),
         ("volume", escape(citation.volume)),
-        ("number", escape(citation.issue)),
+        (names.get("issue", "number"), escape(citation.issue)),
         ("pages", escape(format_pages(citation.pages))),
         # biblatex's field for an article number; classic styles ignore it harmlessly.
-        ("eid", escape(citation.article_number)),
+        (names.get("article_number", "eid"), escape(citation.article_number)),
+        ("numpages", str(citation.page_count or "")),
+        ("issn", escape(citation.issn)),
+        ("isbn", escape(citation.isbn)),
         ("doi", citation.doi),
         ("eprint", citation.arxiv_id),
         ("archivePrefix", "arXiv" if citation.arxiv_id else ""),
         ("primaryClass", citation.arxiv_category if citation.arxiv_id else ""),
-        ("url", citation.url),
+        ("pmid", citation.pmid),
+        ("url", _raw(citation.url)),
         ("note", escape(citation.note)),
+        ("abstract", escape(citation.abstract)),
+        ("keywords", escape(", ".join(citation.keywords))),
+        *((kind, _raw(links.pop(kind, ""))) for kind in LINK_KINDS),
+        *((kind, _raw(url)) for kind, url in links.items()),
+        ("award_name", escape(citation.award_name)),
+        ("award", _raw(citation.award)),
+        ("preview", _raw(citation.preview)),
+        ("annotation", _raw(citation.annotation)),
+        ("additional_info", _raw(citation.additional_info)),
+        ("google_scholar_id", escape(citation.google_scholar_id)),
+        ("altmetric", escape(citation.altmetric)),
+        ("dimensions", escape(citation.dimensions)),
+        ("selected", "true" if citation.featured else ""),
     ]
-    return Entry(entry_type, key, [Field(name, value) for name, value in fields if name and value])
+    fields = [(name, value) for name, value in fields if name and value]
+    written = {name.lower() for name, _ in fields}
+    fields += [
+        (name, _raw(str(value)))
+        for name, value in extra.items()
+        if name.lower() not in written and not name.startswith("_") and str(value)
+    ]
+    return Entry(entry_type, key, [Field(name, value) for name, value in fields])
 
 
 _LAYOUT = bibtexparser.BibtexFormat()
@@ -214,13 +317,16 @@ _LAYOUT.trailing_comma = True
 _LAYOUT.block_separator = "\n"
 
 
-def format_entries(citations: list[Citation]) -> str:
-    """Entries for a .bib file, with keys made unique in the order given."""
+def format_entries(citations: list[Citation], legend: dict[str, str] | None = None) -> str:
+    """Entries for a .bib file, with keys made unique in the order given; ``legend``:
+    flag -> mark (``MARKS`` by default)."""
     keys = deduplicate_keys([c.key or citation_key(c) for c in citations])
-    library = Library([to_entry(c, key) for c, key in zip(citations, keys, strict=True)])
+    library = Library([to_entry(c, key, legend) for c, key in zip(citations, keys, strict=True)])
     return bibtexparser.write_string(library, bibtex_format=_LAYOUT).strip() + "\n"
 
 
-def format_entry(citation: Citation, key: str | None = None) -> str:
-    library = Library([to_entry(citation, key or citation.key or citation_key(citation))])
+def format_entry(
+    citation: Citation, key: str | None = None, legend: dict[str, str] | None = None
+) -> str:
+    library = Library([to_entry(citation, key or citation.key or citation_key(citation), legend)])
     return bibtexparser.write_string(library, bibtex_format=_LAYOUT).strip() + "\n"

@@ -11,12 +11,17 @@ from publications.models import Authorship, Publication, Venue
 
 
 def person(authorship: Authorship) -> bibtex.Person:
-    """Family and given name as printed on this paper."""
+    """Family and given name as printed on this paper, and its flags."""
     researcher = authorship.researcher
+    flags = {
+        "equal": authorship.equal_contribution,
+        "corresponding": authorship.corresponding,
+        "other_marks": authorship.other_marks,
+    }
     if not authorship.printed_name and researcher.family_name:
-        return bibtex.Person(family=researcher.family_name, given=researcher.given_name)
+        return bibtex.Person(family=researcher.family_name, given=researcher.given_name, **flags)
     given, _, family = authorship.display_name.strip().rpartition(" ")
-    return bibtex.Person(family=family, given=given)
+    return bibtex.Person(family=family, given=given, **flags)
 
 
 def has_profile(authorship: Authorship) -> bool:
@@ -46,7 +51,8 @@ def citation(publication: Publication, key: str = "") -> bibtex.Citation:
         authors=tuple(person(a) for a in publication.authorships.all()),
         year=publication.year,
         venue=venue_name(publication),
-        publisher=publication.venue.publisher if publication.venue else "",
+        publisher=publication.publisher
+        or (publication.venue.publisher if publication.venue else ""),
         volume=publication.volume,
         issue=publication.issue,
         pages=publication.pages,
@@ -55,8 +61,39 @@ def citation(publication: Publication, key: str = "") -> bibtex.Citation:
         arxiv_id=publication.arxiv_id,
         arxiv_category=publication.arxiv_category,
         url=publication.url or publication.arxiv_url,
-        note=publication.note,
+        note=publication.note or publication.full_note,
         key=key,
+        et_al=publication.et_al,
+        month=publication.month or (publication.date.month if publication.date else None),
+        date=publication.date.isoformat() if publication.date else "",
+        series=publication.series,
+        address=publication.address,
+        issn=publication.issn,
+        isbn=publication.isbn,
+        page_count=publication.page_count,
+        pmid=publication.pmid,
+        abstract=publication.abstract,
+        keywords=tuple(publication.keywords),
+        venue_abbr=publication.venue_abbr,
+        featured=publication.featured,
+        bibtex_show=publication.bibtex_show,
+        award=publication.award,
+        award_name=publication.award_name,
+        preview=publication.preview,
+        annotation=publication.annotation,
+        additional_info=publication.additional_info,
+        google_scholar_id=publication.google_scholar_id,
+        altmetric=publication.altmetric,
+        dimensions=publication.dimensions,
+        links=tuple(
+            (kind, url)
+            for kind, url in {
+                **publication.links,
+                **({"pdf": publication.pdf_url} if publication.pdf_url else {}),
+                **({"code": publication.code_url} if publication.code_url else {}),
+            }.items()
+        ),
+        extra=tuple(publication.extra_fields.items()),
     )
 
 

@@ -1,4 +1,5 @@
-"""BibTeX keys that are the same in every download of a paper.
+"""BibTeX keys that are the same in every download of a paper: the key it was imported
+under, else one made from it.
 
 ``bibtex.citation_key`` gives 'bai2024connectivity'. Among public papers that share such a
 key, the first added (by primary key) keeps it and later ones get b, c, ..., counted over
@@ -60,5 +61,21 @@ def _person(name: dict) -> bibtex.Person:
 def keyed_citations(publications: list[Publication]) -> list[bibtex.Citation]:
     """BibTeX data of papers fetched ``with_authors()``, each under its stable key."""
     keys = citation_keys(publications)
-    # A paper that is not public has no stable key: citation_key's, made unique per file.
-    return [citation(p, keys.get(p.pk, "")) for p in publications]
+    # A paper keeps the key it was imported under; a paper that is not public has no stable
+    # key: citation_key's, made unique per file. A stable key that is another paper's
+    # original key in this file gets a letter, as later namesakes do.
+    chosen = [p.citation_key or keys.get(p.pk, "") for p in publications]
+    originals = {p.citation_key for p in publications if p.citation_key}
+    seen: set[str] = set()
+    result = []
+    for paper, key in zip(publications, chosen, strict=True):
+        if key and (key in seen or (not paper.citation_key and key in originals)):
+            key = next(
+                f"{key}{suffix}"
+                for suffix in (bibtex._suffix(n) for n in range(1, 10_000))
+                if f"{key}{suffix}" not in seen and f"{key}{suffix}" not in originals
+            )
+        if key:
+            seen.add(key)
+        result.append(citation(paper, key))
+    return result

@@ -1,12 +1,18 @@
 """Citation data into the database: match papers and authors, create or update, report.
 
-Everything runs in one transaction: a file the reader refused never gets here, an entry
-the models refuse (a malformed DOI, say) rolls the whole import back with each problem
-named, and a dry run is the same import rolled back, so its report is exactly what the
-import would do. One import runs at a time (a PostgreSQL advisory lock): two at once would
-create the same papers and people twice, or collide on their unique keys.
+Everything runs in one transaction. Each value is checked against its column first: one
+that does not fit is kept where it can be (an over-long note in ``full_note``, anything
+else verbatim in ``extra_fields``) with a warning, so an entry is skipped, and reported
+with its reason, only when it cannot be stored at all (a title too long); ``strict``
+refuses the whole import instead. A dry run is the same import rolled back, so its report
+is exactly what the import would do. New papers are written in bulk (one insert per batch
+of papers, of authorships and of import records; slugs from the slugs read once), so an
+import costs a few queries per new person rather than several per paper. One import runs
+at a time (a PostgreSQL advisory lock): two at once would create the same papers and
+people twice, or collide on their unique keys.
 """
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,14 +20,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils.text import slugify
 
 from core.changes import content_changed, one_content_change
 from core.search_updates import deferred_search_updates
-from core.text import strip_bidi_controls
+from core.text import single_line, strip_bidi_controls
 from profiles.models import Researcher
 from profiles.names import fold, matches
 from publications.models import Authorship, ImportRecord, Publication, Venue
-from publications.records import NO_DEADLINE, Deadline, ImportProblem, ParsedWork
+from publications.records import NO_DEADLINE, Deadline, ImportProblem, Notice, ParsedWork
 
 # The kind of venue created for a new paper's venue; a journal for any other kind of paper.
 VENUE_KINDS = {
@@ -63,20 +70,29 @@ class Report:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)  # "title: field, field"
     unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "line 3, entry k: why"
+    warnings: list[str] = field(default_factory=list)  # "line 3, entry k, field f: what"
     kept: list[str] = field(default_factory=list)  # editor changes left alone
     new_people: list[str] = field(default_factory=list)
     matched_people: int = 0
     ambiguous: list[str] = field(default_factory=list)
+    # Per entry, in file order: (line, key, what happened, the title or the reason).
+    entries: list[tuple[int, str, str, str]] = field(default_factory=list)
     dry_run: bool = False
 
     def summary(self) -> str:
         verb = "would be" if self.dry_run else "were"
         return (
             f"{len(self.created)} papers {verb} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged; {self.matched_people} authors matched, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped, "
+            f"{len(self.warnings)} warnings; {self.matched_people} authors matched, "
             f"{len(self.new_people)} new name-only researchers, {len(self.ambiguous)} ambiguous "
             f"names, {len(self.kept)} editor changes kept."
         )
+
+    def skip(self, notice: Notice) -> None:
+        self.skipped.append(str(notice))
+        self.entries.append((notice.line, notice.key, "skipped", notice.message))
 
 
 def normal_title(title: str) -> str:
@@ -84,13 +100,64 @@ def normal_title(title: str) -> str:
     return re.sub(r"[\W_]+", " ", folded).strip()
 
 
+# ParsedWork attribute -> Publication field, for the plain values an import writes.
+PLAIN = [
+    "title",
+    "volume",
+    "issue",
+    "pages",
+    "article_number",
+    "page_count",
+    "arxiv_category",
+    "url",
+    "abstract",
+    "note",
+    "keywords",
+    "month",
+    "pmid",
+    "publisher",
+    "series",
+    "address",
+    "issn",
+    "isbn",
+    "venue_abbr",
+    "award_name",
+    "award",
+    "preview",
+    "annotation",
+    "additional_info",
+    "google_scholar_id",
+    "altmetric",
+    "dimensions",
+]
+# Publication field -> the BibTeX name a value that fits no column is kept under.
+BIBTEX_NAMES = {
+    "issue": "number",
+    "article_number": "articleno",
+    "page_count": "numpages",
+    "arxiv_category": "primaryClass",
+    "venue_abbr": "abbr",
+    "pdf_url": "pdf",
+    "code_url": "code",
+}
+EMPTY = ("", None, [], {})
+_FIELDS = {name: f for f in Publication._meta.concrete_fields for name in {f.name, f.attname}}
+
+
 class Importer:
     def __init__(
-        self, researcher: Researcher | None = None, overwrite: bool = False, source: str = "bibtex"
+        self,
+        researcher: Researcher | None = None,
+        overwrite: bool = False,
+        source: str = "bibtex",
+        strict: bool = False,
     ):
         self.owner = researcher
         self.overwrite = overwrite
         self.source = source  # ImportRecord.source: where the papers' values came from
+        # strict: any entry the models refuse refuses the import (ImportProblem), as
+        # scripts want; else it is skipped and reported, and the rest imports.
+        self.strict = strict
         self.report = Report()
         self.touched, self.new_ids = set(), set()
         self.decided = {}
@@ -103,16 +170,21 @@ class Importer:
         *,
         wait=None,
         deadline: Deadline = NO_DEADLINE,
+        skipped: list[Notice] = (),
     ) -> Report:
-        """``wait`` and ImportBusy as for ``import_lock``; TooSlow past the deadline."""
+        """``wait`` and ImportBusy as for ``import_lock``; TooSlow past the deadline.
+        ``skipped``: what the reader could not read, for the report."""
         self.report.dry_run = dry_run
         self.deadline = deadline
+        for notice in skipped:
+            self.report.skip(notice)
         with transaction.atomic():
             import_lock(wait)
             with deferred_search_updates(), one_content_change():
                 self.import_all(entries)
             if dry_run:
                 transaction.set_rollback(True)
+        self.report.entries.sort(key=lambda row: row[0])
         return self.report
 
     def import_all(self, entries: list[ParsedWork]) -> None:
@@ -122,17 +194,21 @@ class Importer:
             (person, [person.full_name, *person.name_variants])
             for person in Researcher.objects.only("id", "full_name", "name_variants", "user")
         ]
-        problems = []
+        problems, plans = [], []
         for entry in entries:
             self.deadline.check()
             try:
-                with transaction.atomic():
-                    self.import_entry(entry)
+                plans.append(self.plan(entry))
             except ValidationError as error:
-                fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-                problems.append(f"line {entry.line}, entry {entry.key}: {fields}")
-        if problems:
-            raise ImportProblem(problems)
+                problems.append(Notice(entry.key, entry.line, "; ".join(error.messages)))
+        if problems and self.strict:
+            raise ImportProblem([str(n) for n in problems])
+        for notice in problems:
+            self.report.skip(notice)
+        self.create([plan for plan in plans if plan.paper is None])
+        self.update([plan for plan in plans if plan.paper is not None])
+        for plan in plans:
+            self.report.warnings.extend(str(n) for n in plan.warnings)
         # One update of the stored search vectors for what changed, not one per row.
         Publication.objects.filter(pk__in=self.touched).update_search_vector()
         Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
@@ -140,10 +216,12 @@ class Importer:
     def load_index(self) -> None:
         """Every paper's DOI, arXiv id and (year, normalised title), read once per import."""
         self.index = {}
-        for pk, doi, arxiv_id, year, title in Publication.objects.values_list(
-            "pk", "doi", "arxiv_id", "year", "title"
+        self.slugs = set()
+        for pk, doi, arxiv_id, year, title, slug in Publication.objects.values_list(
+            "pk", "doi", "arxiv_id", "year", "title", "slug"
         ):
             self.remember(pk, doi, arxiv_id, year, title)
+            self.slugs.add(slug)
 
     def remember(self, pk, doi, arxiv_id, year, title) -> None:
         if doi:
@@ -152,33 +230,98 @@ class Importer:
             self.index.setdefault(("arxiv", arxiv_id), pk)
         self.index.setdefault(("title", year, normal_title(title)), pk)
 
-    def find(self, entry: ParsedWork) -> Publication | None:
-        """The same paper: the DOI, or the arXiv id, or the normalised title and year agree."""
-        keys = [("doi", entry.doi.lower()), ("arxiv", entry.arxiv_id)]
+    def find(self, entry: ParsedWork, values: dict):
+        """The same paper (its pk, or the Plan of one this import creates): the DOI, or the
+        arXiv id, or the normalised title and year agree."""
+        keys = [("doi", values["doi"].lower()), ("arxiv", values["arxiv_id"])]
         keys.append(("title", entry.year, normal_title(entry.title)))
-        pk = next((self.index[key] for key in keys if key[-1] and key in self.index), None)
-        return None if pk is None else Publication.objects.get(pk=pk)
+        return next((self.index[key] for key in keys if key[-1] and key in self.index), None)
 
-    def values(self, entry: ParsedWork) -> dict:
-        return {
+    def plan(self, entry: ParsedWork) -> "Plan":
+        values, warnings = self.values(entry)
+        found = self.find(entry, values)
+        if isinstance(found, Plan):
+            raise ValidationError(
+                f"the same paper as entry {found.entry.key} (line {found.entry.line}): "
+                "same DOI, arXiv id, or title and year; skipped"
+            )
+        for name in ("doi", "arxiv_id"):
+            kind = "doi" if name == "doi" else "arxiv"
+            owner = self.index.get((kind, values[name].lower() if kind == "doi" else values[name]))
+            if values[name] and owner is not None and owner != found:
+                warnings.append(
+                    Notice(entry.key, entry.line, "another paper has it; dropped", field=name)
+                )
+                values[name] = ""
+        plan = Plan(entry, values, warnings, paper=found)
+        if found is None:
+            self.remember(plan, values["doi"], values["arxiv_id"], entry.year, entry.title)
+        return plan
+
+    def values(self, entry: ParsedWork) -> tuple[dict, list[Notice]]:
+        """The Publication values of an entry, each checked against its column: what does
+        not fit is kept in extra_fields (or, for the note, in full_note), with a notice."""
+        warnings = list(entry.warnings)
+        extra = dict(entry.extra_fields)
+
+        def notice(name: str, message: str) -> None:
+            warnings.append(Notice(entry.key, entry.line, message, field=name))
+
+        values = {
             "title": entry.title,
             "kind": entry.kind,
             "status": Publication.Status.PREPRINT
             if entry.kind == Publication.Kind.PREPRINT
             else Publication.Status.PUBLISHED,
             "year": entry.year,
-            "venue": self.venue(entry),
-            "volume": entry.volume,
-            "issue": entry.issue,
-            "pages": entry.pages,
             "doi": entry.doi,
             "arxiv_id": entry.arxiv_id,
-            "arxiv_category": entry.arxiv_category,
-            "url": entry.url,
-            "abstract": entry.abstract,
-            "note": entry.note,
-            "keywords": entry.keywords,
+            **{name: getattr(entry, name) for name in PLAIN},
+            "date": entry.date or None,
+            "et_al": True if entry.et_al else None,
+            "featured": entry.featured,
+            "bibtex_show": entry.bibtex_show,
+            "full_note": "",
         }
+        if self.source == "bibtex":
+            values["citation_key"] = entry.key
+        links = dict(entry.links)
+        for kind in ("pdf", "code"):
+            url = links.get(kind, "")
+            if url.startswith(("https://", "http://")):
+                values[f"{kind}_url"] = links.pop(kind)
+        values["links"] = links
+        note = values["note"]
+        if len(note) > _FIELDS["note"].max_length:
+            values["note"], values["full_note"] = "", note
+            notice("note", "too long for the badge; kept whole as the paper's full note")
+        for name, value in list(values.items()):
+            model_field = _FIELDS.get(name)
+            if value in EMPTY or model_field is None or name in ("kind", "status", "year"):
+                continue
+            try:
+                values[name] = model_field.clean(value, None)
+            except ValidationError as error:
+                if name == "title":
+                    raise ValidationError(
+                        f"the title cannot be stored: {error.messages[0]}"
+                    ) from None
+                bibtex_name = BIBTEX_NAMES.get(name, name)
+                extra[bibtex_name] = (
+                    str(value) if not isinstance(value, list) else ("; ".join(value))
+                )
+                notice(bibtex_name, f"{' '.join(error.messages)} Kept as written.")
+                values[name] = (
+                    []
+                    if isinstance(value, list)
+                    else (None if name in ("page_count", "month", "date") else "")
+                )
+        if entry.date:
+            values["date"] = values["date"] or None
+        values["extra_fields"] = extra
+        values["venue"] = self.venue(entry)
+        values = {k: strip_bidi_controls(v) if _single_line(k) else v for k, v in values.items()}
+        return values, warnings
 
     def venue(self, entry: ParsedWork) -> int | None:
         if not entry.venue:
@@ -195,70 +338,140 @@ class Importer:
         self.venues[entry.venue.lower()] = venue.pk
         return venue.pk
 
-    def import_entry(self, entry: ParsedWork) -> None:
-        values = self.values(entry)
-        paper = self.find(entry)
-        if paper is None:
-            paper = Publication(**{f"{k}_id" if k == "venue" else k: v for k, v in values.items()})
-            paper.full_clean(exclude=["slug", "venue"])
-            paper.save()
-            self.remember(paper.pk, paper.doi, paper.arxiv_id, paper.year, paper.title)
-            self.touched.add(paper.pk)
-            self.add_authors(paper, entry)
-            ImportRecord.objects.create(
-                publication=paper, source=self.source, key=entry.key, values=values
-            )
-            self.report.created.append(entry.title)
+    def create(self, plans: list["Plan"]) -> None:
+        """New papers in bulk: one insert per batch for papers, authorships and records."""
+        if not plans:
             return
-        record = ImportRecord.objects.filter(publication=paper).first()
+        papers = []
+        for plan in plans:
+            row = {("venue_id" if k == "venue" else k): v for k, v in plan.values.items()}
+            row = {k: v for k, v in row.items() if v is not None or _FIELDS[k].null}
+            paper = Publication(**row)
+            paper.slug = self.slug(paper.title)
+            papers.append(paper)
+        Publication.objects.bulk_create(papers, batch_size=500)
+        rows, records = [], []
+        for plan, paper in zip(plans, papers, strict=True):
+            self.deadline.check()
+            self.index_plan(plan, paper.pk)
+            self.touched.add(paper.pk)
+            rows.extend(self.authorships(paper, plan.entry))
+            records.append(
+                ImportRecord(
+                    publication=paper,
+                    source=self.source,
+                    key=plan.entry.key[:200],
+                    values=_jsonable(plan.values),
+                )
+            )
+            self.report.created.append(plan.entry.title)
+            self.report.entries.append(
+                (plan.entry.line, plan.entry.key, "created", plan.entry.title)
+            )
+        # No signal is missed: search updates are deferred to the end of the import and the
+        # content version is bumped once for it.
+        Authorship.objects.bulk_create(rows, batch_size=2000)
+        ImportRecord.objects.bulk_create(records, batch_size=500)
+        content_changed()
+
+    def index_plan(self, plan: "Plan", pk: int) -> None:
+        for key, value in list(self.index.items()):
+            if value is plan:
+                self.index[key] = pk
+
+    def slug(self, title: str) -> str:
+        # As core.models.unique_slug, against the slugs read once rather than a query each.
+        base = slugify(title)[:70] or "publication"
+        candidate, n = base, 1
+        while candidate in self.slugs:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.slugs.add(candidate)
+        return candidate
+
+    def update(self, plans: list["Plan"]) -> None:
+        if not plans:
+            return
+        pks = [plan.paper for plan in plans]
+        papers = Publication.objects.in_bulk(pks)
+        records = {r.publication_id: r for r in ImportRecord.objects.filter(publication__in=pks)}
+        authored = set(
+            Authorship.objects.filter(publication__in=pks).values_list("publication", flat=True)
+        )
+        for plan in plans:
+            self.deadline.check()
+            self.update_one(plan, papers[plan.paper], records.get(plan.paper), authored)
+
+    def update_one(self, plan: "Plan", paper: Publication, record, authored: set) -> None:
+        entry, values = plan.entry, plan.values
         last = record.values if record else {}
         changed = []
         for name, new in values.items():
             attname = "venue_id" if name == "venue" else name
             current = getattr(paper, attname)
-            if new in ("", None, []) or new == current:
+            if new in EMPTY or new == current:
                 continue
-            untouched = current in ("", None, []) or (name in last and last[name] == current)
+            untouched = current in EMPTY or (name in last and last[name] == _json_value(current))
             if untouched or self.overwrite:
                 setattr(paper, attname, new)
                 changed.append(name)
             else:
                 self.report.kept.append(f"{paper.title}: {name}")
         if changed:
-            paper.full_clean(exclude=["slug", "venue"])
-            paper.save()
+            try:
+                with transaction.atomic():
+                    paper.full_clean(exclude=["slug", "venue"])
+                    paper.save()
+            except ValidationError as error:
+                fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+                if self.strict:
+                    raise ImportProblem(
+                        [f"line {entry.line}, entry {entry.key}: {fields}"]
+                    ) from None
+                self.report.skip(Notice(entry.key, entry.line, fields))
+                return
             self.touched.add(paper.pk)
-        if not paper.authorships.exists():
-            self.add_authors(paper, entry)
+        if paper.pk not in authored:
+            Authorship.objects.bulk_create(self.authorships(paper, entry))
             self.touched.add(paper.pk)
             changed.append("authors")
             content_changed()  # bulk_create sends no signal
         if changed:
             self.report.updated.append(f"{paper.title}: {', '.join(changed)}")
+            self.report.entries.append(
+                (entry.line, entry.key, "updated", f"{paper.title}: {', '.join(changed)}")
+            )
         else:
             self.report.unchanged.append(paper.title)
-        if record is None or (record.key, record.values) != (entry.key, values):
+            self.report.entries.append((entry.line, entry.key, "unchanged", paper.title))
+        stored = _jsonable(values)
+        if record is None or (record.key, record.values) != (entry.key, stored):
             ImportRecord.objects.update_or_create(
                 publication=paper,
-                defaults={"source": self.source, "key": entry.key, "values": values},
+                defaults={"source": self.source, "key": entry.key[:200], "values": stored},
             )
 
-    def add_authors(self, paper: Publication, entry: ParsedWork) -> None:
+    def authorships(self, paper: Publication, entry: ParsedWork) -> list[Authorship]:
         used, rows = set(), []
+        equal, corresponding = set(entry.equal_contribution), set(entry.corresponding)
         for position, name in enumerate(entry.authors, start=1):
             self.deadline.check()  # each new name is compared with every person known
-            name = strip_bidi_controls(name)  # the bulk_create below skips pre_save's
+            name = strip_bidi_controls(name)  # the bulk_create skips pre_save's
             person = self.person(name, used)
             used.add(person.pk)
-            printed = "" if fold(name) == fold(person.full_name) else name
+            printed = "" if fold(name) == fold(person.full_name) else name[:200]
             rows.append(
                 Authorship(
-                    publication=paper, researcher=person, position=position, printed_name=printed
+                    publication=paper,
+                    researcher=person,
+                    position=position,
+                    printed_name=printed,
+                    equal_contribution=position in equal,
+                    corresponding=position in corresponding,
+                    other_marks=entry.other_marks.get(position, "")[:10],
                 )
             )
-        # One insert per paper; no signal is missed: search updates are deferred to the end
-        # of the import and the content version is bumped once for it.
-        Authorship.objects.bulk_create(rows)
+        return rows
 
     def person(self, name: str, used: set) -> Researcher:
         # One printed name is one person throughout an import, however it was decided.
@@ -289,3 +502,26 @@ class Importer:
         self.new_ids.add(person.pk)
         self.report.new_people.append(name)
         return person
+
+
+@dataclass
+class Plan:
+    """One entry's checked values and the paper they go to (its pk; None: a new paper)."""
+
+    entry: ParsedWork
+    values: dict
+    warnings: list[Notice]
+    paper: int | None = None
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _jsonable(values: dict) -> dict:
+    return {name: _json_value(value) for name, value in values.items()}
+
+
+def _single_line(name: str) -> bool:
+    model_field = _FIELDS.get(name)
+    return model_field is not None and single_line(model_field)

@@ -2,7 +2,12 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Lower
@@ -24,6 +29,18 @@ from core.validators import (
     year_validators,
 )
 from profiles.models import Researcher, researcher_name_forms, sane_year_constraint
+
+LINK_LABELS = {
+    "pdf": "PDF",
+    "code": "Code",
+    "html": "HTML",
+    "slides": "Slides",
+    "poster": "Poster",
+    "website": "Website",
+    "video": "Video",
+    "supp": "Supplement",
+    "blog": "Blog",
+}
 
 
 class Venue(SlugModel, TimeStampedModel):
@@ -184,6 +201,56 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
         default=0, help_text="From the last citation sync; not typed in by hand."
     )
     featured = models.BooleanField(default=False, help_text="Listed under selected papers.")
+    # What BibTeX files (al-folio's above all) hold besides, so an export gives it back.
+    citation_key = models.CharField(
+        "BibTeX key", max_length=200, blank=True, help_text="The key it was imported under."
+    )
+    month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    et_al = models.BooleanField(
+        "et al.", default=False, help_text="The author list goes on unnamed (“and others”)."
+    )
+    pmid = models.CharField(
+        "PubMed id", max_length=12, blank=True, validators=[RegexValidator(r"^\d{1,12}$")]
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    series = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=200, blank=True, help_text="Place of publication.")
+    issn = models.CharField("ISSN", max_length=40, blank=True)
+    isbn = models.CharField("ISBN", max_length=100, blank=True)
+    venue_abbr = models.CharField(
+        "venue badge", max_length=40, blank=True, help_text="e.g. NeurIPS (al-folio's abbr)."
+    )
+    award_name = models.CharField(
+        max_length=200, blank=True, help_text="The paper's award, short: Best Paper."
+    )
+    award = models.TextField(blank=True, help_text="The award in full; Markdown.")
+    full_note = models.TextField(
+        blank=True, help_text="A note too long for the badge, kept whole (e.g. PubMed's)."
+    )
+    preview = models.CharField(
+        max_length=500, blank=True, help_text="Preview image: a URL or al-folio's file name."
+    )
+    annotation = models.TextField(blank=True, help_text="Shown with the authors; Markdown.")
+    additional_info = models.TextField(blank=True, help_text="Shown after the venue; Markdown.")
+    google_scholar_id = models.CharField(max_length=40, blank=True)
+    altmetric = models.CharField(max_length=100, blank=True, help_text="An id, or true.")
+    dimensions = models.CharField(max_length=100, blank=True, help_text="An id, or true.")
+    bibtex_show = models.BooleanField(
+        "show BibTeX", default=False, help_text="al-folio's bibtex_show, kept for export."
+    )
+    links = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Typed links: pdf, code, html, slides, poster, website, video, supp, blog "
+        "-> URL or path as given.",
+    )
+    extra_fields = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Every other imported BibTeX field -> value as written, exported as it came.",
+    )
     authors = models.ManyToManyField(Researcher, through="Authorship", related_name="publications")
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Derived by update_search_vector(); not typed in."
@@ -250,10 +317,27 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
 
     @property
+    def typed_links(self) -> list[tuple[str, str]]:
+        """(label, URL) of the links that are addresses, in al-folio's order; relative paths
+        (an al-folio file name imported without a base URL) are kept but not linked."""
+        shown = []
+        for kind, label in LINK_LABELS.items():
+            url = self.links.get(kind, "")
+            if kind == "pdf":
+                url = self.pdf_url or url
+            elif kind == "code":
+                url = self.code_url or url
+            if url.startswith(("https://", "http://")):
+                shown.append((label, url))
+        return shown
+
+    @property
     def pdf_link(self) -> str:
         """The paper's own PDF, else arXiv's."""
         if self.pdf_url:
             return self.pdf_url
+        if self.links.get("pdf", "").startswith(("https://", "http://")):
+            return self.links["pdf"]
         return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else ""
 
 
@@ -268,6 +352,9 @@ class Authorship(models.Model):
     )
     equal_contribution = models.BooleanField("#", default=False, help_text="Equal contribution.")
     corresponding = models.BooleanField("*", default=False, help_text="Corresponding author.")
+    other_marks = models.CharField(
+        max_length=10, blank=True, help_text="Marks from an import with no meaning here (‡, §)."
+    )
 
     class Meta:
         ordering = ["publication", "position"]

@@ -30,6 +30,66 @@ class ParsedWork:
     abstract: str = ""
     note: str = ""
     keywords: list[str] = field(default_factory=list)
+    # What BibTeX (al-folio above all) adds; other sources leave these empty.
+    et_al: bool = False  # the author list ends with "and others"
+    # 1-based author positions with each flag, and marks the legend gives no meaning.
+    equal_contribution: list[int] = field(default_factory=list)
+    corresponding: list[int] = field(default_factory=list)
+    other_marks: dict[int, str] = field(default_factory=dict)
+    pmid: str = ""
+    publisher: str = ""
+    series: str = ""
+    address: str = ""
+    article_number: str = ""
+    page_count: int | None = None
+    issn: str = ""
+    isbn: str = ""
+    date: str = ""  # ISO yyyy-mm-dd, when the source gives a whole date
+    venue_abbr: str = ""
+    featured: bool | None = None  # None: the source does not say
+    bibtex_show: bool | None = None
+    award: str = ""
+    award_name: str = ""
+    preview: str = ""
+    annotation: str = ""
+    additional_info: str = ""
+    google_scholar_id: str = ""
+    altmetric: str = ""
+    dimensions: str = ""
+    # Typed links (pdf, code, html, slides, poster, website, video, supp, blog) as given,
+    # relative paths resolved against the import's base URL when it has one.
+    links: dict[str, str] = field(default_factory=dict)
+    # Every other field, name -> value as written (macros expanded), so an export gives it
+    # back; also where a value that fits nowhere else is kept.
+    extra_fields: dict[str, str] = field(default_factory=dict)
+    # Problems with single fields of this work, each kept or dropped as it says.
+    warnings: list["Notice"] = field(default_factory=list)
+
+
+@dataclass
+class Notice:
+    """A problem with one work, or one field of it, for the import's report."""
+
+    key: str
+    line: int
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        name = self.key if self.key.startswith("@") else f"entry {self.key}"  # @string x
+        where = f"line {self.line}, {name}" if self.line else name
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.message}"
+
+
+def work_from_row(row: dict) -> ParsedWork:
+    """A ParsedWork back from ``dataclasses.asdict`` after a trip through JSON (the admin's
+    session), which turns notices into dicts and integer keys into strings."""
+    row = dict(row)
+    row["warnings"] = [Notice(**notice) for notice in row.get("warnings", [])]
+    row["other_marks"] = {int(k): v for k, v in row.get("other_marks", {}).items()}
+    return ParsedWork(**row)
 
 
 class ImportProblem(ValueError):

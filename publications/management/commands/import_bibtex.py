@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from profiles.commands import researcher_named
-from publications.bibtex_reader import read_bibtex
+from publications.bibtex_reader import DEFAULT_MARKS, Options, parse_marks, read_file
 from publications.importer import WAITING, Importer
 from publications.records import ImportProblem
 
@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = (
         "Import papers from a BibTeX file: new papers are created, known ones (same DOI, "
         "arXiv id, or title and year) updated where the file changed and an editor did not. "
-        "A file with any bad entry is refused whole."
+        "An entry that cannot be imported is skipped and named, a field that cannot be used "
+        "is kept as written or dropped with a warning, and the rest imports; --strict "
+        "refuses the whole file instead."
     )
 
     def add_arguments(self, parser):
@@ -22,18 +24,51 @@ class Command(BaseCommand):
         parser.add_argument(
             "--overwrite", action="store_true", help="also replace fields an editor changed"
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="import nothing when any entry cannot be imported (for scripts)",
+        )
+        parser.add_argument(
+            "--marks",
+            default=DEFAULT_MARKS,
+            help="what author marks mean: 'alfolio' (*=equal,†=corresponding, the default), "
+            "'hugo', 'site' (#=equal,*=corresponding), or a legend such as "
+            "'*=equal,†=corresponding'",
+        )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="where relative links (al-folio's pdf = {paper.pdf}) are, e.g. "
+            "https://example.org/assets/pdf/; without it they are kept as given",
+        )
 
-    def handle(self, *args, file, researcher, dry_run, overwrite, verbosity, **options):
+    def handle(self, *args, file, researcher, dry_run, overwrite, strict, verbosity, **options):
         try:
             text = file.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
         except UnicodeDecodeError as error:
             raise CommandError(f"{file}: not UTF-8 text (byte {error.start})") from None
+        try:
+            marks = parse_marks(options["marks"])
+        except ValueError as error:
+            raise CommandError(f"--marks: {error}") from None
         owner = researcher_named(researcher)
         try:
-            report = Importer(owner, overwrite=overwrite).run(
-                read_bibtex(text), dry_run=dry_run, wait=lambda: self.stderr.write(WAITING)
+            reading = read_file(text, Options(marks=marks, base_url=options["base_url"]))
+            for notice in reading.warnings:
+                self.stderr.write(f"{file}: {notice}")
+            if strict and (reading.skipped or reading.warnings):
+                for notice in reading.skipped:
+                    self.stderr.write(f"{file}: {notice}")
+                bad = len(reading.skipped) + len(reading.warnings)
+                raise CommandError(f"{file}: {bad} bad entries; nothing was imported.")
+            report = Importer(owner, overwrite=overwrite, strict=strict).run(
+                reading.entries,
+                dry_run=dry_run,
+                wait=lambda: self.stderr.write(WAITING),
+                skipped=reading.skipped,
             )
         except ImportProblem as error:
             for problem in error.problems:
@@ -42,12 +77,16 @@ class Command(BaseCommand):
                 f"{file}: {len(error.problems)} bad entries; nothing was imported."
             ) from None
         for label, items in (
+            ("skipped", report.skipped),
+            ("warning", report.warnings),
             ("ambiguous", report.ambiguous),
             ("kept the editor's", report.kept),
-            ("created", report.created if verbosity > 1 else []),
-            ("updated", report.updated if verbosity > 1 else []),
-            ("new researcher", report.new_people if verbosity > 1 else []),
         ):
             for item in items:
-                self.stdout.write(f"{label}: {item}")
+                self.stderr.write(f"{label}: {item}")
+        if verbosity > 1:
+            for line, key, outcome, detail in report.entries:
+                self.stdout.write(f"line {line}, entry {key}: {outcome}: {detail}")
+            for item in report.new_people:
+                self.stdout.write(f"new researcher: {item}")
         self.stdout.write(self.style.SUCCESS(report.summary()))
