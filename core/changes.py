@@ -36,7 +36,7 @@ from django.db import DatabaseError, connection, connections, router, transactio
 from core.models import ContentVersion
 
 logger = logging.getLogger(__name__)
-CONTENT_APPS = frozenset({"profiles", "publications", "events"})
+CONTENT_APPS = frozenset({"profiles", "publications", "events", "cv"})
 CHANNEL = "scholarfolio_content_version"
 LISTEN_CHECK_SECONDS = 10
 LISTENER_NAME = "scholarfolio content version"

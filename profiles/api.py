@@ -1,14 +1,14 @@
-"""The API's researchers and organizations: serializers, FilterSets and viewsets."""
+"""The API's organizations and what the other apps' endpoints share about researchers: their
+references, list serializer, filters and profile entries (``cv.api`` serves researchers)."""
 
 import django_filters
-from django.db.models import Prefetch
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import renderers, serializers
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
@@ -22,21 +22,15 @@ from core.api import (
 )
 from core.filters import OrderingFilter, RankedFilterSet, SearchFilter
 from core.models import Visibility
-from profiles.metrics import researcher_metrics
 from profiles.models import (
-    Award,
     Education,
     Organization,
     Position,
     ProfileSection,
     Project,
     Researcher,
-    ResearchInterest,
-    Service,
     Teaching,
 )
-from profiles.resume import json_resume
-from publications.models import Publication
 
 OrganizationRef = reference("OrganizationRef", "organization-detail", page=False)
 VenueRef = reference("VenueRef", "venue-detail", page=False)
@@ -154,44 +148,6 @@ class EducationSerializer(PeriodMixin, ModelSerializer):
         fields += ["start_date", "end_date", "date_precision", "period"]
 
 
-class InterestSerializer(ModelSerializer):
-    """One node of the interest tree: ``parent`` is another node's ``id``, or null."""
-
-    publications = PublicationRef(many=True)
-
-    class Meta:
-        model = ResearchInterest
-        fields = ["id", "parent", "title", "description", "publications"]
-
-
-class AwardSerializer(ModelSerializer):
-    """An award fetched ``with_profile_entries()``, which leaves an unpublished paper, talk
-    or event it names None: null here."""
-
-    issuer = OrganizationRef(allow_null=True)
-    publication = PublicationRef(allow_null=True)
-    talk = TalkRef(allow_null=True)
-    event = EventRef(allow_null=True)
-
-    class Meta:
-        model = Award
-        fields = ["kind", "title", "issuer", "date", "date_precision", "amount", "currency"]
-        fields += ["distinction", "publication", "talk", "event"]
-
-
-class ServiceSerializer(PeriodMixin, ModelSerializer):
-    """A service fetched ``with_profile_entries()``: an unpublished event is null."""
-
-    venue = VenueRef(allow_null=True)
-    event = EventRef(allow_null=True)
-    organization = OrganizationRef(allow_null=True)
-
-    class Meta:
-        model = Service
-        fields = ["kind", "role", "venue", "event", "organization", "description"]
-        fields += ["start_date", "end_date", "date_precision", "period"]
-
-
 class TeachingSerializer(ModelSerializer):
     organization = OrganizationRef()
     instructor = ResearcherRefSerializer(allow_null=True)
@@ -224,16 +180,6 @@ class SectionSerializer(ModelSerializer):
         fields = ["title", "body"]
 
 
-class MetricsSerializer(serializers.Serializer):
-    """Computed from the site's public papers and their citation counts."""
-
-    papers = serializers.IntegerField()
-    citations = serializers.IntegerField()
-    h_index = serializers.IntegerField()
-    i10_index = serializers.IntegerField()
-    coauthors = serializers.IntegerField(source="coauthor_count")
-
-
 class ResearcherSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:researcher-detail", lookup_field="slug"
@@ -264,39 +210,6 @@ class ResearcherSerializer(ModelSerializer):
         return self._link(researcher, "api:researcher-talks-list")
 
 
-class ResearcherDetailSerializer(ResearcherSerializer):
-    """A researcher with every profile entry nested; their papers and talks are linked."""
-
-    positions = PositionSerializer(many=True)
-    education = EducationSerializer(many=True)
-    interests = serializers.SerializerMethodField()
-    awards = AwardSerializer(many=True)
-    teaching = TeachingSerializer(many=True)
-    service = ServiceSerializer(many=True, source="services")
-    projects = serializers.SerializerMethodField()
-    sections = SectionSerializer(many=True, source="public_sections")
-    metrics = serializers.SerializerMethodField()
-
-    class Meta(ResearcherSerializer.Meta):
-        fields = [*ResearcherSerializer.Meta.fields, "bio", "interests_intro", "office"]
-        fields += ["metrics", "positions", "education", "interests", "awards", "teaching"]
-        fields += ["service", "projects", "sections"]
-
-    @extend_schema_field(InterestSerializer(many=True))
-    def get_interests(self, researcher):
-        return InterestSerializer(researcher.interest_list, many=True, context=self.context).data
-
-    @extend_schema_field(ProjectSerializer(many=True))
-    def get_projects(self, researcher):
-        # with_profile_entries() prefetches public projects only.
-        projects = [membership.project for membership in researcher.project_memberships.all()]
-        return ProjectSerializer(projects, many=True, context=self.context).data
-
-    @extend_schema_field(MetricsSerializer)
-    def get_metrics(self, researcher):
-        return MetricsSerializer(researcher_metrics(researcher=researcher)).data
-
-
 class ResearcherFilter(RankedFilterSet):
     role = django_filters.ChoiceFilter(choices=Researcher.Role.choices)
     q = SearchFilter()
@@ -308,61 +221,6 @@ class ResearcherFilter(RankedFilterSet):
     class Meta:
         model = Researcher
         fields = ["role"]
-
-
-class ResumeRenderer(renderers.JSONRenderer):
-    """JSON Resume (https://jsonresume.org/schema): the whole public profile, as the site's
-    /people/<slug>/resume.json. It has no media type of its own, so only ``?format=resume``
-    asks for it; ``Accept: application/json`` gets the API's own JSON."""
-
-    format = "resume"
-
-    def body_schema(self, many: bool) -> dict:
-        return {"type": "object", "description": "JSON Resume 1.0 (resume-schema)."}
-
-
-class ResumeSerializer(serializers.BaseSerializer):
-    def to_representation(self, researcher):
-        return json_resume(researcher, self.context["request"].build_absolute_uri)
-
-
-class ResearcherViewSet(ReadOnlyViewSet):
-    """Researchers with a public profile: the group's members and alumni. One researcher is
-    also given as JSON Resume with ``?format=resume``."""
-
-    filterset_class = ResearcherFilter
-    format_serializers = {"resume": ResumeSerializer}
-
-    def get_renderers(self):
-        renderers_ = super().get_renderers()
-        if self.action == "retrieve":
-            renderers_.append(ResumeRenderer())
-        return renderers_
-
-    def get_queryset(self):
-        people = Researcher.objects.public_members().defer("search_vector")
-        if self.action != "retrieve":
-            return people
-        return people.with_profile_entries().prefetch_related(
-            Prefetch(
-                "interests",
-                queryset=ResearchInterest.objects.public().prefetch_related(
-                    Prefetch("publications", queryset=Publication.objects.public())
-                ),
-                to_attr="interest_list",
-            ),
-            Prefetch(
-                "sections", queryset=ProfileSection.objects.public(), to_attr="public_sections"
-            ),
-        )
-
-    def get_serializer_class(self):
-        if self.action != "retrieve":
-            return ResearcherSerializer
-        return self.format_serializers.get(
-            getattr(getattr(self.request, "accepted_renderer", None), "format", None),
-            ResearcherDetailSerializer,
-        )
 
 
 class OrganizationFilter(django_filters.FilterSet):

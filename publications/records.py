@@ -1,6 +1,6 @@
 """What every importer shares: a work as read from a source, the problems that refuse an
 import, and the deadline it must end by. BibTeX (bibtex_reader.py), Crossref and arXiv
-(sources.py) and ORCID (profiles/orcid.py) each produce ``ParsedWork``s; importer.py writes
+(sources.py) and ORCID (cv/orcid.py) each produce ``ParsedWork``s; importer.py writes
 them."""
 
 import time

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
+from cv.models import with_profile_entries
+from cv.resume import json_resume
 from events.ical import calendar_bytes
 from events.models import Event
 from events.views import calendar_entry, event_talks, published_talks
 from profiles.models import Researcher
-from profiles.resume import json_resume
 from publications import bibtex, ris
 from publications.citekeys import keyed_citations
 from publications.csl import csl_item
@@ -131,7 +132,7 @@ def export(
         papers, name = _papers(scope, slug)
         return Download(write(papers), content_type, f"{name}.{extension}")
     if fmt == "resume":
-        researcher = _member(slug, Researcher.objects.public_members().with_profile_entries())
+        researcher = _member(slug, with_profile_entries(Researcher.objects.public_members()))
         resume = json_resume(researcher, absolute_url)
         return Download(_json(resume), "application/json", f"{slug}-resume.json")
     return _calendar(scope, slug, absolute_url)

@@ -12,7 +12,7 @@ class StaticSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["site:home", "profiles:list", "publications:list", "events:talk_list"]
+        return ["site:home", "people:list", "publications:list", "events:talk_list"]
 
     def location(self, item):
         return reverse(item)

@@ -13,8 +13,9 @@ from rest_framework.routers import DefaultRouter
 from core.admin import view_on_site
 from core.api import not_found as api_not_found
 from core.cache import reads_query
+from cv.api import ResearcherViewSet
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
-from profiles.api import OrganizationViewSet, ResearcherViewSet
+from profiles.api import OrganizationViewSet
 from profiles.media import photo
 from publications.api import PublicationViewSet, ResearcherPublicationViewSet, VenueViewSet
 from scholarfolio import views
@@ -111,7 +112,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", reads_query("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include((site, "site"))),
-    path("people/", include("profiles.urls")),
+    path("people/", include("cv.urls")),
     path("publications/", include("publications.urls")),
     path("", include("events.urls")),
 ]

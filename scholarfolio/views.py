@@ -5,8 +5,8 @@ from django.views.decorators.http import require_GET, require_safe
 
 from core.cache import reads_query
 from core.search import MAX_QUERY_LENGTH, clean_query
+from cv.metrics import members_with_paper_counts
 from events.models import Talk
-from profiles.metrics import members_with_paper_counts
 from profiles.models import Position, Researcher
 from publications.models import Publication
 from scholarfolio import exports

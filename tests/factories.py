@@ -5,9 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from factory.django import DjangoModelFactory
 
 from core.models import SeedRecord
+from cv.models import Award, ResearchInterest, Service
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
 from profiles.models import (
-    Award,
     Education,
     MetricsSnapshot,
     Organization,
@@ -16,8 +16,6 @@ from profiles.models import (
     Project,
     ProjectMember,
     Researcher,
-    ResearchInterest,
-    Service,
     Teaching,
 )
 from publications.models import Authorship, CitationCount, Publication, Venue

@@ -16,7 +16,7 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("core", "profiles", "publications", "events")
+PROJECT_APPS = ("core", "profiles", "publications", "events", "cv")
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 REGISTERED_IDS = [model._meta.label for model, _ in REGISTERED]
 PROJECT_ADMINS = [

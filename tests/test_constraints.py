@@ -25,7 +25,7 @@ from tests.factories import (
 )
 
 TESTS = Path(__file__).resolve().parent
-PROJECT_APPS = ["core", "profiles", "publications", "events"]
+PROJECT_APPS = ["core", "profiles", "publications", "events", "cv"]
 
 
 def duplicate_of(factory, *fields):

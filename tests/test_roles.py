@@ -16,8 +16,9 @@ from reversion.models import Version
 
 from core import roles
 from core.models import SeedRecord, Visibility
+from cv.models import ResearchInterest
 from events.models import Event, Talk
-from profiles.models import Organization, Position, Project, Researcher, ResearchInterest
+from profiles.models import Organization, Position, Project, Researcher
 from publications.models import Publication
 from tests import factories as f
 from tests.test_admin import admin_url, management_form
@@ -35,9 +36,9 @@ EXPECTED = {
         "profiles.researcher": "list add change-own",
         "profiles.position": ENTRY,
         "profiles.education": ENTRY,
-        "profiles.researchinterest": ENTRY,
-        "profiles.award": ENTRY,
-        "profiles.service": ENTRY,
+        "cv.researchinterest": ENTRY,
+        "cv.award": ENTRY,
+        "cv.service": ENTRY,
         "profiles.teaching": ENTRY,
         "profiles.profilesection": ENTRY,
         "profiles.metricssnapshot": ENTRY,
@@ -60,9 +61,9 @@ EXPECTED = {
                 "profiles.researcher",
                 "profiles.position",
                 "profiles.education",
-                "profiles.researchinterest",
-                "profiles.award",
-                "profiles.service",
+                "cv.researchinterest",
+                "cv.award",
+                "cv.service",
                 "profiles.teaching",
                 "profiles.profilesection",
                 "profiles.metricssnapshot",
@@ -109,9 +110,9 @@ def records_of(researcher, venue, organization, event):
         "profiles.researcher": researcher,
         "profiles.position": f.PositionFactory(researcher=researcher, organization=organization),
         "profiles.education": f.EducationFactory(researcher=researcher, institution=organization),
-        "profiles.researchinterest": f.ResearchInterestFactory(researcher=researcher),
-        "profiles.award": f.AwardFactory(researcher=researcher, issuer=organization),
-        "profiles.service": f.ServiceFactory(researcher=researcher, venue=venue),
+        "cv.researchinterest": f.ResearchInterestFactory(researcher=researcher),
+        "cv.award": f.AwardFactory(researcher=researcher, issuer=organization),
+        "cv.service": f.ServiceFactory(researcher=researcher, venue=venue),
         "profiles.teaching": f.TeachingFactory(researcher=researcher, organization=organization),
         "profiles.profilesection": f.ProfileSectionFactory(researcher=researcher),
         "profiles.metricssnapshot": f.MetricsSnapshotFactory(researcher=researcher),
@@ -728,7 +729,7 @@ def test_a_member_stays_among_a_projects_members(client, site):
 def test_a_member_cannot_file_an_interest_under_a_colleagues_interest(client, site):
     client.force_login(site["accounts"]["member"])
     alice = site["own"]["profiles.researcher"]
-    colleagues = site["other"]["profiles.researchinterest"]
+    colleagues = site["other"]["cv.researchinterest"]
     assert colleagues.visibility == Visibility.PUBLIC
 
     response = client.post(

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import MAX_TREE_DEPTH
+from cv.models import ResearchInterest
 from events.models import Event
-from profiles.models import ResearchInterest
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

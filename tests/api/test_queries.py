@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.changes import content_changed
+from cv.models import Award, ResearchInterest
 from events.models import Event, Talk, TalkHost, TalkSpeaker
-from profiles.models import Award, Organization, Position, Researcher, ResearchInterest
+from profiles.models import Organization, Position, Researcher
 from publications.models import Authorship, Publication, Venue
 
 pytestmark = pytest.mark.django_db

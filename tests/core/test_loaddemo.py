@@ -18,8 +18,9 @@ from django.db import connection
 
 from config.database import database_url
 from core.models import SeedRecord
+from cv.models import Award
 from events.models import Participation, Talk
-from profiles.models import Award, Education, Organization, Researcher, Teaching
+from profiles.models import Education, Organization, Researcher, Teaching
 from publications.importer import IMPORT_LOCK
 from publications.models import Publication
 from scholarfolio.demo import DEMO_DATA, DemoDataError, Ref, Row, demo_load, demo_rows

@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core.models import Visibility
-from profiles.models import Organization, Researcher, ResearchInterest, researcher_name_forms
+from cv.models import ResearchInterest, with_profile_entries
+from profiles.models import Organization, Researcher, researcher_name_forms
 from tests.factories import (
     AuthorshipFactory,
     AwardFactory,
@@ -185,7 +186,7 @@ def test_subtopics_of_public_topics_all_the_way_up_are_public():
 
 
 def profile(researcher) -> Researcher:
-    return Researcher.objects.with_profile_entries().get(pk=researcher.pk)
+    return with_profile_entries(Researcher.objects).get(pk=researcher.pk)
 
 
 def test_profile_entries_name_no_event_below_an_unpublished_one():

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from core.models import iso_partial_date
+from cv.models import ResearchInterest, Service
 from events.models import Event, Participation
 from events.views import published_talks, talk_place
-from profiles.models import DateRangeMixin, Researcher, ResearchInterest, Service
+from profiles.models import DateRangeMixin, Researcher
 from publications.citation import venue_name
 from publications.models import Publication
 

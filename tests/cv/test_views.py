@@ -153,7 +153,7 @@ def test_conference_page_lists_the_talks_of_its_sessions(client, demo):
     assert "Student Forum, The 22nd Annual Meeting of the Chinese Society" in profile
 
 
-@pytest.mark.parametrize("url_name", ["profiles:detail", "profiles:cv"])
+@pytest.mark.parametrize("url_name", ["people:detail", "people:cv"])
 def test_profile_and_cv_queries_do_not_grow_from_5_to_300_papers(client, url_name):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -1,7 +1,7 @@
 import pytest
 
-from profiles.charts import bar_chart
-from profiles.metrics import h_index, i10_index, researcher_metrics
+from cv.charts import bar_chart
+from cv.metrics import h_index, i10_index, researcher_metrics
 from publications.models import Authorship, CitationCount
 from tests.factories import PublicationFactory, ResearcherFactory
 

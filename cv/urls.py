@@ -1,8 +1,8 @@
 from django.urls import path
 
-from profiles import views
+from cv import views
 
-app_name = "profiles"
+app_name = "people"
 urlpatterns = [
     path("", views.ResearcherListView.as_view(), name="list"),
     path("<slug:slug>/", views.ResearcherDetailView.as_view(), name="detail"),

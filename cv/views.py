@@ -8,11 +8,12 @@ from django.views.generic import DetailView, ListView
 
 from core.cache import reads_query
 from core.models import DatePrecision, Visibility, format_partial_date
+from cv.charts import bar_chart
+from cv.metrics import members_with_paper_counts, researcher_metrics
+from cv.models import ResearchInterest, with_profile_entries
 from events.models import Event, Participation
 from events.views import published_talks
-from profiles.charts import bar_chart
-from profiles.metrics import members_with_paper_counts, researcher_metrics
-from profiles.models import Position, Researcher, ResearchInterest
+from profiles.models import Position, Researcher
 from publications.bibtex import format_entry
 from publications.citekeys import keyed_citations
 from publications.models import Publication
@@ -22,7 +23,7 @@ from publications.models import Publication
 class ResearcherListView(ListView):
     """Members first, then alumni; ?role= narrows to one role."""
 
-    template_name = "profiles/researcher_list.html"
+    template_name = "cv/researcher_list.html"
     context_object_name = "people"
 
     def get_queryset(self):
@@ -107,7 +108,7 @@ class ProfileMixin:
     context_object_name = "researcher"
 
     def get_queryset(self):
-        return Researcher.objects.public_members().with_profile_entries()
+        return with_profile_entries(Researcher.objects.public_members())
 
     def get_context_data(self, **kwargs):
         researcher = self.object
@@ -161,8 +162,8 @@ class ProfileMixin:
 
 
 class ResearcherDetailView(ProfileMixin, DetailView):
-    template_name = "profiles/researcher_detail.html"
+    template_name = "cv/researcher_detail.html"
 
 
 class ResearcherCVView(ProfileMixin, DetailView):
-    template_name = "profiles/researcher_cv.html"
+    template_name = "cv/researcher_cv.html"

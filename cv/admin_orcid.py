@@ -12,9 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from core.http import SourceError
+from cv.orcid import checked_orcid, parse_record, read_record
+from cv.orcid_import import import_orcid
 from profiles.models import Researcher
-from profiles.orcid import checked_orcid, parse_record, read_record
-from profiles.orcid_import import import_orcid
 from publications.admin_import import (
     FETCH_SECONDS,
     IMPORT_SECONDS,

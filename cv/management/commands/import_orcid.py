@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.http import SourceError
+from cv.orcid import Orcid, read_record
+from cv.orcid_import import import_orcid
 from profiles.commands import researcher_named
-from profiles.orcid import Orcid, read_record
-from profiles.orcid_import import import_orcid
 from publications.importer import WAITING
 
 NOTHING = "Nothing was imported."

@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from profiles import admin_orcid
-from profiles.admin import ResearcherAdmin
+from cv import admin_orcid
+from cv.admin import ResearcherAdmin
 from profiles.models import Position, Researcher
 from publications.models import Publication
 from tests.profiles.test_orcid import ORCID_ID, RECORD, answering, counts, nested

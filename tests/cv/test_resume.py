@@ -1,4 +1,4 @@
-"""JSON Resume (profiles.resume): valid against the official schema, public records only,
+"""JSON Resume (cv.resume): valid against the official schema, public records only,
 dates at the precision they are known to."""
 
 import datetime

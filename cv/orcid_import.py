@@ -19,9 +19,10 @@ from django.db import models, transaction
 from core.changes import one_content_change
 from core.http import SourceError
 from core.models import DatePrecision
-from profiles.models import Award, Education, Organization, Position, Researcher, Service
+from cv.models import Award, Service
+from cv.orcid import Affiliation, OrcidRecord
+from profiles.models import Education, Organization, Position, Researcher
 from profiles.names import matches
-from profiles.orcid import Affiliation, OrcidRecord
 from publications.importer import Importer, Report, import_lock
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, TooSlow
 

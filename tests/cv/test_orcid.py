@@ -11,10 +11,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.http import SourceError
-from profiles.management.commands.import_orcid import Command as ImportOrcid
-from profiles.models import Award, Education, Organization, Position, Researcher, Service
-from profiles.orcid import Orcid, parse_record
-from profiles.orcid_import import DEGREES, SERVICE_KINDS, guess, import_orcid
+from cv.management.commands.import_orcid import Command as ImportOrcid
+from cv.models import Award, Service
+from cv.orcid import Orcid, parse_record
+from cv.orcid_import import DEGREES, SERVICE_KINDS, guess, import_orcid
+from profiles.models import Education, Organization, Position, Researcher
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from tests import factories as f
 from tests.publications.test_sources import replay

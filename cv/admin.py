@@ -1,0 +1,257 @@
+"""The researcher's whole form, with the inlines of every app, and the admin of the entries
+that name papers and events."""
+
+from functools import partial
+
+from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Value
+from django.urls import path, reverse
+
+from core import roles
+from core.admin import ScopedStackedInline, ScopedTabularInline, ScopedVersionAdmin
+from core.images import PhotoField
+from core.models import ArrayToString
+from cv.admin_orcid import orcid_view
+from cv.models import Award, ResearchInterest, Service
+from cv.orcid import Orcid
+from profiles.admin import (
+    ORGANIZATION_PATH,
+    SMALL_TEXT,
+    EducationInline,
+    MetricsSnapshotInline,
+    PositionInline,
+    ProfileSectionInline,
+    ProjectMembershipInline,
+    ResearcherItemAdmin,
+    TeachingInline,
+    without,
+)
+from profiles.models import Researcher
+from publications.admin_import import CitationSyncMixin
+from publications.models import Publication
+
+
+class ResearchInterestInline(ScopedTabularInline):
+    model = ResearchInterest
+    fields = ["order", "parent", "title", "description", "publications", "visibility"]
+    autocomplete_fields = ["parent", "publications"]
+    formfield_overrides = SMALL_TEXT
+    ordering = ["order"]
+    extra = 0
+
+
+class AwardInline(ScopedStackedInline):
+    model = Award
+    fields = [
+        ("order", "kind", "title"),
+        ("issuer", "date", "date_precision"),
+        ("amount", "currency", "distinction"),
+        ("publication", "talk", "event"),
+        "visibility",
+    ]
+    autocomplete_fields = ["issuer", "publication", "talk", "event"]
+    ordering = ["order", "-date"]
+    extra = 0
+
+
+class ServiceInline(ScopedStackedInline):
+    model = Service
+    fields = [
+        ("order", "kind", "role"),
+        ("venue", "event", "organization"),
+        ("start_date", "end_date", "date_precision"),
+        "description",
+        "visibility",
+    ]
+    autocomplete_fields = ["venue", "event", "organization"]
+    formfield_overrides = SMALL_TEXT
+    ordering = ["order"]
+    extra = 0
+
+
+@admin.register(Researcher)
+class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
+    actions = ["sync_citations"]
+    orcid_source = Orcid
+    list_display = [
+        "full_name",
+        "native_name",
+        "role",
+        "is_member",
+        "visibility",
+        "paper_count",
+        "sort_order",
+        "user",
+    ]
+    list_filter = ["is_member", "role", "visibility"]
+    # name_variants_text is an alias added in get_search_results: icontains does not apply to
+    # an array, so its elements are searched joined into one string.
+    search_fields = [
+        "full_name",
+        "native_name",
+        "given_name",
+        "family_name",
+        "name_variants_text",
+        "=orcid",
+        "email",
+    ]
+    search_help_text = "Any spelling of the name, native name, ORCID iD or e-mail."
+    formfield_overrides = {models.ImageField: {"form_class": PhotoField}}
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+    # The popup for a co-author typed from the publication form shows the first fieldset
+    # only; everything else is for profile pages and stays collapsed.
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "full_name",
+                    ("given_name", "family_name"),
+                    "name_variants",
+                    ("is_member", "role"),
+                ]
+            },
+        ),
+        (
+            "Profile",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "native_name",
+                    "headline",
+                    "photo",
+                    "bio",
+                    "interests_intro",
+                    ("email", "homepage"),
+                    "office",
+                ],
+            },
+        ),
+        (
+            "Identifiers",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("orcid", "openalex_id"),
+                    ("google_scholar_id", "github", "arxiv_author_id"),
+                ],
+            },
+        ),
+        (
+            "Publishing",
+            {"classes": ["collapse"], "fields": ["slug", "visibility", "sort_order", "user"]},
+        ),
+    ]
+    inlines = [
+        PositionInline,
+        EducationInline,
+        ResearchInterestInline,
+        AwardInline,
+        ServiceInline,
+        TeachingInline,
+        ProjectMembershipInline,
+        ProfileSectionInline,
+        MetricsSnapshotInline,
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not roles.is_scoped(request.user):
+            return fieldsets
+        # Members keep their page current; who they are to the group is an editor's call.
+        hidden = roles.EDITOR_ONLY_RESEARCHER_FIELDS
+        return [
+            (name, {**options, "fields": without(options["fields"], hidden)})
+            for name, options in fieldsets
+        ]
+
+    def fields_kept_on_revert(self):
+        return roles.EDITOR_ONLY_RESEARCHER_FIELDS
+
+    def get_inlines(self, request, obj):
+        if IS_POPUP_VAR in request.GET or IS_POPUP_VAR in request.POST:
+            return []
+        return super().get_inlines(request, obj)
+
+    # Django drops Meta.ordering from GROUP BY queries, which the count annotation makes.
+    ordering = Researcher._meta.ordering
+
+    @admin.action(
+        description="Update their papers' citation counts from OpenAlex", permissions=["sync"]
+    )
+    def sync_citations(self, request, queryset):
+        self.sync_citations_of(
+            request, Publication.objects.filter(authorships__researcher__in=queryset)
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(orcid_view, self))
+        return [
+            path("import-orcid/", view, name="profiles_researcher_import_orcid"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        can_import = self.has_add_permission(request) and not roles.is_scoped(request.user)
+        return super().changelist_view(request, {**(extra_context or {}), "can_import": can_import})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(paper_count=Count("authorships"))
+
+    def get_search_results(self, request, queryset, search_term):
+        if search_term:
+            queryset = queryset.alias(
+                name_variants_text=ArrayToString("name_variants", Value("; "))
+            )
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="papers", ordering="paper_count")
+    def paper_count(self, obj):
+        return obj.paper_count
+
+    def view_on_site(self, obj):
+        # Only members have a profile page; others appear by name on papers and talks. The
+        # admin's redirect, not the page's address: a form with errors holds unsaved values.
+        if not obj.is_member or obj.pk is None:
+            return None
+        content_type = ContentType.objects.get_for_model(obj)
+        return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
+@admin.register(ResearchInterest)
+class ResearchInterestAdmin(ResearcherItemAdmin):
+    list_display = ["title", "researcher", "parent", "order"]
+    list_filter = ["researcher__is_member"]
+    search_fields = ["title", "researcher__full_name"]
+    autocomplete_fields = ["researcher", "parent", "publications"]
+    list_select_related = ["researcher", "parent"]
+
+
+@admin.register(Award)
+class AwardAdmin(ResearcherItemAdmin):
+    list_display = ["title", "researcher", "kind", "issuer", "date", "amount", "currency"]
+    list_filter = ["kind"]
+    search_fields = ["title", "distinction", "researcher__full_name", "issuer__name"]
+    autocomplete_fields = ["researcher", "issuer", "publication", "talk", "event"]
+    list_select_related = ["researcher", f"issuer{ORGANIZATION_PATH}"]
+    ordering = ["researcher__full_name", "order", "-date"]
+
+
+@admin.register(Service)
+class ServiceAdmin(ResearcherItemAdmin):
+    list_display = ["role", "researcher", "kind", "venue", "event", "organization", "start_date"]
+    list_filter = ["kind"]
+    search_fields = [
+        "role",
+        "researcher__full_name",
+        "venue__name",
+        "venue__short_name",
+        "event__name",
+        "organization__name",
+    ]
+    autocomplete_fields = ["researcher", "venue", "event", "organization"]
+    list_select_related = ["researcher", "venue", "event", f"organization{ORGANIZATION_PATH}"]

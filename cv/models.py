@@ -1,0 +1,199 @@
+"""A researcher's entries that name papers and events: research interests citing papers,
+awards for a paper or a talk, service to a venue or an event.
+
+They live above ``profiles``, ``publications`` and ``events`` (the app order is core <
+profiles < publications < events < cv < scholarfolio), so that the apps below never point
+up. The tables keep the names they had under ``profiles`` (``db_table``)."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from core.models import DatePrecision, PublicTreeQuerySet, format_partial_date, tree_depth_problem
+from core.validators import MAX_YEAR, MIN_YEAR
+from events.models import Event, Talk
+from profiles.models import DateRangeMixin, Organization, ResearcherItem, end_not_before_start
+from publications.models import Publication, Venue
+
+
+class ResearchInterestQuerySet(PublicTreeQuerySet):
+    def public(self):
+        """Public interests under public ones all the way up: hiding a topic hides every
+        subtopic below it."""
+        return self.published()
+
+
+class ResearchInterest(ResearcherItem):
+    """A node of a researcher's interest tree; may cite papers as the seed CV's [1][4] do."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    publications = models.ManyToManyField(
+        Publication,
+        blank=True,
+        related_name="research_interests",
+        db_table="profiles_researchinterest_publications",
+        help_text="Papers this interest cites.",
+    )
+
+    objects = ResearchInterestQuerySet.as_manager()
+
+    class Meta(ResearcherItem.Meta):
+        db_table = "profiles_researchinterest"
+        default_related_name = "interests"
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="interest_not_own_parent")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent.researcher_id != self.researcher_id:
+            raise ValidationError(
+                {"parent": "A broader topic must be one of the same researcher's interests."}
+            )
+        if problem := tree_depth_problem(self):
+            raise ValidationError({"parent": problem})
+
+
+class Award(ResearcherItem):
+    class Kind(models.TextChoices):
+        AWARD = "award", "Award or prize"
+        SCHOLARSHIP = "scholarship", "Scholarship"
+        FELLOWSHIP = "fellowship", "Fellowship"
+        HONOUR = "honour", "Honour"
+        COMPETITION = "competition", "Competition result"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AWARD)
+    title = models.CharField(max_length=300)
+    issuer = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="awards_given"
+    )
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code such as CNY.")],
+        help_text="ISO 4217 code, e.g. CNY.",
+    )
+    distinction = models.CharField(max_length=100, blank=True, help_text="e.g. top 1%.")
+    publication = models.ForeignKey(
+        Publication,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="awards",
+    )
+    talk = models.ForeignKey(
+        Talk, null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
+    )
+
+    class Meta:
+        db_table = "profiles_award"
+        ordering = ["researcher", "order", "-date"]
+        default_related_name = "awards"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""),
+                name="award_amount_has_currency",
+                violation_error_message="An amount needs a currency.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | Q(date__year__range=(MIN_YEAR, MAX_YEAR)),
+                name="award_sane_year",
+                violation_error_message=f"The year must lie between {MIN_YEAR} and {MAX_YEAR}.",
+            ),
+        ]
+        indexes = [models.Index(fields=["researcher", "date"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def when(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+class Service(DateRangeMixin, ResearcherItem):
+    class Kind(models.TextChoices):
+        REVIEWER = "reviewer", "Reviewer"
+        EDITOR = "editor", "Editor"
+        COMMITTEE = "committee", "Committee member"
+        CHAIR = "chair", "Chair"
+        ORGANIZER = "organizer", "Organizer"
+        VOLUNTEER = "volunteer", "Volunteer"
+        OFFICER = "officer", "Officer (president, secretary...)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    role = models.CharField(max_length=200, help_text="As printed, e.g. Reviewer, President.")
+    venue = models.ForeignKey(
+        Venue,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="services",
+        help_text="Conference or journal served.",
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta(ResearcherItem.Meta):
+        db_table = "profiles_service"
+        verbose_name_plural = "service"
+        default_related_name = "services"
+        constraints = [end_not_before_start("start_date", "end_date", "service_end_after_start")]
+
+    def __str__(self):
+        target = self.venue or self.event or self.organization
+        return f"{self.role}, {target}" if target else self.role
+
+
+def with_profile_entries(researchers):
+    """``researchers`` with every public entry a profile shows prefetched, each with what it
+    names: an unpublished event, talk or paper gets None in its place (the entry shows,
+    never what it names)."""
+    published_events = Event.objects.published().select_related("parent")
+    return researchers.with_entries().prefetch_related(
+        models.Prefetch(
+            "awards",
+            queryset=Award.objects.public()
+            .select_related("issuer")
+            .prefetch_related(
+                models.Prefetch("event", queryset=published_events),
+                models.Prefetch("talk", queryset=Talk.objects.published()),
+                models.Prefetch("publication", queryset=Publication.objects.public()),
+            ),
+        ),
+        models.Prefetch(
+            "services",
+            queryset=Service.objects.public()
+            .select_related("venue", "organization")
+            .prefetch_related(models.Prefetch("event", queryset=published_events)),
+        ),
+    )

@@ -1,0 +1,45 @@
+"""Interests, awards and service moved from profiles to cv without touching their tables:
+a database migrated before the move keeps its rows, and their content types (which
+permissions, revisions and seed records point at) follow them to cv."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from cv.models import Award as MovedAward
+
+BEFORE = [("profiles", "0008_searched_text_limit"), ("cv", None)]
+MOVED = ["researchinterest", "award", "service"]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_from_before_the_move_keeps_its_entries_and_their_content_types():
+    migrate(BEFORE)
+    try:
+        old = MigrationExecutor(connection).loader.project_state([BEFORE[0]]).apps
+        Award = old.get_model("profiles", "Award")
+        Researcher = old.get_model("profiles", "Researcher")
+        researcher = Researcher.objects.create(full_name="Ada Lovelace", slug="ada-lovelace")
+        award = Award.objects.create(researcher_id=researcher.pk, title="Prize")
+        ContentType.objects.clear_cache()
+        ids = {
+            ContentType.objects.get_or_create(app_label="profiles", model=model)[0].pk
+            for model in MOVED
+        }
+    finally:
+        migrate(latest())
+    ContentType.objects.clear_cache()
+    moved = ContentType.objects.filter(model__in=MOVED)
+    assert {(ct.app_label, ct.pk) for ct in moved} == {("cv", pk) for pk in ids}
+    assert MovedAward.objects.get(pk=award.pk).title == "Prize"
