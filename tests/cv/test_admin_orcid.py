@@ -7,7 +7,7 @@ from cv import admin_orcid
 from cv.admin import ResearcherAdmin
 from profiles.models import Position, Researcher
 from publications.models import Publication
-from tests.profiles.test_orcid import ORCID_ID, RECORD, answering, counts, nested
+from tests.cv.test_orcid import ORCID_ID, RECORD, answering, counts, nested
 
 URL = "/admin/profiles/researcher/import-orcid/"
 
