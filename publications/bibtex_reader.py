@@ -593,21 +593,24 @@ class Macros:
         return "".join(pieces)
 
 
+_DELIMITER = re.compile(r'(?<!\\)[{}"]')
+
+
 def closing(raw: str, start: int, what: str) -> int:
     """Where the brace or quote opening at ``start`` closes (a quote at brace level 0)."""
     depth = 0
-    for pos in range(start + 1, len(raw)):
-        char = raw[pos]
-        if raw[pos - 1] == "\\":  # bibtexparser's splitter reads \{ and \" as text
-            continue
+    braced = raw[start] == "{"
+    # bibtexparser's splitter reads \{ and \" as text
+    for match in _DELIMITER.finditer(raw, start + 1):
+        char = match.group()
         if char == "{":
             depth += 1
         elif char == "}":
-            if depth == 0 and raw[start] == "{":
-                return pos
+            if depth == 0 and braced:
+                return match.start()
             depth -= 1
-        elif char == '"' and depth == 0 and raw[start] == '"':
-            return pos
+        elif depth == 0 and not braced:
+            return match.start()
     raise ValueError(f"{what} cannot be read: a brace or quote is not closed")
 
 

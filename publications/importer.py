@@ -5,8 +5,8 @@ that does not fit is kept where it can be (an over-long note in ``full_note``, a
 else verbatim in ``extra_fields``) with a warning, so an entry is skipped, and reported
 with its reason, only when it cannot be stored at all (a title too long); ``strict``
 refuses the whole import instead. A dry run is the same import rolled back, so its report
-is exactly what the import would do. New papers are written in bulk (one insert per batch
-of papers, of authorships and of import records; slugs from the slugs read once), so an
+is exactly what the import would do. New papers are written in bulk (one COPY each for
+papers, authorships and import records; slugs from the slugs read once), so an
 import costs a few queries per new person rather than several per paper. One import runs
 at a time (a PostgreSQL advisory lock): two at once would create the same papers and
 people twice, or collide on their unique keys.
@@ -16,6 +16,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -27,6 +28,7 @@ from core.search_updates import deferred_search_updates
 from core.text import single_line, strip_bidi_controls
 from profiles.models import Researcher
 from profiles.names import fold, matches
+from publications.bulk import copy_insert
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, Notice, ParsedWork
 
@@ -256,6 +258,11 @@ class Importer:
         plan = Plan(entry, values, warnings, paper=found)
         if found is None:
             self.remember(plan, values["doi"], values["arxiv_id"], entry.year, entry.title)
+            plan.keys = [
+                ("doi", values["doi"].lower()),
+                ("arxiv", values["arxiv_id"]),
+                ("title", entry.year, normal_title(entry.title)),
+            ]
         return plan
 
     def values(self, entry: ParsedWork) -> tuple[dict, list[Notice]]:
@@ -349,7 +356,7 @@ class Importer:
             paper = Publication(**row)
             paper.slug = self.slug(paper.title)
             papers.append(paper)
-        Publication.objects.bulk_create(papers, batch_size=500)
+        copy_insert(papers)
         rows, records = [], []
         for plan, paper in zip(plans, papers, strict=True):
             self.deadline.check()
@@ -370,13 +377,13 @@ class Importer:
             )
         # No signal is missed: search updates are deferred to the end of the import and the
         # content version is bumped once for it.
-        Authorship.objects.bulk_create(rows, batch_size=2000)
-        ImportRecord.objects.bulk_create(records, batch_size=500)
+        copy_insert(rows)
+        copy_insert(records)
         content_changed()
 
     def index_plan(self, plan: "Plan", pk: int) -> None:
-        for key, value in list(self.index.items()):
-            if value is plan:
+        for key in plan.keys:
+            if self.index.get(key) is plan:
                 self.index[key] = pk
 
     def slug(self, title: str) -> str:
@@ -459,7 +466,7 @@ class Importer:
             name = strip_bidi_controls(name)  # the bulk_create skips pre_save's
             person = self.person(name, used)
             used.add(person.pk)
-            printed = "" if fold(name) == fold(person.full_name) else name[:200]
+            printed = "" if _fold(name) == _fold(person.full_name) else name[:200]
             rows.append(
                 Authorship(
                     publication=paper,
@@ -512,6 +519,10 @@ class Plan:
     values: dict
     warnings: list[Notice]
     paper: int | None = None
+    keys: list[tuple] = field(default_factory=list)  # where a new paper stands in the index
+
+
+_fold = lru_cache(maxsize=50_000)(fold)
 
 
 def _json_value(value):
