@@ -494,24 +494,33 @@ class Education(DateRangeMixin, ResearcherItem):
         return f"{self.degree_title}, {self.institution}"
 
 
+class TeachingTerm(models.TextChoices):
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+    FALL = "fall", "Fall"
+    WINTER = "winter", "Winter"
+    YEAR = "year", "Full year"
+
+
 # Latest first: within a year, fall after summer after spring after winter.
+TERMS_LATEST_FIRST = [
+    TeachingTerm.FALL,
+    TeachingTerm.SUMMER,
+    TeachingTerm.SPRING,
+    TeachingTerm.WINTER,
+]
 TEACHING_TERM_RANK = models.Case(
-    models.When(term="fall", then=4),
-    models.When(term="summer", then=3),
-    models.When(term="spring", then=2),
-    models.When(term="winter", then=1),
+    *[
+        models.When(term=term.value, then=len(TERMS_LATEST_FIRST) - rank)
+        for rank, term in enumerate(TERMS_LATEST_FIRST)
+    ],
     default=0,
     output_field=models.IntegerField(),
 )
 
 
 class Teaching(ResearcherItem):
-    class Term(models.TextChoices):
-        SPRING = "spring", "Spring"
-        SUMMER = "summer", "Summer"
-        FALL = "fall", "Fall"
-        WINTER = "winter", "Winter"
-        YEAR = "year", "Full year"
+    Term = TeachingTerm
 
     class Role(models.TextChoices):
         INSTRUCTOR = "instructor", "Instructor"

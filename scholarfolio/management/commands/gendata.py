@@ -13,6 +13,11 @@ from publications.models import Authorship, CitationCount, Publication, Venue
 from scholarfolio.search import search_vectors_rebuild
 
 PROLIFIC = 300
+PAPER_KINDS = [
+    Publication.Kind.JOURNAL_ARTICLE,
+    Publication.Kind.CONFERENCE_PAPER,
+    Publication.Kind.PREPRINT,
+]
 WORDS = [
     "adaptive",
     "gradient",
@@ -144,7 +149,7 @@ class Command(BaseCommand):
             Venue(
                 slug=f"gen-venue-{n}",
                 name=f"Journal of {WORDS[n % len(WORDS)].title()} {n}",
-                kind="journal",
+                kind=Venue.Kind.JOURNAL,
             )
             for n in range(40)
         )
@@ -155,8 +160,8 @@ class Command(BaseCommand):
                 Publication(
                     slug=f"gen-paper-{n}",
                     title=" ".join(rng.choices(WORDS, k=8)).capitalize(),
-                    kind=rng.choice(["article", "conference", "preprint"]),
-                    status="published",
+                    kind=rng.choice(PAPER_KINDS),
+                    status=Publication.Status.PUBLISHED,
                     venue=rng.choice(venues),
                     year=year,
                     date=datetime.date(year, rng.randint(1, 12), 1),
@@ -203,14 +208,14 @@ class Command(BaseCommand):
 
     def talks(self, rng, people):
         series = Event.objects.create(
-            slug="gen-seminar", name="Generated Seminar", kind="seminar_series"
+            slug="gen-seminar", name="Generated Seminar", kind=Event.Kind.SEMINAR_SERIES
         )
         members = [p for p in people if p.is_member] or people
         talks = Talk.objects.bulk_create(
             Talk(
                 slug=f"gen-talk-{n}",
                 title=" ".join(rng.choices(WORDS, k=6)).capitalize(),
-                kind="seminar",
+                kind=Talk.Kind.SEMINAR,
                 event=series,
                 date=datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randint(0, 4000)),
                 abstract=" ".join(rng.choices(WORDS, k=80)),
