@@ -95,6 +95,8 @@ class Award(ResearcherItem):
         help_text="ISO 4217 code, e.g. CNY.",
     )
     distinction = models.CharField(max_length=100, blank=True, help_text="e.g. top 1%.")
+    # What a CV says of the award (JSON Resume's summary, Hugo Blox's), shown under it.
+    description = models.TextField(blank=True, help_text="Markdown.")
     publication = models.ForeignKey(
         Publication,
         null=True,
