@@ -15,6 +15,7 @@ from core.admin import ScopedStackedInline, ScopedTabularInline, ScopedVersionAd
 from core.images import PhotoField
 from core.models import ArrayToString
 from cv.admin_orcid import orcid_view
+from cv.admin_profile_import import profile_import_view
 from cv.models import Award, ResearchInterest, Service
 from cv.orcid import Orcid
 from profiles.admin import (
@@ -50,6 +51,7 @@ class AwardInline(ScopedStackedInline):
         ("issuer", "date", "date_precision"),
         ("amount", "currency", "distinction"),
         ("publication", "talk", "event"),
+        "description",
         "visibility",
     ]
     autocomplete_fields = ["issuer", "publication", "talk", "event"]
@@ -192,6 +194,11 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         view = self.admin_site.admin_view(partial(orcid_view, self))
         return [
             path("import-orcid/", view, name="profiles_researcher_import_orcid"),
+            path(
+                "import-profile/",
+                self.admin_site.admin_view(partial(profile_import_view, self)),
+                name="profiles_researcher_import_profile",
+            ),
             *super().get_urls(),
         ]
 
