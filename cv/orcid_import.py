@@ -4,9 +4,15 @@ service and papers, in one transaction.
 Repeatable: an item is the same when the researcher, the organization, the title (or role)
 and the start date agree, so a second import creates nothing. A matched item is left as it
 is, since an editor may have changed it since. Papers go through the BibTeX importer:
-matched by DOI, arXiv id, or title and year, editor changes kept unless ``overwrite``. Any
-problem rolls the whole import back with a ``SourceError`` naming the item, and a dry run
-is the same import rolled back, so its report is exactly what the import would do.
+matched by DOI, arXiv id, or title and year, editor changes kept unless ``overwrite``.
+
+Lenient and reported: an item the models refuse (an end before its start) is skipped with
+the reason, as are the items and works the parser could not read, and the rest imports; a
+researcher's field that cannot be stored (a biography over the limit) is left out with a
+warning. ``strict`` refuses the whole record instead, for any of these or any warning, with
+a ``SourceError`` naming each. Nothing is half-written (one transaction, a savepoint per
+item), and a dry run is the same import rolled back, so its report is exactly what the
+import would do.
 """
 
 import datetime
@@ -20,13 +26,15 @@ from core.changes import one_content_change
 from core.http import SourceError
 from core.models import DatePrecision
 from cv.models import Award, Service
-from cv.orcid import Affiliation, OrcidRecord
+from cv.orcid import Affiliation, ItemNotice, OrcidRecord
 from profiles.models import Education, Organization, Position, Researcher
 from profiles.names import matches
 from publications.importer import Importer, Report, import_lock
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, TooSlow
 
 KINDS = ("positions", "education", "awards", "services")
+# Researcher fields an import can do without: one the model refuses is left out, warned of.
+OPTIONAL_PERSON_FIELDS = {"bio", "given_name", "family_name"}
 COARSER = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
 
 # (pattern, kind) pairs tried in order on a role title or a name; the first match wins.
@@ -75,7 +83,12 @@ class OrcidReport:
     # Known people a new researcher shares a name with: perhaps the same person, to merge
     # or to name with ``researcher=`` next time.
     namesakes: list[str] = field(default_factory=list)
-    skipped_works: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # items not imported: "label: why"
+    warnings: list[str] = field(default_factory=list)  # "label, field f: what was done"
+    works: int = 0  # in the record, as ORCID counts them
+    merged: list[str] = field(default_factory=list)  # works that are another's duplicate
+    # Works are papers created, updated or unchanged, merged, or skipped with the reason
+    # (no paper, or unreadable): papers.skipped.
     papers: Report = field(default_factory=Report)
     dry_run: bool = False
 
@@ -87,7 +100,8 @@ class OrcidReport:
             f"{self.researcher} ({'new' if self.new_researcher else 'existing'} researcher). "
             f"{'Would create' if self.dry_run else 'Created'}: {counts(self.created)}, "
             f"{len(self.new_organizations)} organizations; unchanged: {counts(self.unchanged)}; "
-            f"{len(self.skipped_works)} works skipped (not papers, or undated). "
+            f"{len(self.skipped)} skipped, {len(self.warnings)} warnings. "
+            f"{self.works} works in the record, {len(self.merged)} merged as duplicates: "
             + self.papers.summary()
         )
 
@@ -98,44 +112,69 @@ def import_orcid(
     researcher: Researcher | None = None,
     overwrite: bool = False,
     dry_run: bool = False,
+    strict: bool = False,
     wait=None,
     deadline: Deadline = NO_DEADLINE,
 ) -> OrcidReport:
     """``wait``, ImportBusy and the deadline as for ``Importer.run``."""
+    if strict and record.problems:
+        raise refused(record.orcid, [str(notice) for notice in record.problems])
     with transaction.atomic():
         import_lock(wait)  # before the researcher and organizations, not only the papers
         with one_content_change():
-            orcid_import = OrcidImport(record, researcher)
+            orcid_import = OrcidImport(record, researcher, strict=strict)
             orcid_import.affiliations()
         report = orcid_import.report
         # The importer names the paper's owner by their name, so a new paper gets them as
         # its author; a known paper keeps its author list.
         name = orcid_import.researcher.full_name
         entries = [replace(work, authors=[name]) for work in record.works]
-        importer = Importer(orcid_import.researcher, overwrite=overwrite, source="orcid")
+        importer = Importer(
+            orcid_import.researcher, overwrite=overwrite, source="orcid", strict=strict
+        )
         try:
-            report.papers = importer.run(entries, dry_run=dry_run, deadline=deadline)
+            report.papers = importer.run(
+                entries,
+                dry_run=dry_run,
+                deadline=deadline,
+                skipped=[*record.not_papers, *record.skipped_works],
+            )
         except TooSlow as error:
             raise SourceError(f"ORCID record {record.orcid}: {error.problems[0]}.") from None
         except ImportProblem as error:
-            raise SourceError(
-                f"ORCID record {record.orcid}: works refused: " + "; ".join(error.problems)
-            ) from None
+            raise refused(record.orcid, error.problems) from None
         report.dry_run = dry_run
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
+def refused(orcid_id: str, problems: list[str]) -> SourceError:
+    return SourceError(
+        f"ORCID record {orcid_id}: {len(problems)} problems, and a strict import takes none: "
+        + "; ".join(problems)
+        + "."
+    )
+
+
+class ItemRefused(Exception):
+    """The models refuse an item of the record (or its organization): it is skipped."""
+
+
 class OrcidImport:
-    def __init__(self, record: OrcidRecord, researcher: Researcher | None):
+    def __init__(self, record: OrcidRecord, researcher: Researcher | None, strict: bool = False):
         self.record = record
+        self.strict = strict
+        self.warnings: list[ItemNotice] = []
         self.researcher, created = self.choose_researcher(researcher)
         self.report = OrcidReport(
             researcher=self.researcher.full_name,
             new_researcher=created,
             namesakes=self.namesakes(self.researcher) if created else [],
-            skipped_works=list(record.skipped_works),
+            skipped=[str(notice) for notice in record.skipped_items],
+            warnings=[str(notice) for notice in [*record.warnings, *self.warnings]],
+            works=record.work_count,
+            merged=[str(notice) for notice in record.merged],
         )
 
     def choose_researcher(self, given: Researcher | None) -> tuple[Researcher, bool]:
@@ -166,8 +205,25 @@ class OrcidImport:
             bio=self.record.biography,
             orcid=orcid_id,
         )
+        self.leave_out_what_cannot_be_stored(person)
         self.store(person, "the researcher")
         return person, True
+
+    def leave_out_what_cannot_be_stored(self, person: Researcher) -> None:
+        """A biography over the limit, say, is left out with a warning rather than refusing
+        the record; a strict import refuses it (in ``store``)."""
+        try:
+            person.full_clean(exclude=["slug"])
+        except ValidationError as error:
+            bad = set(error.message_dict)
+            if self.strict or not bad <= OPTIONAL_PERSON_FIELDS:
+                return
+            for name in sorted(bad):
+                setattr(person, name, "")
+                message = " ".join(error.message_dict[name])
+                self.warnings.append(
+                    ItemNotice("the researcher", 0, f"{message} Left out.", field=name)
+                )
 
     def namesakes(self, person: Researcher) -> list[str]:
         others = Researcher.objects.exclude(pk=person.pk).only("slug", "full_name", "name_variants")
@@ -184,8 +240,9 @@ class OrcidImport:
         for item in record.educations:
             self.item(
                 "education",
+                item,
                 Education,
-                {
+                lambda item=item: {
                     "institution": self.organization(item),
                     "degree_title": item.role or "Studies",
                     "start_date": start(item),
@@ -197,8 +254,9 @@ class OrcidImport:
             when = item.start or item.end
             self.item(
                 "awards",
+                item,
                 Award,
-                {
+                lambda item=item, when=when: {
                     "issuer": self.organization(item),
                     "title": item.role or item.organization,
                     "date": when.date if when else None,
@@ -210,8 +268,9 @@ class OrcidImport:
             kind = guess(item.role, SERVICE_KINDS, Service.Kind.VOLUNTEER)
             self.item(
                 "services",
+                item,
                 Service,
-                {
+                lambda item=item, kind=kind: {
                     "organization": self.organization(item),
                     "role": item.role or Service.Kind(kind).label,
                     "start_date": start(item),
@@ -223,8 +282,9 @@ class OrcidImport:
     def position(self, item: Affiliation, kind: str) -> None:
         self.item(
             "positions",
+            item,
             Position,
-            {
+            lambda: {
                 "organization": self.organization(item),
                 "title": item.role,
                 "start_date": start(item),
@@ -233,16 +293,28 @@ class OrcidImport:
             **period(item),
         )
 
-    def item(self, section: str, model: type[models.Model], same: dict, **values) -> None:
+    def item(self, section: str, item: Affiliation, model: type[models.Model], same, **values):
         """Create the item unless this researcher has one whose ``same`` fields (organization,
-        title or role, start date) agree, text compared without case."""
-        lookups = {f"{k}__iexact" if isinstance(v, str) else k: v for k, v in same.items()}
-        found = model.objects.filter(researcher=self.researcher, **lookups).first()
-        if found is not None:
-            self.report.unchanged[section].append(str(found))
+        title or role, start date) agree, text compared without case. ``same`` is a function,
+        so that the organizations it finds or creates are inside the item's savepoint: an
+        item the models refuse leaves nothing behind, and is skipped with the reason."""
+        organizations = len(self.report.new_organizations)
+        try:
+            with transaction.atomic():
+                fields = same()
+                lookups = {
+                    f"{k}__iexact" if isinstance(v, str) else k: v for k, v in fields.items()
+                }
+                found = model.objects.filter(researcher=self.researcher, **lookups).first()
+                if found is not None:
+                    self.report.unchanged[section].append(str(found))
+                    return
+                created = model(researcher=self.researcher, **fields, **values)
+                self.store(created, f"{model._meta.verbose_name} “{created}”")
+        except ItemRefused as error:
+            del self.report.new_organizations[organizations:]
+            self.report.skipped.append(f"{item.label}: {error}; skipped")
             return
-        created = model(researcher=self.researcher, **same, **values)
-        self.store(created, f"{model._meta.verbose_name} “{created}”")
         self.report.created[section].append(str(created))
 
     def organization(self, item: Affiliation) -> Organization:
@@ -282,16 +354,18 @@ class OrcidImport:
         return organization
 
     def store(self, instance: models.Model, label: str) -> None:
+        """Saves it; ItemRefused when the models refuse it (SourceError for the researcher,
+        which the record cannot do without, and in a strict import)."""
         try:
             instance.full_clean(exclude=["slug"])
         except ValidationError as error:
-            raise SourceError(
-                f"ORCID record {self.record.orcid}: {label} cannot be stored: "
-                + "; ".join(
-                    " ".join(v) if k == NON_FIELD_ERRORS else f"{k}: {' '.join(v)}"
-                    for k, v in error.message_dict.items()
-                )
-            ) from None
+            why = f"{label} cannot be stored: " + "; ".join(
+                " ".join(v) if k == NON_FIELD_ERRORS else f"{k}: {' '.join(v)}"
+                for k, v in error.message_dict.items()
+            )
+            if self.strict or isinstance(instance, Researcher):
+                raise SourceError(f"ORCID record {self.record.orcid}: {why}") from None
+            raise ItemRefused(why) from None
         instance.save()
 
 

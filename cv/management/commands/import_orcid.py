@@ -15,7 +15,10 @@ class Command(BaseCommand):
     help = (
         "Import an ORCID record: the researcher, positions, education, awards, service and "
         "papers, in one transaction. What is already there (same organization, title and "
-        "start date; papers by DOI, arXiv id, or title and year) is not created again."
+        "start date; papers by DOI, arXiv id, or title and year) is not created again. A date "
+        "that does not exist is kept as its month or year, with a warning; an item that "
+        "cannot be imported is skipped and named, and the rest imports; --strict refuses the "
+        "whole record instead."
     )
     source_class = Orcid
 
@@ -32,8 +35,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--overwrite", action="store_true", help="also replace paper fields an editor changed"
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="import nothing when any item cannot be imported as it is (for scripts)",
+        )
 
-    def handle(self, *args, orcid_id, file, researcher, dry_run, overwrite, verbosity, **options):
+    def handle(
+        self, *args, orcid_id, file, researcher, dry_run, overwrite, strict, verbosity, **options
+    ):
         owner = researcher_named(researcher, then=NOTHING)
         try:
             saved = file.read_bytes() if file else None
@@ -46,13 +56,16 @@ class Command(BaseCommand):
                 researcher=owner,
                 overwrite=overwrite,
                 dry_run=dry_run,
+                strict=strict,
                 wait=lambda: self.stderr.write(WAITING),
             )
         except SourceError as error:
             raise CommandError(f"{error} {NOTHING}") from None
         details = [
             ("same name as the new researcher", report.namesakes),
-            ("skipped", report.skipped_works),
+            ("skipped", report.skipped + report.papers.skipped),
+            ("warning", report.warnings + report.papers.warnings),
+            ("merged", report.merged),
             ("ambiguous", report.papers.ambiguous),
             ("kept the editor's", report.papers.kept),
         ]
