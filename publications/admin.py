@@ -48,7 +48,14 @@ class AuthorshipInline(ScopedTabularInline):
 
     model = Authorship
     formset = AuthorListFormSet
-    fields = ["position", "researcher", "printed_name", "equal_contribution", "corresponding"]
+    fields = [
+        "position",
+        "researcher",
+        "printed_name",
+        "equal_contribution",
+        "corresponding",
+        "other_marks",
+    ]
     autocomplete_fields = ["researcher"]
     ordering = ["position"]
     extra = 1
@@ -101,7 +108,11 @@ class PublicationAdmin(CitationSyncMixin, ScopedVersionAdmin):
                     "venue",
                     "venue_detail",
                     ("volume", "issue", "pages", "article_number", "page_count"),
+                    ("month", "et_al"),
                     "note",
+                    "full_note",
+                    ("publisher", "series", "address"),
+                    ("issn", "isbn"),
                 ]
             },
         ),
@@ -111,9 +122,26 @@ class PublicationAdmin(CitationSyncMixin, ScopedVersionAdmin):
                 "fields": [
                     ("doi", "arxiv_id"),
                     ("arxiv_category", "arxiv_date"),
+                    ("pmid", "citation_key"),
                     "url",
                     ("pdf_url", "code_url"),
+                    "links",
                 ]
+            },
+        ),
+        (
+            "al-folio",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("venue_abbr", "award_name", "bibtex_show"),
+                    "award",
+                    "preview",
+                    "annotation",
+                    "additional_info",
+                    ("google_scholar_id", "altmetric", "dimensions"),
+                    "extra_fields",
+                ],
             },
         ),
         ("Content", {"classes": ["collapse"], "fields": ["abstract", "keywords"]}),

@@ -26,9 +26,15 @@ from core import roles
 from core.http import SourceError
 from core.validators import normalize_arxiv_id, normalize_doi, validate_arxiv_id, validate_doi
 from profiles.models import Researcher
-from publications.bibtex_reader import TooMany, read_bibtex
+from publications.bibtex_reader import (
+    DEFAULT_MARKS,
+    Options,
+    TooMany,
+    parse_marks,
+    read_file,
+)
 from publications.importer import ImportBusy, Importer
-from publications.records import Deadline, ImportProblem, ParsedWork
+from publications.records import Deadline, ImportProblem, ParsedWork, work_from_row
 from publications.sources import Arxiv, Crossref, OpenAlex
 
 MAX_BYTES = 5 * 2**20  # a saved ORCID record
@@ -68,7 +74,31 @@ class UploadForm(ImportOptions):
         help_text=f"A .bib file in UTF-8, at most {BIBTEX_MAX_BYTES // 2**20} MB and "
         f"{MAX_ENTRIES} entries. {LIMITS}",
     )
+    marks = forms.CharField(
+        initial=DEFAULT_MARKS,
+        required=False,
+        max_length=100,
+        help_text="What author marks mean: alfolio (* equal contribution, † corresponding), "
+        "hugo, site (# equal, * corresponding), or a legend such as *=equal,†=corresponding.",
+    )
+    base_url = forms.URLField(
+        required=False,
+        label="Base URL",
+        help_text="Where relative links are (al-folio's pdf = {paper.pdf}), e.g. "
+        "https://example.org/assets/pdf/; without it they are kept as given.",
+    )
+    strict = forms.BooleanField(
+        required=False, help_text="Import nothing when any entry cannot be imported."
+    )
     field_order = ["file"]
+
+    def clean_marks(self):
+        marks = self.cleaned_data["marks"] or DEFAULT_MARKS
+        try:
+            parse_marks(marks)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return marks
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -166,16 +196,35 @@ def import_view(model_admin, request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         deadline = Deadline(IMPORT_SECONDS)
-        text = form.cleaned_data["file"]
+        data = form.cleaned_data
+        text = data["file"]
         try:
-            entries = read_bibtex(text, deadline=deadline, max_entries=MAX_ENTRIES)
+            reading = read_file(text, _options(data), deadline=deadline, max_entries=MAX_ENTRIES)
         except TooMany as error:
             form.add_error("file", f"{error} manage.py import_bibtex takes any number.")
         except ImportProblem as error:
             context["problems"] = error.problems
         else:
-            context |= preview(request, form.cleaned_data, entries, deadline, text=text)
+            refused = [*reading.skipped, *reading.warnings]
+            if data["strict"] and refused:
+                context["problems"] = [str(notice) for notice in refused]
+            else:
+                context |= preview(
+                    request,
+                    data,
+                    reading.entries,
+                    deadline,
+                    skipped=reading.skipped,
+                    text=text,
+                    marks=data["marks"],
+                    base_url=data["base_url"],
+                    strict=data["strict"],
+                )
     return render(request, context, form)
+
+
+def _options(data: dict) -> Options:
+    return Options(marks=parse_marks(data["marks"]), base_url=data.get("base_url") or "")
 
 
 def source_import_view(model_admin, request):
@@ -199,13 +248,20 @@ def source_import_view(model_admin, request):
 
 
 def preview(
-    request, options: dict, entries: list[ParsedWork], deadline: Deadline, **source
+    request,
+    options: dict,
+    entries: list[ParsedWork],
+    deadline: Deadline,
+    skipped=(),
+    **source,
 ) -> dict:
     """The dry run's report and the form that confirms it, or the problems found."""
     try:
-        report = Importer(options["researcher"], overwrite=options["overwrite"]).run(
-            entries, dry_run=True, deadline=deadline
-        )
+        report = Importer(
+            options["researcher"],
+            overwrite=options["overwrite"],
+            strict=source.get("strict", False),
+        ).run(entries, dry_run=True, deadline=deadline, skipped=skipped)
     except ImportProblem as error:
         return {"problems": error.problems}
     except ImportBusy as error:
@@ -216,7 +272,13 @@ def preview(
         "overwrite": options["overwrite"],
         **source,
     }
-    return {"report": report, "entries": len(entries), "confirm": keep_preview(request, payload)}
+    good = len(report.created) + len(report.updated) + len(report.unchanged)
+    return {
+        "report": report,
+        "entries": len(entries) + len(skipped),
+        "good": good,
+        "confirm": keep_preview(request, payload),
+    }
 
 
 def confirm(request):
@@ -226,15 +288,16 @@ def confirm(request):
     deadline = Deadline(IMPORT_SECONDS)
     try:
         payload = take_preview(request)
-        entries = (
-            [ParsedWork(**row) for row in payload["rows"]]
-            if "rows" in payload
-            else read_bibtex(payload["text"], deadline=deadline)
-        )
+        skipped = []
+        if "rows" in payload:
+            entries = [work_from_row(row) for row in payload["rows"]]
+        else:
+            reading = read_file(payload["text"], _options(payload), deadline=deadline)
+            entries, skipped = reading.entries, reading.skipped
         researcher = Researcher.objects.filter(pk=payload["researcher"]).first()
-        report = Importer(researcher, overwrite=payload["overwrite"]).run(
-            entries, deadline=deadline
-        )
+        report = Importer(
+            researcher, overwrite=payload["overwrite"], strict=payload.get("strict", False)
+        ).run(entries, deadline=deadline, skipped=skipped)
     except ValidationError as error:
         messages.error(request, f"Nothing was imported: {' '.join(error.messages)}.")
     except ImportProblem as error:

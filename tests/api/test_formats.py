@@ -37,7 +37,8 @@ def test_bibtex_detail_keeps_math_and_fields(demo, get):
     entry = bibtexparser.parse_string(get(PAPER, accept=BIBTEX).content.decode()).entries[0]
     assert entry["title"] == "Adaptive Preconditioners Trigger Loss Spikes in Adam"
     assert entry["eprint"] == "2506.04805"
-    assert entry["author"].startswith("Bai, Zhiwei and ")
+    # Equal contribution is written back as al-folio's mark.
+    assert entry["author"].startswith("Bai*, Zhiwei and Zhou*, Zhangchen and ")
 
 
 def test_csl_json_renders_with_citeproc(demo, get):

@@ -122,21 +122,57 @@ def test_a_paper_without_an_author_field_is_refused():
     "text, problem",
     [
         (DEEP_BRACES, "entry deep: the title nests braces"),
-        (DOUBLING, "@string m16: the macro m16 expands to more than 100,000 characters"),
         (entry(author="{Xu, Zhiqin and and Luo, Tao}"), "entry k: author 2 of 3 is blank"),
-        (LONG_ABSTRACT, f"entry long: abstract: Ensure this value has at most {MAX_SEARCHED_TEXT}"),
     ],
 )
-def test_the_command_names_the_problem_and_writes_nothing(tmp_path, capsys, text, problem):
+def test_the_command_skips_the_entry_with_its_problem(tmp_path, capsys, text, problem):
     path = tmp_path / "hostile.bib"
-    path.write_text(text)
+    path.write_text(text + entry("fine", title="{Fine}"))
+
+    call_command("import_bibtex", str(path))
+
+    out, err = capsys.readouterr()
+    assert f"skipped: line 1, {problem}" in err
+    assert "1 papers were created, 0 updated, 0 unchanged, 1 skipped" in out
+    assert list(Publication.objects.values_list("title", flat=True)) == ["Fine"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        (DEEP_BRACES, "entry deep: the title nests braces"),
+        (DOUBLING, "@string m16: the macro m16 expands to more than 100,000 characters"),
+        (entry(author="{Xu, Zhiqin and and Luo, Tao}"), "entry k: author 2 of 3 is blank"),
+    ],
+)
+def test_the_strict_command_names_the_problem_and_writes_nothing(tmp_path, capsys, text, problem):
+    path = tmp_path / "hostile.bib"
+    path.write_text(text + entry("fine", title="{Fine}"))
     before = counts()
 
     with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_bibtex", str(path))
+        call_command("import_bibtex", str(path), "--strict")
 
     assert problem in capsys.readouterr().err
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_an_abstract_too_long_to_search_is_kept_as_written_with_a_warning(tmp_path, capsys):
+    path = tmp_path / "long.bib"
+    path.write_text(LONG_ABSTRACT)
+
+    call_command("import_bibtex", str(path))
+
+    paper = Publication.objects.get()
+    assert paper.abstract == ""
+    assert paper.extra_fields["abstract"].startswith("w0 w1 w2")
+    err = capsys.readouterr().err
+    assert (
+        f"line 1, entry long, field abstract: Ensure this value has at most {MAX_SEARCHED_TEXT} "
+        "characters"
+    ) in err
 
 
 @pytest.mark.django_db
@@ -145,17 +181,35 @@ def test_the_command_names_the_problem_and_writes_nothing(tmp_path, capsys, text
     [
         (DEEP_BRACES, "entry deep: the title nests braces"),
         (DEEP_ENVIRONMENTS, "entry envs: the title nests LaTeX too deeply"),
-        (DOUBLING, "@string m16: the macro m16 expands"),
         (entry(author="{ and }"), "entry k: no authors"),
-        (LONG_ABSTRACT, "entry long: abstract: Ensure this value has at most"),
     ],
 )
-def test_the_admin_names_the_problem_and_writes_nothing(admin_client, text, problem):
+def test_the_admin_lists_the_entry_it_leaves_out(admin_client, text, problem):
     before = counts()
     response = admin_client.post(IMPORT_URL, {"file": upload(text)})
 
     assert response.status_code == 200
+    report = response.context["report"]
+    assert problem in "\n".join(report.skipped)
+    assert problem in response.content.decode()
+    assert counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        (DEEP_BRACES, "entry deep: the title nests braces"),
+        (DOUBLING, "@string m16: the macro m16 expands"),
+    ],
+)
+def test_the_strict_admin_names_the_problem_and_writes_nothing(admin_client, text, problem):
+    before = counts()
+    response = admin_client.post(IMPORT_URL, {"file": upload(text), "strict": "on"})
+
+    assert response.status_code == 200
     assert problem in "\n".join(response.context["problems"])
+    assert "report" not in response.context
     assert counts() == before
 
 

@@ -137,38 +137,72 @@ def test_a_field_an_editor_changed_is_kept_unless_asked(tmp_path):
     assert paper.title.startswith("Frequency Principle: Fourier Analysis Sheds! Light")
 
 
+BAD_ENTRIES = (
+    "line 8, entry typo2021: cannot be read",
+    "line 14, entry noyear: no year",
+    "line 19, entry badyear: the year “20x5” is not a four-digit year",
+    "line 25, entry notitle: no title",
+)
+
+
 @pytest.mark.django_db
-def test_a_file_with_bad_entries_is_refused_whole_with_each_key_and_line(capsys):
+def test_bad_entries_are_skipped_with_each_key_and_line_and_the_rest_imports(capsys):
+    import_file(BROKEN)
+
+    errors = capsys.readouterr().err
+    for expected in BAD_ENTRIES:
+        assert f"skipped: {expected}" in errors
+    assert "fine2020" not in errors
+    assert list(Publication.objects.values_list("title", flat=True)) == ["A fine paper"]
+
+
+@pytest.mark.django_db
+def test_strict_refuses_a_file_with_bad_entries_whole(capsys):
     before = counts()
 
     with pytest.raises(CommandError, match="4 bad entries; nothing was imported"):
-        import_file(BROKEN)
+        import_file(BROKEN, strict=True)
 
     errors = capsys.readouterr().err
-    for expected in (
-        "line 8, entry typo2021: cannot be read",
-        "line 14, entry noyear: no year",
-        "line 19, entry badyear: the year “20x5” is not a four-digit year",
-        "line 25, entry notitle: no title",
-    ):
+    for expected in BAD_ENTRIES:
         assert expected in errors
-    assert "fine2020" not in errors
     assert counts() == before
 
 
 @pytest.mark.django_db
-def test_an_entry_the_model_refuses_rolls_the_whole_file_back():
+def test_a_value_the_model_refuses_is_kept_as_written_with_a_warning():
     text = (
         AWKWARD.read_text()
         + "\n@article{bad, title={Bad DOI}, author={Luo, Tao}, year=2020, doi={not a doi}}\n"
     )
+
+    report = Importer().run(read_bibtex(text))
+
+    assert len(report.created) == 6
+    assert report.warnings == ["line 52, entry bad, field doi: not a DOI; kept as written"]
+    paper = Publication.objects.get(title="Bad DOI")
+    assert (paper.doi, paper.extra_fields) == ("", {"doi": "not a doi"})
+
+
+@pytest.mark.django_db
+def test_an_entry_the_model_refuses_is_skipped_or_in_strict_mode_refuses_all():
+    text = (
+        AWKWARD.read_text()
+        + "\n@article{long, title={"
+        + "x" * 600
+        + "}, author={Luo, Tao}, year=2020}\n"
+    )
+
+    report = Importer().run(read_bibtex(text))
+    assert len(report.created) == 5
+    assert report.skipped == [
+        "line 52, entry long: the title cannot be stored: Ensure this value has at most 500 "
+        "characters (it has 600)."
+    ]
+    Publication.objects.all().delete()
     before = counts()
-
-    with pytest.raises(ImportProblem) as refused:
-        Importer().run(read_bibtex(text))
-
-    assert refused.value.problems[0].startswith("line ")
-    assert "entry bad: doi:" in refused.value.problems[0]
+    with pytest.raises(ImportProblem, match="entry long: the title cannot be stored"):
+        Importer(strict=True).run(read_bibtex(text))
     assert counts() == before
 
 
@@ -279,10 +313,24 @@ def test_the_admin_previews_then_imports(admin_client):
 
 
 @pytest.mark.django_db
-def test_the_admin_names_the_bad_entries_and_writes_nothing(admin_client):
-    before = counts()
+def test_the_admin_lists_the_bad_entries_and_offers_the_good_ones(admin_client):
     with BROKEN.open("rb") as upload:
         response = admin_client.post(IMPORT_URL, {"file": upload})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "line 19, entry badyear" in body
+    assert "Import the 1 good entries" in body
+    report = response.context["report"]
+    assert (len(report.created), len(report.skipped)) == (1, 4)
+    assert not Publication.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_strict_admin_names_the_bad_entries_and_writes_nothing(admin_client):
+    before = counts()
+    with BROKEN.open("rb") as upload:
+        response = admin_client.post(IMPORT_URL, {"file": upload, "strict": "on"})
 
     assert response.status_code == 200
     body = response.content.decode()
