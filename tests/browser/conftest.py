@@ -64,11 +64,22 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def demo_site(live_server):
-    """The live server with the demo loaded (live_server brings a transactional database,
-    which is flushed after each test, so the demo is loaded for each test)."""
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo site on a live server of the module's own, the demo loaded once and flushed
+    at the module's end. (pytest-django's ``live_server`` brings a transactional database
+    that is flushed after each test, which would load the demo for every test.) The
+    server's thread has a connection of its own, so the demo is committed. Its tests carry
+    ``django_db`` all the same: pytest-django sets up the test database only for a session
+    whose tests ask for one."""
     from django.core.management import call_command
+    from pytest_django.live_server_helper import LiveServer
 
-    call_command("loaddemo", verbosity=0)
-    return live_server
+    with django_db_blocker.unblock():
+        call_command("loaddemo", verbosity=0)
+        server = LiveServer("127.0.0.1:0")
+        try:
+            yield server
+        finally:
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)

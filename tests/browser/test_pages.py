@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.conftest import AXE_JS, SCREENSHOTS, VNU_JAR, require
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 PAGES = [
     "/",
