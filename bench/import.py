@@ -143,9 +143,8 @@ def main():
     print(f"\n{report.summary()}")
     print(f"second import: {again.summary()}")
     print(f"second import wrote nothing: {wrote_nothing}")
-    print(
-        f"summary: import {args.entries} entries {import_s:.2f} s = {import_s / parse_s:.1f}x the parse"
-    )
+    ratio = import_s / parse_s
+    print(f"summary: import {args.entries} entries {import_s:.2f} s = {ratio:.1f}x the parse")
     return 0 if wrote_nothing and len(entries) == args.entries else 1
 
 

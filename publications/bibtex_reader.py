@@ -634,7 +634,7 @@ def read_file(
     )
     if max_entries is not None and count > max_entries:
         raise TooMany(count, max_entries)
-    skipped, warnings, repeated = [], [], {}
+    skipped, warnings, repeated, recovered = [], [], {}, []
     failed = 0
     for block in library.failed_blocks:
         line = block.start_line + 1
@@ -642,7 +642,7 @@ def read_file(
             entry = _first_values(block)
             if entry is not None:
                 repeated[id(entry)] = block.duplicate_keys
-                library.add(entry)
+                recovered.append(entry)
                 continue
         key = getattr(block, "key", None) or _raw_key(block.raw)
         if isinstance(block, DuplicateBlockKeyBlock):
@@ -660,9 +660,15 @@ def read_file(
             macros.define(string.key, string.value)
         except ValueError as error:
             warnings.append(Notice(f"@string {string.key}", string.start_line + 1, str(error)))
-    entries = []
-    for entry in sorted(library.entries, key=lambda e: e.start_line):
+    entries, keys = [], set()
+    for entry in sorted([*library.entries, *recovered], key=lambda e: e.start_line):
         deadline.check()
+        if entry.key in keys:
+            skipped.append(
+                Notice(entry.key, entry.start_line + 1, "the key is used twice; skipped")
+            )
+            continue
+        keys.add(entry.key)
         reader = EntryReader(entry, macros, options)
         for name in repeated.get(id(entry), ()):
             reader.warn(name, "given more than once; the first value is kept")

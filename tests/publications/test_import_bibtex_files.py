@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from profiles.models import Researcher
+from publications import bibtex_reader
 from publications.bibtex import format_entries
-from publications.bibtex_reader import parse_marks, read_file
+from publications.bibtex_reader import Options, parse_marks, read_file
 from publications.citekeys import keyed_citations
 from publications.importer import Importer
 from publications.models import Authorship, ImportRecord, Publication, Venue
+from publications.records import ImportProblem
 
 CORPUS = Path("/work/shared/corpus")
 if not CORPUS.exists():
@@ -284,3 +288,82 @@ def test_ads_exports_keep_their_journal_and_links():
     spie = Publication.objects.get(doi="10.1117/12.2562211")
     assert spie.et_al and spie.series.startswith("Society of Photo-Optical")
     assert spie.title == "The $^{13}$CO emission of M 87: a first look"
+
+
+FIELD_NAMES = st.sampled_from(
+    ["title", "author", "year", "doi", "note", "pages", "month", "date", "selected", "pdf",
+     "cofirst", "eprint", "arxiv", "url", "abbr", "numpages", "x-custom", "selected1"]
+)  # fmt: skip
+PIECES = ["\\href{", "\\url{", "}{", "*", "†", "$^*$", "<tex-math>", "\\'", "--", " and "]
+VALUE = st.lists(
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=8)
+    | st.sampled_from(PIECES),
+    max_size=6,
+).map("".join)
+ENTRY = st.builds(
+    lambda kind, key, fields: (
+        f"@{kind}{{{key},\n"
+        + "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+        + "}\n"
+    ),
+    st.sampled_from(["article", "misc", "inproceedings", "Book", "weird"]),
+    st.from_regex(r"[A-Za-z][A-Za-z0-9:._-]{0,12}", fullmatch=True),
+    st.lists(st.tuples(FIELD_NAMES, VALUE), max_size=8),
+)
+FILE = st.lists(ENTRY | st.text(max_size=60), max_size=5).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=FILE)
+def test_the_reader_never_raises_but_to_refuse_a_whole_file(text):
+    try:
+        reading = read_file(text, Options(base_url="https://example.org/pdf/"))
+    except ImportProblem as error:
+        assert error.problems and all(error.problems)
+        return
+    for work in reading.entries:
+        assert work.title and 1000 <= work.year <= 2100 and all(work.authors)
+        assert not any(mark in name for name in work.authors for mark in "*†‡")
+        assert all(str(notice) for notice in work.warnings)
+    assert all(notice.message for notice in reading.skipped)
+
+
+ACCENTED = st.lists(
+    st.sampled_from(
+        ["a", "Z", " ", "{", "}", "\\'e", "\\'{e}", "{\\'e}", '\\"{o}', '{\\"U}', "\\H{o}",
+         "\\v{s}", "\\c c", "\\ss{}", "\\o", "{\\aa}", "\\'{\\i}", "--", "---", "~", "\\&",
+         "\\emph{x}", "``", "''", "\\textbf{B}", "\\l{}"]
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=ACCENTED)
+def test_the_fast_latex_decoding_agrees_with_pylatexenc(text):
+    fast = bibtex_reader._fast(text)
+    if fast is not None and bibtex_reader.nesting(text) >= 0:
+        slow = bibtex_reader._latex.latex_to_text(text)
+        assert " ".join(fast.split()) == " ".join(slow.split())
+
+
+@pytest.mark.django_db
+def test_the_paper_page_shows_what_alfolio_kept(client):
+    call_command(
+        "import_bibtex",
+        str(REAL / "alfolio_user.bib"),
+        "--base-url",
+        "https://example.org/assets/pdf/",
+        verbosity=0,
+    )
+    paper = Publication.objects.get(citation_key="yuan2024llm")
+
+    page = client.get(paper.get_absolute_url()).content.decode()
+
+    assert '<span class="badge abbr">ICML</span>' in page
+    assert '<span class="badge award">Oral</span>' in page
+    assert "Oral presentation, top 1.5" in page
+    assert '<a href="https://example.org/assets/pdf/yuan2024llm-slides.pdf">Slides</a>' in page
+    assert '<a href="https://github.com/hahnyuan/LLM-Viewer">Code</a>' in page
+    assert "Zhen Dong</a><sup" in page or "Zhen Dong<sup" in page
+    assert " et al." in page

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from profiles.commands import researcher_named
 from publications.bibtex_reader import DEFAULT_MARKS, Options, parse_marks, read_file
@@ -70,6 +71,10 @@ class Command(BaseCommand):
                 wait=lambda: self.stderr.write(WAITING),
                 skipped=reading.skipped,
             )
+        except DatabaseError as error:  # a check the importer's own checks missed
+            raise CommandError(
+                f"{file}: the database refused the import ({error}); nothing was imported."
+            ) from None
         except ImportProblem as error:
             for problem in error.problems:
                 self.stderr.write(f"{file}: {problem}")
