@@ -3,11 +3,14 @@ that name papers and events."""
 
 from functools import partial
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Value
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from core import roles
@@ -16,6 +19,7 @@ from core.images import PhotoField
 from core.models import ArrayToString
 from cv.admin_orcid import orcid_view
 from cv.admin_profile_import import profile_import_view
+from cv.merge import MergeError, researchers_merge_all
 from cv.models import Award, ResearchInterest, Service
 from cv.orcid import Orcid
 from profiles.admin import (
@@ -76,7 +80,7 @@ class ServiceInline(ScopedStackedInline):
 
 @admin.register(Researcher)
 class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
-    actions = ["sync_citations"]
+    actions = ["sync_citations", "merge_researchers"]
     orcid_source = Orcid
     list_display = [
         "full_name",
@@ -189,6 +193,61 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         self.sync_citations_of(
             request, Publication.objects.filter(authorships__researcher__in=queryset)
         )
+
+    # At most this many at once: the confirmation page previews each as the one kept.
+    MERGE_AT_ONCE = 5
+
+    def has_merge_permission(self, request) -> bool:
+        # Merging deletes researchers and rewrites others' papers and talks: editors only.
+        return self.has_delete_permission(request) and not roles.is_scoped(request.user)
+
+    @admin.action(description="Merge the selected researchers (one person)", permissions=["merge"])
+    def merge_researchers(self, request, queryset):
+        """A confirmation page listing each selected researcher and, for each as the one
+        kept, what moves to them (a dry run of the merge); then the merge, in one
+        transaction (cv.merge)."""
+        people = list(queryset.order_by("full_name", "pk"))
+        if not 2 <= len(people) <= self.MERGE_AT_ONCE:
+            self.message_user(
+                request,
+                f"Select from 2 to {self.MERGE_AT_ONCE} researchers to merge.",
+                messages.WARNING,
+            )
+            return None
+        chosen = request.POST.get("kept", "")
+        if "confirm" in request.POST:
+            kept = next((p for p in people if str(p.pk) == chosen), None)
+            if kept is None:
+                self.message_user(request, "Choose the researcher to keep.", messages.ERROR)
+            else:
+                try:
+                    reports = researchers_merge_all(
+                        kept=kept, merged=[p for p in people if p != kept]
+                    )
+                except MergeError as error:
+                    self.message_user(request, f"Nothing was merged: {error}", messages.ERROR)
+                    return None
+                for report in reports:
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                return redirect(reverse("admin:profiles_researcher_change", args=[kept.pk]))
+        choices = [
+            (
+                person,
+                researchers_merge_all(
+                    kept=person, merged=[p for p in people if p != person], dry_run=True
+                ),
+            )
+            for person in people
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge researchers",
+            "opts": self.model._meta,
+            "choices": choices,
+            "chosen": chosen,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/profiles/researcher/merge.html", context)
 
     def get_urls(self):
         view = self.admin_site.admin_view(partial(orcid_view, self))

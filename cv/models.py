@@ -13,7 +13,13 @@ from django.db.models import F, Q
 from core.models import DatePrecision, PublicTreeQuerySet, format_partial_date, tree_depth_problem
 from core.validators import MAX_YEAR, MIN_YEAR
 from events.models import Event, Talk
-from profiles.models import DateRangeMixin, Organization, ResearcherItem, end_not_before_start
+from profiles.models import (
+    DateRangeMixin,
+    Organization,
+    Researcher,
+    ResearcherItem,
+    end_not_before_start,
+)
 from publications.models import Publication, Venue
 
 
@@ -199,3 +205,20 @@ def with_profile_entries(researchers):
             .prefetch_related(models.Prefetch("event", queryset=published_events)),
         ),
     )
+
+
+class ResearcherAlias(models.Model):
+    """A slug a researcher was known by before being merged into another (cv.merge):
+    /people/<slug>/ answers with a permanent redirect to the one kept, while no researcher
+    has that slug."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="aliases")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "researcher aliases"
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.researcher.slug}"

@@ -4,13 +4,14 @@ from itertools import groupby
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
 from core.cache import reads_query
 from core.models import DatePrecision, Visibility, format_partial_date
 from cv.charts import bar_chart
 from cv.metrics import members_with_paper_counts, researcher_metrics
-from cv.models import ResearchInterest, with_profile_entries
+from cv.models import ResearcherAlias, ResearchInterest, with_profile_entries
 from events.models import Event, Participation
 from events.views import published_talks
 from profiles.models import Position, Researcher
@@ -106,9 +107,26 @@ class ProfileMixin:
     """Everything a profile shows, in a fixed number of queries."""
 
     context_object_name = "researcher"
+    url_name = ""  # this page's name under people:, where an old slug redirects
 
     def get_queryset(self):
         return with_profile_entries(Researcher.objects.public_members())
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A slug merged into another researcher (cv.merge) and taken by nobody since:
+            # its pages moved for good.
+            slug = kwargs["slug"]
+            if Researcher.objects.filter(slug=slug).exists():
+                raise
+            kept = ResearcherAlias.objects.filter(slug=slug).values_list(
+                "researcher__slug", flat=True
+            )
+            if not kept:
+                raise
+            return redirect(f"people:{self.url_name}", slug=kept[0], permanent=True)
 
     def get_context_data(self, **kwargs):
         researcher = self.object
@@ -163,7 +181,9 @@ class ProfileMixin:
 
 class ResearcherDetailView(ProfileMixin, DetailView):
     template_name = "cv/researcher_detail.html"
+    url_name = "detail"
 
 
 class ResearcherCVView(ProfileMixin, DetailView):
     template_name = "cv/researcher_cv.html"
+    url_name = "cv"
