@@ -38,6 +38,9 @@ from profiles.models import Researcher
 from publications.admin_import import CitationSyncMixin
 from publications.models import Publication
 
+# Researchers merged at most at once: the confirmation page previews each as the one kept.
+MERGE_AT_ONCE = 5
+
 
 class ResearchInterestInline(ScopedTabularInline):
     model = ResearchInterest
@@ -194,9 +197,6 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
             request, Publication.objects.filter(authorships__researcher__in=queryset)
         )
 
-    # At most this many at once: the confirmation page previews each as the one kept.
-    MERGE_AT_ONCE = 5
-
     def has_merge_permission(self, request) -> bool:
         # Merging deletes researchers and rewrites others' papers and talks: editors only.
         return self.has_delete_permission(request) and not roles.is_scoped(request.user)
@@ -207,10 +207,10 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         kept, what moves to them (a dry run of the merge); then the merge, in one
         transaction (cv.merge)."""
         people = list(queryset.order_by("full_name", "pk"))
-        if not 2 <= len(people) <= self.MERGE_AT_ONCE:
+        if not 2 <= len(people) <= MERGE_AT_ONCE:
             self.message_user(
                 request,
-                f"Select from 2 to {self.MERGE_AT_ONCE} researchers to merge.",
+                f"Select from 2 to {MERGE_AT_ONCE} researchers to merge.",
                 messages.WARNING,
             )
             return None
