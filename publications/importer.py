@@ -15,19 +15,21 @@ people twice, or collide on their unique keys.
 import datetime
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from core.changes import content_changed, one_content_change
 from core.search_updates import deferred_search_updates
 from core.text import single_line, strip_bidi_controls
+from core.validators import normalize_orcid, validate_orcid
 from profiles.models import Researcher
-from profiles.names import fold, matches
+from profiles.names import fold, matches, name_form
 from publications.bulk import copy_insert
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, Notice, ParsedWork
@@ -80,6 +82,10 @@ class Report:
     ambiguous: list[str] = field(default_factory=list)
     # Per entry, in file order: (line, key, what happened, the title or the reason).
     entries: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # Entry key -> each author as matched: (printed name, researcher pk, their name, new?).
+    authors: dict[str, list[tuple[str, int, str, bool]]] = field(default_factory=dict)
+    # Entry key -> the fields an update changes.
+    changes: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
 
     def summary(self) -> str:
@@ -194,8 +200,11 @@ class Importer:
         self.load_index()
         self.people = [
             (person, [person.full_name, *person.name_variants])
-            for person in Researcher.objects.only("id", "full_name", "name_variants", "user")
+            for person in Researcher.objects.only(
+                "id", "full_name", "name_variants", "user", "is_member", "orcid", "slug"
+            )
         ]
+        self.by_orcid = {person.orcid: person for person, _ in self.people if person.orcid}
         problems, plans = [], []
         for entry in entries:
             self.deadline.check()
@@ -444,6 +453,7 @@ class Importer:
             changed.append("authors")
             content_changed()  # bulk_create sends no signal
         if changed:
+            self.report.changes[entry.key] = changed
             self.report.updated.append(f"{paper.title}: {', '.join(changed)}")
             self.report.entries.append(
                 (entry.line, entry.key, "updated", f"{paper.title}: {', '.join(changed)}")
@@ -461,11 +471,14 @@ class Importer:
     def authorships(self, paper: Publication, entry: ParsedWork) -> list[Authorship]:
         used, rows = set(), []
         equal, corresponding = set(entry.equal_contribution), set(entry.corresponding)
+        orcids = entry_orcids(entry)
+        matched = self.report.authors[entry.key] = []
         for position, name in enumerate(entry.authors, start=1):
             self.deadline.check()  # each new name is compared with every person known
             name = strip_bidi_controls(name)  # the bulk_create skips pre_save's
-            person = self.person(name, used)
+            person = self.person(name, used, entry, orcids.get(name_form(name), ""))
             used.add(person.pk)
+            matched.append((name, person.pk, person.full_name, person.pk in self.new_ids))
             printed = "" if _fold(name) == _fold(person.full_name) else name[:200]
             rows.append(
                 Authorship(
@@ -480,22 +493,31 @@ class Importer:
             )
         return rows
 
-    def person(self, name: str, used: set) -> Researcher:
-        # One printed name is one person throughout an import, however it was decided.
-        decided = self.decided.get(name)
+    def person(self, name: str, used: set, entry: ParsedWork, orcid: str = "") -> Researcher:
+        # One printed name (and ORCID) is one person throughout an import.
+        decided = self.decided.get((name, orcid))
         if decided is not None and decided.pk not in used:
             self.report.matched_people += 1
             return decided
-        self.decided[name] = person = self.choose(name, used)
+        self.decided[name, orcid] = person = self.choose(name, used, entry, orcid)
         return person
 
-    def choose(self, name: str, used: set) -> Researcher:
+    def choose(self, name: str, used: set, entry: ParsedWork, orcid: str = "") -> Researcher:
+        known = self.by_orcid.get(orcid) if orcid else None
+        if known is not None and known.pk not in used:
+            self.report.matched_people += 1
+            return known
         found = [p for p in matches(name, self.people) if p.pk not in used]
+        if orcid:  # the file says who this is: a namesake with another iD is someone else
+            found = [p for p in found if not p.orcid]
         if self.owner is not None and self.owner in found:
             found = [self.owner]  # the file's own researcher, named on their own papers
         if len(found) == 1:
             self.report.matched_people += 1
             return found[0]
+        if found and (namesake := self.namesake(name, found, used, entry)) is not None:
+            self.report.matched_people += 1
+            return namesake
         if found:
             names = ", ".join(sorted(p.full_name for p in found))
             self.report.ambiguous.append(f"{name}: could be {names}; added as a new name")
@@ -504,11 +526,70 @@ class Importer:
             full_name=name[:200],
             given_name=parts[0][:100] if len(parts) == 2 else "",
             family_name=parts[-1][:100],
+            orcid=orcid,
         )
         self.people.append((person, [name]))
+        if orcid:
+            self.by_orcid[orcid] = person
         self.new_ids.add(person.pk)
         self.report.new_people.append(name)
         return person
+
+    def namesake(self, name: str, found: list, used: set, entry: ParsedWork):
+        """Among several possible people, the name-only one of exactly this name who
+        already writes with this file's researcher (or, with none given, the only one of
+        that name), so that each import does not add one more "Ying Zhang". Several such:
+        the one sharing the most papers with the researcher and this entry's authors so
+        far, with a warning."""
+        form = name_form(name)
+        same = [
+            p
+            for p in found
+            if not p.is_member
+            and any(name_form(n) == form for n in (p.full_name, *p.name_variants))
+        ]
+        if not same:
+            return None
+        if self.owner is None and len(same) == 1:
+            return same[0]
+        circle = used | ({self.owner.pk} if self.owner is not None else set())
+        shared = Counter(
+            dict(
+                Authorship.objects.filter(
+                    researcher__in=same, publication__authorships__researcher__in=circle
+                )
+                .values("researcher")
+                .annotate(papers=Count("publication", distinct=True))
+                .values_list("researcher", "papers")
+            )
+        )
+        ranked = sorted((p for p in same if shared[p.pk]), key=lambda p: (-shared[p.pk], p.pk))
+        if len(ranked) > 1:
+            others = ", ".join(f"{p.slug} ({shared[p.pk]})" for p in ranked[1:])
+            message = (
+                f"author {name}: {len(ranked)} co-authors have this name; reused "
+                f"{ranked[0].slug}, who shares the most papers ({shared[ranked[0].pk]}), "
+                f"not {others}"
+            )
+            self.report.warnings.append(str(Notice(entry.key, entry.line, message)))
+        return ranked[0] if ranked else None
+
+
+def entry_orcids(entry: ParsedWork) -> dict:
+    """Web of Science's ``ORCID-Numbers = {Zhang, Ying/0000-0002-1825-0097; ...}``: the
+    name form of each author given an iD -> the iD (ones that are no iD are left out)."""
+    text = next((v for k, v in entry.extra_fields.items() if k.lower() == "orcid-numbers"), "")
+    orcids = {}
+    for item in re.split(r"[;\n]", text):
+        person, _, value = item.rpartition("/")
+        value = normalize_orcid(value.strip())
+        try:
+            validate_orcid(value)
+        except ValidationError:
+            continue
+        if (form := name_form(person.strip())) is not None:
+            orcids[form] = value
+    return orcids
 
 
 @dataclass
