@@ -14,7 +14,6 @@ from publications.models import Authorship, Publication
 from tests.cv.test_profile_import import CORPUS, counts
 
 DATA = Path(__file__).parent / "data"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/corpus")
 
 
 def run(site, *args):
@@ -39,7 +38,6 @@ def starter(tmp_path):
     return site
 
 
-@needs_corpus
 @pytest.mark.django_db
 def test_the_hugo_blox_starter_imports_whole_and_again_changes_nothing(starter):
     out, err = run(starter)

@@ -22,10 +22,9 @@ from profiles.models import (
 from publications.models import Publication
 
 DATA = Path(__file__).parent / "data"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+# al-folio's and Hugo Blox's own sample files (tests/corpus/SOURCES.txt).
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 URL = "/admin/profiles/researcher/import-profile/"
-
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/corpus")
 
 
 def run(path, *args):
@@ -40,7 +39,6 @@ def counts():
     return {model.__name__: model.objects.count() for model in models}
 
 
-@needs_corpus
 @pytest.mark.django_db
 def test_alfolio_resume_json_imports_whole_and_again_changes_nothing():
     out, err = run(CORPUS / "alfolio_resume.json")
@@ -101,7 +99,6 @@ def test_alfolio_resume_json_imports_whole_and_again_changes_nothing():
     assert "created 0, updated 0" in again and "0 papers were created, 0 updated" in again
 
 
-@needs_corpus
 @pytest.mark.django_db
 def test_alfolio_cv_yml_imports_whole_and_again_changes_nothing():
     out, _ = run(CORPUS / "alfolio_cv.yml")
@@ -142,7 +139,6 @@ def test_alfolio_cv_yml_imports_whole_and_again_changes_nothing():
     assert counts() == before and "created 0, updated 0" in again
 
 
-@needs_corpus
 @pytest.mark.django_db
 def test_the_cv_yml_after_the_resume_matches_what_is_there():
     run(CORPUS / "alfolio_resume.json")

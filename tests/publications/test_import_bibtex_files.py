@@ -19,9 +19,7 @@ from publications.importer import Importer
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from publications.records import ImportProblem
 
-CORPUS = Path("/work/shared/corpus")
-if not CORPUS.exists():
-    CORPUS = Path(__file__).parents[3] / "shared" / "corpus"
+CORPUS = Path(__file__).parents[1] / "corpus"
 REAL = Path(__file__).parent / "bibtex" / "realworld"
 FILES = sorted(CORPUS.glob("*.bib")) + sorted(REAL.glob("*.bib"))
 
