@@ -85,6 +85,9 @@ def researchers_merge(
                 move_rows(relation, kept, merged, report)
         move_seed_records(kept, merged)
         filled = take_blanks(kept, merged, report)
+        if kept.user_id and merged.user_id:
+            # One account edits one researcher: the merged one's stays, linked to nobody.
+            report.dropped.append(f"account: {merged.user} (the kept researcher has {kept.user})")
         report.name_variants = new_variants(kept, merged)
         merged.delete()
         for name, value in filled.items():

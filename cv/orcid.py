@@ -243,20 +243,16 @@ def read_record(text: str | bytes, orcid_id: str) -> OrcidRecord:
 
 
 class Reading:
-    """What parsing found wrong, item by item, as it goes."""
+    """What parsing found wrong with the researcher and the affiliations, as it goes."""
 
     def __init__(self):
         self.warnings: list[Notice] = []
         self.skipped_items: list[Notice] = []
 
-    def warner(self, label: str, into: list[Notice] | None = None):
-        """A ``warn(message, field)`` for one item; its notices go to ``into`` (a work's own
-        list) or to the record's."""
-        if into is None:
-            return lambda message, name: self.warnings.append(
-                ItemNotice(label, 0, message, field=name)
-            )
-        return lambda message, name: into.append(Notice(label, 0, message, field=name))
+
+def warner(into: list[Notice], label: str, kind: type[Notice] = Notice):
+    """A ``warn(message, field)`` that adds notices about the item ``label`` to ``into``."""
+    return lambda message, name: into.append(kind(label, 0, message, field=name))
 
 
 def parse_record(data: dict) -> OrcidRecord:
@@ -305,7 +301,8 @@ def optional_text(node: At, label: str, reading: Reading) -> str:
     try:
         return node.text()
     except Malformed as error:
-        reading.warner(label)(f"{error.problem}; left out", error.path.rsplit(".", 2)[-2])
+        warn = warner(reading.warnings, label, ItemNotice)
+        warn(f"{error.problem}; left out", error.path.rsplit(".", 2)[-2])
         return ""
 
 
@@ -313,9 +310,8 @@ def affiliations(activities: At, kind: str, reading: Reading) -> tuple[Affiliati
     """Every summary of a section ("employment" -> employments.affiliation-group[]...), less
     those that cannot be read, each skipped with its reason."""
     found = []
-    section = activities[f"{kind}s"]["affiliation-group"]
     try:
-        groups = section.items()
+        groups = activities[f"{kind}s"]["affiliation-group"].items()
     except Malformed as error:
         reading.skipped_items.append(ItemNotice(f"{kind}s", 0, f"{error} The section is skipped."))
         return ()
@@ -328,7 +324,9 @@ def affiliations(activities: At, kind: str, reading: Reading) -> tuple[Affiliati
         for summary in summaries:
             label = item_label(summary, kind)
             try:
-                found.append(affiliation(summary, label, reading.warner(label)))
+                found.append(
+                    affiliation(summary, label, warner(reading.warnings, label, ItemNotice))
+                )
             except Malformed as error:
                 reading.skipped_items.append(ItemNotice(label, 0, f"{error} Skipped."))
     return tuple(found)
@@ -594,7 +592,7 @@ def version(summary: At) -> Version:
         raise summary.error("is missing")
     put_code = summary["put-code"].number(required=True)
     warnings: list[Notice] = []
-    warn = Reading().warner(f"orcid-work-{put_code}", into=warnings)
+    warn = warner(warnings, f"orcid-work-{put_code}")
     try:
         ids = external_ids(summary["external-ids"]["external-id"], warn)
     except Malformed as error:
@@ -635,9 +633,7 @@ def group_ids(group: At, preferred: Version) -> dict[str, str]:
     """The group's identifiers, for a group of one work (a bad one is left out)."""
     warnings: list[Notice] = []
     try:
-        found = external_ids(
-            group["external-ids"]["external-id"], Reading().warner(preferred.key, warnings)
-        )
+        found = external_ids(group["external-ids"]["external-id"], warner(warnings, preferred.key))
     except Malformed as error:
         warnings.append(Notice(preferred.key, 0, f"{error} Left out.", field="group ids"))
         found = {}

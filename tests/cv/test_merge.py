@@ -166,6 +166,20 @@ def test_a_link_both_have_is_kept_once():
 
 
 @pytest.mark.django_db
+def test_the_kept_account_stays_and_the_merged_one_is_named(django_user_model):
+    mine, theirs = (django_user_model.objects.create_user(username=n) for n in ("ying", "yz"))
+    kept = f.ResearcherFactory(is_member=True, user=mine)
+    merged = f.ResearcherFactory(user=theirs)
+
+    report = researchers_merge(kept=kept, merged=merged)
+
+    kept.refresh_from_db()
+    assert kept.user == mine
+    assert report.dropped == ["account: yz (the kept researcher has ying)"]
+    assert django_user_model.objects.filter(username="yz").exists()
+
+
+@pytest.mark.django_db
 def test_the_moved_papers_are_found_by_the_kept_name():
     kept = f.ResearcherFactory(full_name="Ying Zhang", is_member=True)
     merged = f.ResearcherFactory(full_name="Y. Zhang")

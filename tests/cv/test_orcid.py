@@ -286,6 +286,18 @@ def test_a_second_import_creates_nothing():
     assert (len(report.papers.created), len(report.papers.unchanged)) == (0, 4)
 
 
+def as_done(report):
+    """The report as a real import gives it, less the researchers' ids (a dry run's new
+    researcher is rolled back, so the import after it gives theirs another)."""
+    authors = {
+        key: [(printed, name, new) for printed, _pk, name, new in matched]
+        for key, matched in report.papers.authors.items()
+    }
+    return replace(
+        report, dry_run=False, papers=replace(report.papers, dry_run=False, authors=authors)
+    )
+
+
 @pytest.mark.django_db
 def test_a_dry_run_writes_nothing_and_reports_what_the_import_does():
     before = counts()
@@ -294,7 +306,7 @@ def test_a_dry_run_writes_nothing_and_reports_what_the_import_does():
 
     assert counts() == before
     real = import_orcid(parse_record(data()))
-    assert replace(dry, dry_run=False, papers=replace(dry.papers, dry_run=False)) == real
+    assert as_done(dry) == as_done(real)
     assert dry.summary().split(". ")[1].startswith("Would create: 3 positions")
 
 
