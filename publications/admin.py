@@ -1,6 +1,8 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin
+from django.contrib.postgres.forms import SimpleArrayField
 from django.db.models import Count, Prefetch
 from django.urls import path
 
@@ -18,14 +20,40 @@ from publications.models import Authorship, CitationCount, Publication, Venue
 AUTHORS_SHOWN = 3
 
 
+class AliasesField(SimpleArrayField):
+    """A venue's aliases, one a line (names hold commas); blank lines are left out."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        super().__init__(
+            forms.CharField(max_length=300),
+            delimiter="\n",
+            widget=forms.Textarea(attrs={"rows": 4}),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        lines = [line.strip() for line in (value or "").splitlines()]
+        return super().to_python("\n".join(line for line in lines if line))
+
+
+class VenueForm(forms.ModelForm):
+    aliases = AliasesField(required=False, help_text=Venue._meta.get_field("aliases").help_text)
+
+    class Meta:
+        model = Venue
+        fields = ["name", "short_name", "aliases", "kind", "publisher", "issn", "url", "slug"]
+
+
 @admin.register(Venue)
 class VenueAdmin(TimeStampedAdmin):
+    form = VenueForm
     list_display = ["name", "short_name", "kind", "publisher", "issn", "publication_count"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "publisher", "=issn"]
     autocomplete_fields = []
     list_select_related = []
-    fields = ["name", "short_name", "kind", "publisher", "issn", "url", "slug"]
+    fields = VenueForm.Meta.fields
 
     # Django drops Meta.ordering from GROUP BY queries, which the count annotation makes.
     ordering = Venue._meta.ordering

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.text import slugify
 
 from core.changes import content_changed, one_content_change
@@ -33,6 +33,7 @@ from profiles.names import fold, matches, name_form
 from publications.bulk import copy_insert
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, Notice, ParsedWork
+from publications.venues import builtin_venues, venue_key, venue_keys
 
 # The kind of venue created for a new paper's venue; a journal for any other kind of paper.
 VENUE_KINDS = {
@@ -84,6 +85,7 @@ class Report:
     entries: list[tuple[int, str, str, str]] = field(default_factory=list)
     # Entry key -> each author as matched: (printed name, researcher pk, their name, new?).
     authors: dict[str, list[tuple[str, int, str, bool]]] = field(default_factory=dict)
+    venues: list[str] = field(default_factory=list)  # "name: short_name, url" from venues.yml
     # Entry key -> the fields an update changes.
     changes: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
@@ -159,6 +161,7 @@ class Importer:
         overwrite: bool = False,
         source: str = "bibtex",
         strict: bool = False,
+        venue_urls: dict[str, str] | None = None,
     ):
         self.owner = researcher
         self.overwrite = overwrite
@@ -170,6 +173,10 @@ class Importer:
         self.touched, self.new_ids = set(), set()
         self.decided = {}
         self.venues = {}
+        self.venue_index = None  # normalised name or alias -> venue pk, read at first use
+        # al-folio's venues.yml (abbr -> url) and the venues its abbreviations name.
+        self.venue_urls = venue_urls or {}
+        self.venue_badges = {}
 
     def run(
         self,
@@ -220,6 +227,7 @@ class Importer:
         self.update([plan for plan in plans if plan.paper is not None])
         for plan in plans:
             self.report.warnings.extend(str(n) for n in plan.warnings)
+        self.fill_venue_badges()
         # One update of the stored search vectors for what changed, not one per row.
         Publication.objects.filter(pk__in=self.touched).update_search_vector()
         Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
@@ -343,16 +351,62 @@ class Importer:
         if not entry.venue:
             return None
         # Read once per name and import: a file names the same few venues many times.
-        if (known := self.venues.get(entry.venue.lower())) is not None:
-            return known
-        venue = Venue.objects.filter(
-            Q(name__iexact=entry.venue) | Q(short_name__iexact=entry.venue)
-        ).first()
-        if venue is None:
-            kind = VENUE_KINDS.get(entry.kind, Venue.Kind.JOURNAL)
-            venue = Venue.objects.create(name=entry.venue[:300], kind=kind)
-        self.venues[entry.venue.lower()] = venue.pk
-        return venue.pk
+        if (known := self.venues.get(entry.venue.lower())) is None:
+            known = self.venues[entry.venue.lower()] = self.find_venue(entry)
+        if (url := self.venue_urls.get(entry.venue_abbr)) is not None:
+            self.venue_badges.setdefault(known, (entry.venue_abbr, url))
+        return known
+
+    def find_venue(self, entry: ParsedWork) -> int:
+        """A venue of this name, after normalisation, or of one of its aliases (its own or
+        the built-in table's); else a new venue, named as the table names it if it is
+        there."""
+        if self.venue_index is None:
+            self.venue_index = {}
+            for pk, *names in Venue.objects.order_by("pk").values_list(
+                "pk", "name", "short_name", "aliases"
+            ):
+                for name in (names[0], names[1], *names[2]):
+                    if key := venue_key(name):
+                        self.venue_index.setdefault(key, pk)
+        keys = venue_keys(entry.venue)
+        pk = next((self.venue_index[key] for key in keys if key in self.venue_index), None)
+        if pk is None:
+            row = next((builtin_venues()[key] for key in keys if key in builtin_venues()), None)
+            if row is not None:
+                row_keys = [venue_key(n) for n in (row["name"], row["short_name"], *row["aliases"])]
+                pk = next((self.venue_index[k] for k in row_keys if k in self.venue_index), None)
+                if pk is None:
+                    pk = Venue.objects.create(
+                        name=row["name"], short_name=row["short_name"], kind=row["kind"]
+                    ).pk
+                keys += row_keys
+            else:
+                kind = VENUE_KINDS.get(entry.kind, Venue.Kind.JOURNAL)
+                pk = Venue.objects.create(name=entry.venue[:300], kind=kind).pk
+        for key in keys:
+            self.venue_index.setdefault(key, pk)
+        return pk
+
+    def fill_venue_badges(self) -> None:
+        """al-folio's venues.yml: a venue its entries' abbr names takes that abbreviation
+        as its short name and the file's url, where the venue has none yet."""
+        venues = Venue.objects.in_bulk(self.venue_badges)
+        url_field = Venue._meta.get_field("url")
+        for pk, (abbr, url) in self.venue_badges.items():
+            venue, changed = venues[pk], []
+            if not venue.short_name and abbr:
+                venue.short_name = abbr[:60]
+                changed.append("short_name")
+            if not venue.url and url:
+                try:
+                    venue.url = url_field.clean(url, venue)
+                    changed.append("url")
+                except ValidationError:
+                    self.report.warnings.append(f"venues file, {abbr}: {url} is no URL; dropped")
+            if changed:
+                venue.save(update_fields=changed)
+                self.report.venues.append(f"{venue.name}: {', '.join(changed)}")
 
     def create(self, plans: list["Plan"]) -> None:
         """New papers in bulk: one insert per batch for papers, authorships and records."""

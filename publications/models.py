@@ -58,6 +58,13 @@ class Venue(SlugModel, TimeStampedModel):
     publisher = models.CharField(max_length=200, blank=True)
     issn = models.CharField("ISSN", max_length=9, blank=True, validators=[validate_issn])
     url = models.URLField(blank=True)
+    aliases = ArrayField(
+        models.CharField(max_length=300),
+        blank=True,
+        default=list,
+        help_text="Other names an import takes for this venue (NeurIPS 2023, Proc. of ...), "
+        "one a line; case, accents, years, ordinals and 'Proceedings of' are ignored.",
+    )
 
     class Meta:
         ordering = ["name"]

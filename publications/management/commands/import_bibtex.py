@@ -7,6 +7,7 @@ from profiles.commands import researcher_named
 from publications.bibtex_reader import DEFAULT_MARKS, Options, parse_marks, read_file
 from publications.importer import WAITING, Importer
 from publications.records import ImportProblem
+from publications.venues import VenuesFileError, read_venues_yml
 
 
 class Command(BaseCommand):
@@ -43,14 +44,21 @@ class Command(BaseCommand):
             help="where relative links (al-folio's pdf = {paper.pdf}) are, e.g. "
             "https://example.org/assets/pdf/; without it they are kept as given",
         )
+        parser.add_argument(
+            "--venues",
+            type=Path,
+            help="al-folio's _data/venues.yml: the venues the entries' abbr names take that "
+            "abbreviation as short name and its url",
+        )
 
     def handle(self, *args, file, researcher, dry_run, overwrite, strict, verbosity, **options):
-        try:
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CommandError(f"{file}: no such file") from None
-        except UnicodeDecodeError as error:
-            raise CommandError(f"{file}: not UTF-8 text (byte {error.start})") from None
+        text = read_text(file)
+        venue_urls = {}
+        if options["venues"] is not None:
+            try:
+                venue_urls = read_venues_yml(read_text(options["venues"]))
+            except VenuesFileError as error:
+                raise CommandError(f"{options['venues']}: {error}") from None
         try:
             marks = parse_marks(options["marks"])
         except ValueError as error:
@@ -65,7 +73,7 @@ class Command(BaseCommand):
                     self.stderr.write(f"{file}: {notice}")
                 bad = len(reading.skipped) + len(reading.warnings)
                 raise CommandError(f"{file}: {bad} bad entries; nothing was imported.")
-            report = Importer(owner, overwrite=overwrite, strict=strict).run(
+            report = Importer(owner, overwrite=overwrite, strict=strict, venue_urls=venue_urls).run(
                 reading.entries,
                 dry_run=dry_run,
                 wait=lambda: self.stderr.write(WAITING),
@@ -94,4 +102,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"line {line}, entry {key}: {outcome}: {detail}")
             for item in report.new_people:
                 self.stdout.write(f"new researcher: {item}")
+            for item in report.venues:
+                self.stdout.write(f"venue from the venues file: {item}")
         self.stdout.write(self.style.SUCCESS(report.summary()))
+
+
+def read_text(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandError(f"{file}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{file}: not UTF-8 text (byte {error.start})") from None
