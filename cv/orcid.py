@@ -29,6 +29,8 @@ from core.validators import (
     normalize_arxiv_id,
     normalize_doi,
     normalize_orcid,
+    validate_arxiv_id,
+    validate_doi,
     validate_orcid,
 )
 from publications.importer import normal_title
@@ -529,6 +531,18 @@ class Works:
         ids = {}
         for v in cluster:
             ids = {**v.ids, **ids}
+        warnings = [notice for v in cluster for notice in v.warnings]
+        kept_as_written = {}
+        for name, validate in (("doi", validate_doi), ("arxiv", validate_arxiv_id)):
+            # Checked here rather than by the importer, so that a strict import refuses it.
+            if not ids.get(name):
+                continue
+            try:
+                validate(ids[name])
+            except ValidationError as error:
+                kept_as_written[name] = ids.pop(name)
+                message = f"{error.messages[0]} Kept as written."
+                warnings.append(Notice(preferred.key, 0, message, field=name))
         work = ParsedWork(
             key=preferred.key,
             line=0,
@@ -541,7 +555,8 @@ class Works:
             doi=ids.get("doi", ""),
             arxiv_id=ids.get("arxiv", ""),
             url=next((v.url for v in cluster if v.url), ""),
-            warnings=[notice for v in cluster for notice in v.warnings],
+            extra_fields=kept_as_written,
+            warnings=warnings,
         )
         self.place(work)
 

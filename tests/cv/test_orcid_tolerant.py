@@ -418,3 +418,25 @@ def test_a_strict_import_refuses_before_writing_anything():
     with pytest.raises(SourceError, match="2 problems, and a strict import takes none"):
         import_orcid(parse_record(carberry()), strict=True)
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "kind, value, field, message",
+    [
+        ("doi", "hdl:10419/221337", "doi", "hdl:10419/221337 is not a DOI"),
+        ("doi", "10.1000", "doi", "10.1000 is not a DOI"),
+        ("arxiv", "arXiv:1913.00001", "arxiv", "1913.00001 has month 13"),
+    ],
+)
+def test_an_identifier_that_is_none_is_kept_as_written_with_a_warning(kind, value, field, message):
+    ids = {"external-id": [{"external-id-type": kind, "external-id-value": value}]}
+    record = changed(carberry(), *WORK, 1, "work-summary", 0, "external-ids", value=ids)
+    record = changed(record, *WORK, 1, "external-ids", value=None)
+
+    work = next(w for w in parse_record(record).works if w.key == "orcid-work-4562455")
+
+    assert (work.doi, work.arxiv_id) == ("", "")
+    assert work.extra_fields == {field: value.removeprefix("arXiv:")}
+    [warning] = work.warnings
+    assert (warning.field, message in warning.message) == (field, True)
+    assert warning.message.endswith("Kept as written.")
