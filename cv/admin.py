@@ -55,6 +55,7 @@ class AwardInline(ScopedStackedInline):
     model = Award
     fields = [
         ("order", "kind", "title"),
+        "url",
         ("issuer", "date", "date_precision"),
         ("amount", "currency", "distinction"),
         ("publication", "talk", "event"),

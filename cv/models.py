@@ -103,6 +103,7 @@ class Award(ResearcherItem):
     distinction = models.CharField(max_length=100, blank=True, help_text="e.g. top 1%.")
     # What a CV says of the award (JSON Resume's summary, Hugo Blox's), shown under it.
     description = models.TextField(blank=True, help_text="Markdown.")
+    url = models.URLField(blank=True, max_length=500, help_text="A page about the award.")
     publication = models.ForeignKey(
         Publication,
         null=True,

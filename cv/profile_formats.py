@@ -156,6 +156,12 @@ class Reader:
         self.profile.section("Links", where, lines)
 
 
+def resume_items(data: dict, key: str) -> list[dict]:
+    """A JSON Resume section's entries as the file gives them, kept for the export."""
+    entries = data.get(key)
+    return [dict(e) for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
 def description(*parts) -> str:
     """Markdown from a summary and bullet lists."""
     out = []
@@ -233,6 +239,11 @@ TOP = {
 class JsonResume(Reader):
     format = "JSON Resume"
 
+    def resume_section(self, title: str, key: str, lines: list[str], data: dict, **values):
+        self.profile.section(
+            title, key, lines, resume_key=key, resume_items=resume_items(data, key), **values
+        )
+
     def read(self) -> Profile:
         data = self.content
         for key in data:
@@ -308,7 +319,8 @@ class JsonResume(Reader):
                 title=text(e.get("title")),
                 date=self.date(e, "date", where),
                 issuer=Org(text(e.get("awarder"))) if text(e.get("awarder")) else None,
-                description=description(e.get("summary"), link_line("Link", text(e.get("url")))),
+                description=description(e.get("summary")),
+                url=text(e.get("url")),
             )
         lines = []
         for where, e in self.entries("certificates", data.get("certificates")):
@@ -322,7 +334,7 @@ class JsonResume(Reader):
                     filter(None, [name, text(e.get("issuer")), str(when.date.year) if when else ""])
                 )
             )
-        self.profile.section("Certificates", "certificates", lines)
+        self.resume_section("Certificates", "certificates", lines, data)
         for where, e in self.entries("publications", data.get("publications")):
             self.publication(where, e)
         lines = []
@@ -332,14 +344,14 @@ class JsonResume(Reader):
             lines.append(
                 f"- **{text(e.get('name'))}**{level}: {text(e.get('keywords'))}".rstrip(": ")
             )
-        self.profile.section("Skills", "skills", lines)
+        self.resume_section("Skills", "skills", lines, data)
         lines = []
         for where, e in self.entries("languages", data.get("languages")):
             self.unknown(where, e, {"language", "fluency", "countryCode"})
             fluency = f" ({text(e.get('fluency'))})" if text(e.get("fluency")) else ""
             if text(e.get("language")):
                 lines.append(f"- {text(e.get('language'))}{fluency}")
-        self.profile.section("Languages", "languages", lines)
+        self.resume_section("Languages", "languages", lines, data)
         for where, e in self.entries("interests", data.get("interests")):
             self.unknown(where, e, {"name", "keywords"})
             keywords = e.get("keywords") or []
@@ -354,7 +366,7 @@ class JsonResume(Reader):
             self.unknown(where, e, {"name", "reference"})
             lines.append(f"- **{text(e.get('name'))}**: {text(e.get('reference'))}")
         # References are for a job application, not a public page: kept, hidden.
-        self.profile.section("References", "references", lines, visibility="hidden")
+        self.resume_section("References", "references", lines, data, visibility="hidden")
         for where, e in self.entries("projects", data.get("projects")):
             self.unknown(
                 where,

@@ -586,6 +586,7 @@ class ProfileWriter:
             issuer=issuer,
             date_precision=when.precision if when else DatePrecision.YEAR,
             description=v.get("description", ""),
+            url=self.checked_url(v.get("url", ""), item),
         )
 
     def write_services(self, item: Item) -> None:
@@ -690,7 +691,15 @@ class ProfileWriter:
             researcher=self.researcher, title__iexact=v["title"]
         ).first()
         if found is not None:
-            self.filled(item, found, {"body": v["body"]})
+            self.filled(
+                item,
+                found,
+                {
+                    "body": v["body"],
+                    "resume_key": v.get("resume_key", ""),
+                    "resume_items": v.get("resume_items", []),
+                },
+            )
             return
         self.entry(
             item,
@@ -698,6 +707,8 @@ class ProfileWriter:
             {"title": v["title"][:200]},
             body=v["body"],
             visibility=v.get("visibility", ProfileSection._meta.get_field("visibility").default),
+            resume_key=v.get("resume_key", ""),
+            resume_items=v.get("resume_items", []),
         )
 
     # What the kinds share
@@ -729,9 +740,9 @@ class ProfileWriter:
     def filled(self, item: Item, found: models.Model, values: dict) -> None:
         changed = []
         for name, value in values.items():
-            if value in ("", None) or name in ("kind", "date_precision", "visibility"):
+            if value in ("", None, []) or name in ("kind", "date_precision", "visibility"):
                 continue
-            if getattr(found, name) in ("", None):
+            if getattr(found, name) in ("", None, []):
                 setattr(found, name, value)
                 changed.append(name)
         if changed:
@@ -755,6 +766,17 @@ class ProfileWriter:
             self.orders[model] = top["m"] or 0
         self.orders[model] += 1
         return self.orders[model]
+
+    def checked_url(self, url: str, item: Item) -> str:
+        """A link as given when it is one the field takes; else nothing, with a warning."""
+        if not url:
+            return ""
+        try:
+            Award._meta.get_field("url").clean(url, None)
+        except ValidationError:
+            self.report.warnings.append(f"{item.where}: url: {url[:80]!r} is not a link; left out")
+            return ""
+        return url
 
     def organization(self, org: Org | None, item: Item) -> Organization | None:
         """By name (a top-level one first), else new."""

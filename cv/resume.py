@@ -16,7 +16,7 @@ from core.models import iso_partial_date
 from cv.models import ResearchInterest, Service
 from events.models import Event, Participation
 from events.views import published_talks, talk_place
-from profiles.models import DateRangeMixin, Researcher
+from profiles.models import DateRangeMixin, ProfileSection, Researcher
 from publications.citation import venue_name
 from publications.models import Publication
 
@@ -116,13 +116,15 @@ def _awards(researcher: Researcher) -> list[dict]:
         event = award.event
         awarder = event.full_name if event else (award.issuer.name if award.issuer else "")
         amount = f"{award.amount:,.0f} {award.currency}" if award.amount else ""
+        notes = ", ".join(part for part in (award.distinction, amount) if part)
         entries.append(
             _compact(
                 {
                     "title": award.title,
                     "date": iso_partial_date(award.date, award.date_precision),
                     "awarder": awarder,
-                    "summary": ", ".join(part for part in (award.distinction, amount) if part),
+                    "url": award.url,
+                    "summary": "\n\n".join(part for part in (award.description, notes) if part),
                 }
             )
         )
@@ -251,6 +253,21 @@ def _projects(researcher: Researcher, talks, absolute_url: Callable[[str], str])
     return projects
 
 
+# The schema's sections that have no model here: an import keeps their items on a profile
+# section (ProfileSection.resume_items), given back when the section is public.
+KEPT_SECTIONS = ("skills", "languages", "certificates", "references")
+
+
+def _kept_sections(researcher: Researcher) -> dict:
+    kept = {}
+    for section in ProfileSection.objects.public().filter(
+        researcher=researcher, resume_key__in=KEPT_SECTIONS
+    ):
+        if section.resume_items:
+            kept.setdefault(section.resume_key, []).extend(section.resume_items)
+    return kept
+
+
 def json_resume(researcher: Researcher, absolute_url: Callable[[str], str]) -> dict:
     """The resume of a public member fetched ``with_profile_entries()``; ``absolute_url``
     turns a path into a full URL. Papers, talks, interests and roles at events take a
@@ -273,5 +290,6 @@ def json_resume(researcher: Researcher, absolute_url: Callable[[str], str]) -> d
         "publications": [_publication(p, absolute_url) for p in publications],
         "interests": _interests(researcher),
         "projects": _projects(researcher, talks, absolute_url),
+        **_kept_sections(researcher),
         "meta": {"canonical": absolute_url(resume_path), "version": "v1.0.0"},
     }

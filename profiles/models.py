@@ -614,6 +614,13 @@ class ProfileSection(ResearcherItem):
 
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown; tables are allowed.")
+    # A section imported from a JSON Resume section that has no model (languages, skills,
+    # certificates, references) keeps that section's items, so the resume export gives
+    # them back as they came.
+    resume_key = models.CharField(
+        max_length=20, blank=True, help_text="The JSON Resume section it came from, if any."
+    )
+    resume_items = models.JSONField(default=list, blank=True)
 
     class Meta(ResearcherItem.Meta):
         default_related_name = "sections"
