@@ -36,6 +36,7 @@ from publications.bibtex_reader import (
 from publications.importer import ImportBusy, Importer
 from publications.records import Deadline, ImportProblem, ParsedWork, work_from_row
 from publications.sources import Arxiv, Crossref, OpenAlex
+from publications.venues import VenuesFileError, read_venues_yml
 
 MAX_BYTES = 5 * 2**20  # a saved ORCID record
 BIBTEX_MAX_BYTES = 2**20
@@ -71,8 +72,21 @@ class ImportOptions(forms.Form):
 class UploadForm(ImportOptions):
     file = forms.FileField(
         label="BibTeX file",
-        help_text=f"A .bib file in UTF-8, at most {BIBTEX_MAX_BYTES // 2**20} MB and "
-        f"{MAX_ENTRIES} entries. {LIMITS}",
+        required=False,
+        help_text=f"A .bib file in UTF-8, or the entries pasted below; at most "
+        f"{BIBTEX_MAX_BYTES // 2**20} MB and {MAX_ENTRIES} entries. {LIMITS}",
+    )
+    pasted = forms.CharField(
+        label="or paste BibTeX",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "spellcheck": "false"}),
+    )
+    venues = forms.FileField(
+        label="al-folio venues.yml",
+        required=False,
+        help_text="Optional: al-folio's _data/venues.yml. The venues the entries' abbr names "
+        "take that abbreviation as short name and its url, where they have none.",
     )
     marks = forms.CharField(
         initial=DEFAULT_MARKS,
@@ -90,7 +104,7 @@ class UploadForm(ImportOptions):
     strict = forms.BooleanField(
         required=False, help_text="Import nothing when any entry cannot be imported."
     )
-    field_order = ["file"]
+    field_order = ["file", "pasted", "venues"]
 
     def clean_marks(self):
         marks = self.cleaned_data["marks"] or DEFAULT_MARKS
@@ -102,15 +116,50 @@ class UploadForm(ImportOptions):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > BIBTEX_MAX_BYTES:
+        return "" if upload is None else _read_upload(upload)
+
+    def clean_pasted(self):
+        text = self.cleaned_data["pasted"]
+        if len(text.encode()) > BIBTEX_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file has {upload.size:,} bytes; {BIBTEX_MAX_BYTES // 2**20} MB at most "
-                "here (manage.py import_bibtex takes any size)."
+                f"The text has {len(text.encode()):,} bytes; {BIBTEX_MAX_BYTES // 2**20} MB at "
+                "most here (manage.py import_bibtex takes any size)."
             )
+        return text
+
+    def clean_venues(self):
+        upload = self.cleaned_data["venues"]
+        if upload is None:
+            return {}
         try:
-            return upload.read().decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError(f"Not UTF-8 text (byte {error.start}).") from None
+            return read_venues_yml(_read_upload(upload))
+        except VenuesFileError as error:
+            raise forms.ValidationError(f"venues.yml: {error}") from None
+
+    def clean(self):
+        data = super().clean()
+        file, pasted = data.get("file"), data.get("pasted")
+        if "file" in data and "pasted" in data:
+            if file and pasted.strip():
+                raise forms.ValidationError(
+                    "Give a file or pasted text, not both: which one should be imported?"
+                )
+            if not file and not pasted.strip():
+                raise forms.ValidationError("Choose a BibTeX file or paste its entries.")
+            data["text"] = file or pasted
+        return data
+
+
+def _read_upload(upload) -> str:
+    if upload.size > BIBTEX_MAX_BYTES:
+        raise forms.ValidationError(
+            f"The file has {upload.size:,} bytes; {BIBTEX_MAX_BYTES // 2**20} MB at most "
+            "here (manage.py import_bibtex takes any size)."
+        )
+    try:
+        return upload.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise forms.ValidationError(f"Not UTF-8 text (byte {error.start}).") from None
 
 
 class SourceForm(ImportOptions):
@@ -197,11 +246,12 @@ def import_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         deadline = Deadline(IMPORT_SECONDS)
         data = form.cleaned_data
-        text = data["file"]
+        text = data["text"]
+        field = "file" if data["file"] else "pasted"
         try:
             reading = read_file(text, _options(data), deadline=deadline, max_entries=MAX_ENTRIES)
         except TooMany as error:
-            form.add_error("file", f"{error} manage.py import_bibtex takes any number.")
+            form.add_error(field, f"{error} manage.py import_bibtex takes any number.")
         except ImportProblem as error:
             context["problems"] = error.problems
         else:
@@ -219,6 +269,7 @@ def import_view(model_admin, request):
                     marks=data["marks"],
                     base_url=data["base_url"],
                     strict=data["strict"],
+                    venue_urls=data["venues"],
                 )
     return render(request, context, form)
 
@@ -261,6 +312,7 @@ def preview(
             options["researcher"],
             overwrite=options["overwrite"],
             strict=source.get("strict", False),
+            venue_urls=source.get("venue_urls"),
         ).run(entries, dry_run=True, deadline=deadline, skipped=skipped)
     except ImportProblem as error:
         return {"problems": error.problems}
@@ -276,9 +328,37 @@ def preview(
     return {
         "report": report,
         "entries": len(entries) + len(skipped),
+        "rows": preview_rows(report),
         "good": good,
         "confirm": keep_preview(request, payload),
     }
+
+
+def preview_rows(report) -> list[dict]:
+    """Per entry: what happens to it, the fields an update changes, and who each author
+    is (a researcher already here, linked to their admin page, or a new person). The new
+    people's ids are the dry run's, rolled back, so they get no link."""
+    rows = []
+    for line, key, outcome, detail in report.entries:
+        authors = [
+            {
+                "name": name,
+                "researcher": researcher,
+                "url": None if new else reverse("admin:profiles_researcher_change", args=[pk]),
+            }
+            for name, pk, researcher, new in report.authors.get(key, [])
+        ]
+        rows.append(
+            {
+                "line": line,
+                "key": key,
+                "outcome": outcome,
+                "detail": detail,
+                "changes": report.changes.get(key, []),
+                "authors": authors,
+            }
+        )
+    return rows
 
 
 def confirm(request):
@@ -296,7 +376,10 @@ def confirm(request):
             entries, skipped = reading.entries, reading.skipped
         researcher = Researcher.objects.filter(pk=payload["researcher"]).first()
         report = Importer(
-            researcher, overwrite=payload["overwrite"], strict=payload.get("strict", False)
+            researcher,
+            overwrite=payload["overwrite"],
+            strict=payload.get("strict", False),
+            venue_urls=payload.get("venue_urls"),
         ).run(entries, deadline=deadline, skipped=skipped)
     except ValidationError as error:
         messages.error(request, f"Nothing was imported: {' '.join(error.messages)}.")
