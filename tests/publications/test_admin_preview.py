@@ -10,7 +10,7 @@ from publications.models import Publication, Venue
 from tests import factories as f
 
 IMPORT_URL = "/admin/publications/publication/import/"
-CORPUS = Path(__file__).parents[3] / "shared" / "corpus"
+CORPUS = Path(__file__).parents[1] / "corpus"
 TEXT = (
     "@article{new1, title={A New Paper}, author={Lee, Ann and Zhang, Ying}, journal={J},"
     " year=2024}\n"

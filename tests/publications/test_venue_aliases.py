@@ -12,7 +12,7 @@ from publications.models import Publication, Venue
 from publications.venues import VenuesFileError, builtin_venues, read_venues_yml, venue_key
 from tests import factories as f
 
-CORPUS = Path(__file__).parents[3] / "shared" / "corpus"
+CORPUS = Path(__file__).parents[1] / "corpus"
 
 
 def entry(key, venue, abbr=""):
@@ -163,3 +163,21 @@ def test_editors_edit_aliases_one_a_line(admin_client):
     venue.refresh_from_db()
     assert venue.aliases == ["J. Ex.", "Examples, Journal of"]
     assert "J. Ex.\nExamples, Journal of" in admin_client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_alfolios_own_papers_take_their_venues_from_its_venues_yml():
+    call_command(
+        "import_bibtex",
+        str(CORPUS / "alfolio_papers.bib"),
+        venues=CORPUS / "alfolio_venues.yml",
+        verbosity=0,
+    )
+
+    badges = dict(
+        Venue.objects.exclude(short_name="").values_list("short_name", "url").order_by("name")
+    )
+    assert badges["AJP"] == "https://aapt.scitation.org/journal/ajp"
+    assert badges["PhysRev"] == "https://journals.aps.org/"
+    # "Ann. Phys." is not in venues.yml: its venue is left as the file names it.
+    assert "Ann. Phys." not in badges
