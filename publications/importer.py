@@ -33,7 +33,7 @@ from profiles.names import fold, matches, name_form
 from publications.bulk import copy_insert
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, Notice, ParsedWork
-from publications.venues import builtin_venues, venue_key, venue_keys
+from publications.venues import builtin_venue, venue_key, venue_keys
 
 # The kind of venue created for a new paper's venue; a journal for any other kind of paper.
 VENUE_KINDS = {
@@ -372,7 +372,7 @@ class Importer:
         keys = venue_keys(entry.venue)
         pk = next((self.venue_index[key] for key in keys if key in self.venue_index), None)
         if pk is None:
-            row = next((builtin_venues()[key] for key in keys if key in builtin_venues()), None)
+            row = builtin_venue(keys)
             if row is not None:
                 row_keys = [venue_key(n) for n in (row["name"], row["short_name"], *row["aliases"])]
                 pk = next((self.venue_index[k] for k in row_keys if k in self.venue_index), None)

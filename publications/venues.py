@@ -22,7 +22,9 @@ _ORDINAL = re.compile(
     r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
     r"|twentieth|thirtieth|fortieth|fiftieth))\b"
 )
-_TRAILING_NUMBER = re.compile(r"\s\d{1,3}$")  # "... Processing Systems 36": a volume
+# "Advances in Neural Information Processing Systems 36": a volume, stripped only for the
+# built-in table ("Journal of Examples 2" and "... 3" may well be two journals).
+_TRAILING_NUMBER = re.compile(r"\s\d{1,3}$")
 _PARENS = re.compile(r"\(([^()]*)\)")
 
 
@@ -33,7 +35,7 @@ def venue_key(name: str) -> str:
     text = _ORDINAL.sub(" ", _YEAR.sub(" ", text))
     text = " ".join(re.sub(r"[\W_]+", " ", text).replace("&", " and ").split())
     text = re.sub(r"\band\b", " ", text)
-    return _TRAILING_NUMBER.sub("", " ".join(text.split()))
+    return " ".join(text.split())
 
 
 def venue_keys(name: str) -> list[str]:
@@ -42,6 +44,17 @@ def venue_keys(name: str) -> list[str]:
     keys = [venue_key(name), venue_key(_PARENS.sub(" ", name))]
     keys += [venue_key(inside) for inside in _PARENS.findall(name)]
     return [key for key in dict.fromkeys(keys) if key]
+
+
+def builtin_venue(keys: list[str]) -> dict | None:
+    """The built-in table's row for the first of these keys it knows, a trailing volume
+    number ignored."""
+    table = builtin_venues()
+    for key in keys:
+        for candidate in (key, _TRAILING_NUMBER.sub("", key)):
+            if candidate in table:
+                return table[candidate]
+    return None
 
 
 @cache

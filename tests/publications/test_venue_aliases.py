@@ -9,7 +9,14 @@ from django.core.management import CommandError, call_command
 from publications.bibtex_reader import read_bibtex
 from publications.importer import Importer
 from publications.models import Publication, Venue
-from publications.venues import VenuesFileError, builtin_venues, read_venues_yml, venue_key
+from publications.venues import (
+    VenuesFileError,
+    builtin_venue,
+    builtin_venues,
+    read_venues_yml,
+    venue_key,
+    venue_keys,
+)
 from tests import factories as f
 
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -30,7 +37,7 @@ def entry(key, venue, abbr=""):
         ("Proceedings of NeurIPS", "neurips"),
         (
             "Advances in Neural Information Processing Systems 36",
-            "advances in neural information processing systems",
+            "advances in neural information processing systems 36",
         ),
         (
             "Proceedings of the 40th International Conference on Machine Learning",
@@ -49,6 +56,12 @@ def test_venue_names_are_normalised(name, key):
 
 
 def test_the_builtin_table_knows_the_common_venues():
+    assert (
+        builtin_venue(venue_keys("Advances in Neural Information Processing Systems 36"))[
+            "short_name"
+        ]
+        == "NeurIPS"
+    )
     assert builtin_venues()["nips"]["short_name"] == "NeurIPS"
     assert builtin_venues()[venue_key("SIAM J. Numer. Anal.")]["name"] == (
         "SIAM Journal on Numerical Analysis"
@@ -59,12 +72,13 @@ def test_the_builtin_table_knows_the_common_venues():
 
 
 @pytest.mark.django_db
-def test_four_names_of_neurips_are_one_venue_named_as_the_table_names_it():
+def test_five_names_of_neurips_are_one_venue_named_as_the_table_names_it():
     names = [
         "Advances in Neural Information Processing Systems",
         "NeurIPS",
         "NeurIPS 2023",
         "Proceedings of NeurIPS",
+        "Advances in Neural Information Processing Systems 36",
     ]
     Importer().run(read_bibtex("\n".join(entry(f"k{n}", name) for n, name in enumerate(names))))
 
@@ -74,7 +88,7 @@ def test_four_names_of_neurips_are_one_venue_named_as_the_table_names_it():
         "NeurIPS",
         Venue.Kind.CONFERENCE,
     )
-    assert venue.publications.count() == 4
+    assert venue.publications.count() == 5
 
 
 @pytest.mark.django_db
@@ -181,3 +195,14 @@ def test_alfolios_own_papers_take_their_venues_from_its_venues_yml():
     assert badges["PhysRev"] == "https://journals.aps.org/"
     # "Ann. Phys." is not in venues.yml: its venue is left as the file names it.
     assert "Ann. Phys." not in badges
+
+
+@pytest.mark.django_db
+def test_numbered_journals_stay_apart():
+    second = f.VenueFactory(name="Journal of Examples 2")
+    Importer().run(
+        read_bibtex(entry("a", "journal of examples 2") + entry("b", "Journal of Examples 3"))
+    )
+
+    assert Publication.objects.get(citation_key="a").venue == second
+    assert Publication.objects.get(citation_key="b").venue.name == "Journal of Examples 3"
