@@ -362,15 +362,19 @@ class Importer:
         the built-in table's); else a new venue, named as the table names it if it is
         there."""
         if self.venue_index is None:
-            self.venue_index = {}
+            # A name as written wins over one that only normalises alike.
+            self.venue_exact, self.venue_index = {}, {}
             for pk, *names in Venue.objects.order_by("pk").values_list(
                 "pk", "name", "short_name", "aliases"
             ):
                 for name in (names[0], names[1], *names[2]):
+                    self.venue_exact.setdefault(fold(name).strip(), pk)
                     if key := venue_key(name):
                         self.venue_index.setdefault(key, pk)
         keys = venue_keys(entry.venue)
-        pk = next((self.venue_index[key] for key in keys if key in self.venue_index), None)
+        pk = self.venue_exact.get(fold(entry.venue).strip())
+        if pk is None:
+            pk = next((self.venue_index[key] for key in keys if key in self.venue_index), None)
         if pk is None:
             row = builtin_venue(keys)
             if row is not None:

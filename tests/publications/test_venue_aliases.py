@@ -206,3 +206,11 @@ def test_numbered_journals_stay_apart():
 
     assert Publication.objects.get(citation_key="a").venue == second
     assert Publication.objects.get(citation_key="b").venue.name == "Journal of Examples 3"
+
+
+@pytest.mark.django_db
+def test_a_venue_named_as_written_wins_over_one_that_normalises_alike():
+    f.VenueFactory(name="Proceedings of the ACM")
+    acm = f.VenueFactory(name="ACM")
+    Importer().run(read_bibtex(entry("a", "acm")))
+    assert Publication.objects.get().venue == acm
