@@ -254,7 +254,7 @@ def test_loaddemo_names_the_file_and_row_without_a_key_and_writes_nothing(
     demo_data_copy(
         tmp_path, monkeypatch, "zhiwei-bai.toml", 'key = "award:zhiwei-bai:samsung-2020"\n', ""
     )
-    with pytest.raises(CommandError, match=r"zhiwei-bai\.toml: \[\[profiles\.Award\]\] number 11 "):
+    with pytest.raises(CommandError, match=r"zhiwei-bai\.toml: \[\[cv\.Award\]\] number 11 "):
         call_command("loaddemo", verbosity=0)
     assert not SeedRecord.objects.exists()
 
