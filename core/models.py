@@ -87,6 +87,30 @@ class ArrayToString(Func):
     output_field = models.TextField()
 
 
+# Month names and their usual abbreviations -> the month's number, as dates are written.
+MONTH_NUMBERS = {
+    name: n
+    for n, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
 class DatePrecision(models.TextChoices):
     """How much of a stored date is known: CVs often give only "2021.09" or "2022"."""
 

@@ -24,7 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from core.changes import one_content_change
-from core.models import DatePrecision
+from core.models import MONTH_NUMBERS, DatePrecision
 from core.validators import MAX_YEAR, MIN_YEAR
 from cv.models import Award, ResearchInterest, Service
 from cv.orcid_import import (
@@ -61,27 +61,6 @@ KINDS = (
     "sections",
 )
 COARSER = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
-MONTH_NAMES = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 ONGOING = {"present", "now", "current", "today", "ongoing", "till now", "to date", "-"}
 RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to)\s+|\s*[–—]\s*|(?<=\d)-(?=\d{4}\b|now|present)", re.I)
 ROLES = [
@@ -203,7 +182,7 @@ def partial_date(value, where: str, warnings: list[str]) -> When | None:
     if re.fullmatch(r"\d{4}", text):
         return _checked(When(datetime.date(int(text), 1, 1), DatePrecision.YEAR), where, warnings)
     words = re.findall(r"[A-Za-z]+|\d+", text)
-    months = [MONTH_NAMES[w.lower()] for w in words if w.lower() in MONTH_NAMES]
+    months = [MONTH_NUMBERS[w.lower()] for w in words if w.lower() in MONTH_NUMBERS]
     years = [int(w) for w in words if len(w) == 4 and w.isdigit()]
     if len(years) == 1 and len(months) == 1:
         days = [int(w) for w in words if w.isdigit() and len(w) <= 2]

@@ -37,32 +37,12 @@ from bibtexparser.model import (
 )
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from core.models import MONTH_NUMBERS
 from core.validators import normalize_arxiv_id, normalize_doi
 from publications.bibtex import ENTRY_TYPES
 from publications.bibtex import VENUE_FIELDS as EXPORT_VENUE_FIELDS
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, Notice, ParsedWork
 
-MONTHS = {
-    name: n
-    for n, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 # Entry type -> Publication.Kind; a misc or article with an arXiv eprint and no journal is a
 # preprint.
 KINDS = {
@@ -892,7 +872,7 @@ class EntryReader:
         if not 1000 <= year <= 2100:
             raise ValueError(f"the year {year} is out of range")
         month_text = values.get("month", "").strip().lower().rstrip(".")
-        month = MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() else None)
+        month = MONTH_NUMBERS.get(month_text) or (int(month_text) if month_text.isdigit() else None)
         if month_text and (month is None or not 1 <= month <= 12):
             self.warn("month", f"“{values['month']}” is not a month; dropped")
             month = None
