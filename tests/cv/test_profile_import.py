@@ -316,3 +316,15 @@ def test_admin_shows_problems_and_writes_nothing(admin_client):
     empty = admin_client.post(URL, {})
     assert "Choose a file or paste its text" in empty.content.decode()
     assert counts() == before
+
+
+def test_members_cannot_import_a_cv(member_client):
+    """An import makes people and entries for anyone: an editor's tool, refused to a member
+    however the request is made, and nothing is written."""
+    before = counts()
+    assert member_client.get(URL).status_code == 403
+    posted = member_client.post(URL, {"content": (CORPUS / "alfolio_resume.json").read_text()})
+    assert posted.status_code == 403
+    assert member_client.post(URL, {"confirm": "1"}).status_code == 403
+    assert counts() == before
+    assert URL not in member_client.get("/admin/profiles/researcher/").content.decode()
