@@ -121,9 +121,10 @@ class ProfileMixin:
             slug = kwargs["slug"]
             if Researcher.objects.filter(slug=slug).exists():
                 raise
-            kept = ResearcherAlias.objects.filter(slug=slug).values_list(
-                "researcher__slug", flat=True
-            )
+            # Only to a page anyone may see: a hidden researcher's slug is not given away.
+            kept = ResearcherAlias.objects.filter(
+                slug=slug, researcher__in=Researcher.objects.public_members()
+            ).values_list("researcher__slug", flat=True)
             if not kept:
                 raise
             return redirect(f"people:{self.url_name}", slug=kept[0], permanent=True)

@@ -219,6 +219,18 @@ def test_a_slug_taken_again_is_no_longer_redirected(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("visibility", ["draft", "hidden"])
+def test_an_old_slug_does_not_lead_to_a_researcher_who_is_not_public(client, visibility):
+    kept = f.ResearcherFactory(is_member=True, slug="secret-person", visibility=visibility)
+    ResearcherAlias.objects.create(slug="old-name", researcher=kept)
+
+    for path in ("/people/old-name/", "/people/old-name/cv/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "secret-person" not in response.get("Location", "")
+
+
+@pytest.mark.django_db
 def test_an_error_midway_leaves_both_researchers_as_they_were(pair, monkeypatch):
     kept, merged, links = pair
 
