@@ -10,24 +10,39 @@ memory, and warm in a Redis of its own. The static limit is each response body s
 file and served by whitenoise from the same gunicorn.
 Prints requests per second, p50 and p99 latency, each as a ratio of the static figure,
 and each worker's memory.
+
+Then, with the default settings (the cache on, 2 workers), two runs a table cannot show:
+a crawl of every URL the sitemap lists, each visited once and then again (bench/crawl.py),
+and edits under load: wrk over a mix of the site's URLs (bench/mix.lua) while a process
+commits one edit a second through the ORM and checks, a second after each commit, that the
+pages showing the record show the new value (bench/edits.py). Hits are the page cache's own
+answers, its X-Cache header ("hit" or "miss"); without that header no hit rate is known and
+"n/a" is printed. It ends with one "summary:" line per figure.
 """
 
 import argparse
+import json
 import os
+import random
 import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
+
+from crawl import crawl, hit_rate, sitemap_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BENCH_DB = "scholarfolio_bench"
+PHASES = ("table", "crawl", "edits")
 
 
 def parse_args():
@@ -36,7 +51,31 @@ def parse_args():
     parser.add_argument("--papers", type=int, default=20000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=8)
-    return parser.parse_args()
+    parser.add_argument(
+        "--database", default=BENCH_DB, help="the database to drop and build (default %(default)s)"
+    )
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help="which runs, comma-separated, of: %(default)s",
+    )
+    parser.add_argument(
+        "--crawl-limit", type=int, help="URLs to crawl, spread over the sitemap (default all)"
+    )
+    parser.add_argument(
+        "--crawl-seconds",
+        type=int,
+        default=1800,
+        help="a crawl pass stops after this long, with what it visited (default %(default)s)",
+    )
+    parser.add_argument(
+        "--edit-seconds", type=int, default=20, help="edits under load: one edit a second"
+    )
+    args = parser.parse_args()
+    args.phases = [phase.strip() for phase in args.phases.split(",") if phase.strip()]
+    if unknown := set(args.phases) - set(PHASES):
+        parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
+    return args
 
 
 def bench_database_url(name: str = BENCH_DB) -> str:
@@ -98,20 +137,47 @@ def to_ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def wrk_command(url: str, duration: int, connections: int, *options, script_args=()) -> list:
+    """wrk's command line; ``script_args`` go to a Lua script (-s), after ``--``. wrk leaves
+    an answer slower than its timeout out of the latencies (and counts it an error): 30 s,
+    so that a slow page's time is counted, not dropped."""
+    tail = ["--", *script_args] if script_args else []
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "30s"]
+    return [*command, *options, url, *tail]
+
+
 def run_wrk(url: str, duration: int, connections: int) -> dict:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
+        wrk_command(url, duration, connections), capture_output=True, text=True, check=True
     ).stdout
+    figures = parse_wrk(out)
+    settle(url, figures["p50"])
+    return figures
+
+
+def settle(url: str, p50_ms: float) -> None:
+    """Waits for the requests wrk left queued when it stopped, so that they do not slow
+    the next run: the health check is answered after every connection made before it,
+    and a request one worker may still be making takes about p50."""
+    urllib.request.urlopen(re.sub(r"^(https?://[^/]+).*", r"\1/healthz", url), timeout=300).read()
+    time.sleep(min(p50_ms / 1000, 5))
+
+
+def parse_wrk(out: str) -> dict:
+    """wrk's figures: requests per second, p50 and p99 in ms, responses of 400 and more
+    ("errors") and requests that got no answer ("socket_errors")."""
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))\s*$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "p50": to_ms(*re.match(r"([\d.]+)(us|ms|s)", latency["50"]).groups()),
         "p99": to_ms(*re.match(r"([\d.]+)(us|ms|s)", latency["99"]).groups()),
         "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(map(int, sockets.groups())) if sockets else 0,
     }
 
 
@@ -122,6 +188,8 @@ URLS = {
     "search": "/search/?q=gradient+descent",
     "API publication list": "/api/v1/publications/",
 }
+# The same URLs, in the same order, as the summary lines name them.
+SUMMARY_LABELS = ("home", "profile-300", "publications", "search", "api-publications")
 
 
 def main():
@@ -130,7 +198,7 @@ def main():
         raise SystemExit("wrk is not installed: apt-get install wrk")
     env = {
         **os.environ,
-        "DATABASE_URL": bench_database_url(),
+        "DATABASE_URL": bench_database_url(args.database),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
@@ -144,12 +212,27 @@ def main():
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "gendata", f"--researchers={args.researchers}", f"--papers={args.papers}")
     print(f"data set built in {time.monotonic() - started:.0f} s")
+    manage(env, "collectstatic", "--noinput", "-v0")
 
     port = free_port()
+    summary = []
+    if "table" in args.phases:
+        summary += table(env, port, args)
+    if "crawl" in args.phases:
+        summary += crawl_twice(env, port, args)
+    # Last: it changes the data.
+    if "edits" in args.phases:
+        summary += edits_under_load(env, port, args)
+    print()
+    for line in summary:
+        print(f"summary: {line}")
+
+
+def table(env: dict, port: int, args) -> list[str]:
+    """Today's table: each URL uncached, cold, warm and warm in Redis, against static."""
     base = f"http://127.0.0.1:{port}"
     static_dir = ROOT / "staticfiles" / "bench"
-    shutil.rmtree(static_dir, ignore_errors=True)
-    manage(env, "collectstatic", "--noinput", "-v0")
+    shutil.rmtree(static_dir, ignore_errors=True)  # left by a run that was stopped
     subprocess.run([PYTHON, "bench/explain.py", *URLS.values()], cwd=ROOT, env=env, check=True)
     static_dir.mkdir(parents=True)
     try:
@@ -181,6 +264,118 @@ def main():
         print_table(results, static_dir)
     finally:
         shutil.rmtree(static_dir, ignore_errors=True)
+    return [
+        f"{mode} {label} {results[mode, n]['rps'] / results['static', n]['rps']:.3f}"
+        for mode in ("uncached", "warm")
+        for n, label in enumerate(SUMMARY_LABELS)
+    ]
+
+
+def rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def crawl_twice(env: dict, port: int, args) -> list[str]:
+    """Every sitemap URL visited once, then once again, by one gunicorn with the default
+    settings: the first pass finds the cache empty, the second shows what it kept."""
+    with gunicorn(env, port):
+        paths = sitemap_paths(f"http://127.0.0.1:{port}", args.crawl_limit)
+        passes = [crawl(port, paths, args.connections, args.crawl_seconds)]
+        # The second pass asks for what the first one reached.
+        paths = paths[: passes[0]["visited"]]
+        passes.append(crawl(port, paths, args.connections, args.crawl_seconds))
+    print(f"\ncrawl of the sitemap: {len(paths)} URLs, {args.connections} at a time")
+    for n, figures in enumerate(passes, start=1):
+        statuses = ", ".join(
+            f"{count} x {status}"
+            for status, count in sorted(figures["statuses"].items(), key=lambda item: str(item[0]))
+        )
+        answers = figures["answers"]
+        print(
+            f"pass {n}: {figures['rps']:.1f} req/s ({figures['seconds']:.0f} s), "
+            f"hit rate {rate(figures['hit_rate'])} (X-Cache: {answers['hit']} hit, "
+            f"{answers['miss']} miss, {answers['unmarked']} unmarked); {statuses}"
+            + ("" if figures["complete"] else f"; stopped after {args.crawl_seconds} s")
+        )
+        for failure in figures["failures"]:
+            print(f"  error: {failure}")
+    second = passes[1]
+    return [f"crawl urls={len(paths)} rps={second['rps']:.1f} hit_rate={rate(second['hit_rate'])}"]
+
+
+def edits_under_load(env: dict, port: int, args) -> list[str]:
+    """wrk over a mix of the site's URLs while bench/edits.py commits one edit a second and
+    checks the edited records' pages a second after each commit."""
+    base = f"http://127.0.0.1:{port}"
+    seconds = args.edit_seconds
+    with tempfile.TemporaryDirectory() as work, gunicorn(env, port):
+        paths_file = Path(work) / "paths.txt"
+        editor = subprocess.Popen(
+            [PYTHON, "bench/edits.py", base, str(paths_file), str(seconds)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            if editor.stdout.readline().strip() != "ready":
+                raise SystemExit("bench/edits.py did not start")
+            # The mix's pages, each asked three times in a shuffled order, so that both
+            # workers have most of them: the run measures a site that has been up a while.
+            distinct = sorted(set(paths_file.read_text().split()))
+            warm = random.Random(1).sample(distinct * 3, len(distinct) * 3)
+            warming = crawl(port, warm, args.connections, 300)
+            # wrk runs a second longer than the edits, through the last check.
+            load = subprocess.Popen(
+                wrk_command(
+                    base,
+                    seconds + 1,
+                    args.connections,
+                    "-s",
+                    str(ROOT / "bench" / "mix.lua"),
+                    script_args=[str(paths_file)],
+                ),
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            editor.stdin.write("go\n")
+            editor.stdin.flush()
+            edited = json.loads(editor.communicate(timeout=seconds + 120)[0].splitlines()[-1])
+            out = load.communicate(timeout=seconds + 60)[0]
+        finally:
+            editor.kill()
+    if editor.returncode:
+        raise SystemExit("bench/edits.py failed")
+    figures = parse_wrk(out)
+    counts = re.search(r"x-cache: hit=(\d+) miss=(\d+) unmarked=(\d+)", out)
+    answers = Counter(
+        dict(zip(("hit", "miss", "unmarked"), map(int, counts.groups()), strict=True))
+    )
+    errors = figures["errors"] + figures["socket_errors"]
+    checker = Counter(edited["checker_answers"])
+    print(
+        f"\nedits under load: {len(distinct)} URLs ({len(warm)} requests to warm up, "
+        f"{warming['seconds']:.0f} s, hit rate {rate(warming['hit_rate'])}), then wrk for "
+        f"{seconds + 1} s: {figures['rps']:.0f} req/s, p50 {figures['p50']:.1f} ms, "
+        f"p99 {figures['p99']:.1f} ms, {figures['errors']} responses of 400 or more, "
+        f"{figures['socket_errors']} socket errors; X-Cache: {answers['hit']} hit, "
+        f"{answers['miss']} miss, {answers['unmarked']} unmarked"
+    )
+    kinds = ", ".join(f"{n} {kind}" for kind, n in edited["kinds"].items())
+    print(
+        f"{edited['edits']} edits ({kinds}),"
+        f" commit {edited['commit_ms_median']:.0f} ms median, {edited['commit_ms_max']:.0f} ms max;"
+        f" {edited['pages']} pages checked a second after their commit: {edited['stale']} stale,"
+        f" {edited['failed']} failed; the checker's X-Cache: {checker['hit']} hit,"
+        f" {checker['miss']} miss, {checker['unmarked']} unmarked"
+    )
+    for page in edited["stale_pages"]:
+        print(f"  stale: {page}")
+    return [
+        f"edits-under-load p99_ms={figures['p99']:.0f} errors={errors + edited['failed']} "
+        f"stale={edited['stale']} hit_rate={rate(hit_rate(answers))}"
+    ]
 
 
 MODES = ("uncached", "cold", "warm", "warm, Redis")
