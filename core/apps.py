@@ -7,10 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from core.changes import content_saved
+        from core.changes import content_saved, remember_state
         from core.roles import sync_roles
         from core.text import strip_bidi_controls_on_save
 
+        pre_save.connect(remember_state, dispatch_uid="content_version_before_save")
         post_save.connect(content_saved, dispatch_uid="content_version_save")
         post_delete.connect(content_saved, dispatch_uid="content_version_delete")
         m2m_changed.connect(content_saved, dispatch_uid="content_version_m2m")

@@ -1,44 +1,62 @@
-"""Cached public pages and API data, invalidated by the content version.
+"""Cached public pages and API data, each keyed by the versions of the parts of the site it
+shows (core.changes): after an edit or an import no request can find a page made before it,
+on any page that could show it, and every other page stays cached.
 
-Every key starts with ``core.changes.current_version()``, which every content change bumps
-in its own transaction: after an edit or an import no request can find a page made before
-it, on any page that could show it (profiles, co-authors' pages, lists, feeds, search, the
-API). A page's key also carries the day, for what depends on the date ("upcoming talks"),
-and entries expire after ``PAGE_CACHE_SECONDS`` whatever happens.
+A page's scopes come from its URL's name (``register_page_scopes``; scholarfolio.scopes
+holds the table), so they are known before the page is looked up: a profile is
+``researcher:<slug>``, the publication list ``publications``. A page with no entry shows
+anything and is keyed by the site's version, which every change bumps; every key also holds
+``ALL``, which a change no rule narrows bumps.
+
+Pages are stored once, compressed, in a store every process shares (Redis with REDIS_URL,
+else a table in PostgreSQL: a crawl of the whole site fits in either), with each process's
+memory in front of it holding the most recent ones as served, compressed or not, so that a
+warm hit costs no round trip. Entries expire after ``PAGE_CACHE_SECONDS`` whatever happens.
 """
 
-import datetime
 import functools
+import gzip
+import hashlib
+import re
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_cache_key, learn_cache_key, set_response_etag
+from django.utils.cache import patch_vary_headers
 from rest_framework.settings import api_settings
 
-from core.changes import current_version
+from core.changes import ALL, SITE, page_state
 from core.middleware import address_problem
 
 API_PREFIX = "/api/v1/"
 # Not cached: the admin, the API's schema and documentation pages (made without the
 # database, from the code), the health checks and files.
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/", "/media/")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+_page_scopes: dict[str, tuple[str, ...]] = {}
 
 
-def page_prefix(version: int) -> str:
-    return f"page:{version}:{datetime.date.today().isoformat()}"
+def register_page_scopes(scopes: dict[str, tuple[str, ...]]) -> None:
+    """URL name -> the scopes its page shows, as templates filled from the URL's arguments
+    (``"researcher:{slug}"``)."""
+    _page_scopes.update(scopes)
+
+
+def page_scopes(view_name: str, kwargs: dict) -> tuple[str, ...]:
+    templates = _page_scopes.get(view_name, (SITE,))
+    return (ALL, *(template.format(**kwargs) for template in templates))
 
 
 class PublicPageCacheMiddleware:
     """Anonymous GET and HEAD requests for public pages and the API, answered from the
-    cache when the same page was made at the same content version. Keys and Vary handling
-    are Django's (``get_cache_key`` and ``learn_cache_key``; the API varies on Accept); the
-    version is the key prefix, and a page's key holds only the query parameters it reads.
-    Only 200s are stored, so a request the API refuses (an unknown parameter) reaches the
-    view every time, and the API's throttles count cached answers too. It sits outside the
-    gzip middleware, so compressed pages are stored compressed, and inside
-    ConditionalGetMiddleware, which answers 304 from the ETag stored with the page."""
+    cache when the same page was made at the same versions of its scopes. A page's key holds
+    only the query parameters it reads, and the Accept header on the API. Only 200s are
+    stored, so a request the API refuses (an unknown parameter) reaches the view every
+    time, and the API's throttles count cached answers too. It sits outside the gzip
+    middleware and asks it for compressed bytes, which are stored once and unpacked for a
+    client that takes none; and inside ConditionalGetMiddleware, which answers 304 from the
+    ETag stored with the page. ``X-Cache`` says whether the answer was a hit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,27 +64,50 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
         if request.path.startswith(API_PREFIX):
             if not api_throttles_allow(request):
                 return self.get_response(request)  # for the API's own 429
         else:
-            keep_page_parameters(request)
-        # Kept for the view, which keys its ETag by the same version.
-        request.content_version = current_version()
-        prefix = page_prefix(request.content_version.number)
-        key = get_cache_key(request, prefix, "GET", cache=cache)
-        if key is not None:
-            response = cache.get(key)
-            if response is not None:
-                return response
-        response = self.get_response(request)
+            keep_page_parameters(request, match)
+        names = page_scopes(match.view_name, match.kwargs) if match else (ALL, SITE)
+        state = page_state(names)
+        # Kept for the view, which keys its ETag by the same versions.
+        request.content_version = state.version
+        key = page_key(request, state.key)
+        takes_gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        local_key = f"{key}:{'gzip' if takes_gzip else 'identity'}"
+        local, shared = caches["pages-local"], caches["pages"]
+        if (response := local.get(local_key)) is not None:
+            return hit(response)
+        if (entry := shared.get(key)) is not None:
+            response = served(entry, takes_gzip)
+            local.set(local_key, response, settings.PAGE_CACHE_SECONDS)
+            return hit(response)
         # HEAD answers are looked up under GET's key but not stored: they have no body.
-        if request.method == "GET" and self.cacheable_response(response):
-            if not response.has_header("ETag"):
-                set_response_etag(response)  # once, not on every hit
-            seconds = settings.PAGE_CACHE_SECONDS
-            key = learn_cache_key(request, response, seconds, prefix, cache=cache)
-            cache.set(key, bare(response), seconds)
+        if request.method != "GET":
+            return self.get_response(request)
+        asked = request.META.get("HTTP_ACCEPT_ENCODING")
+        request.META["HTTP_ACCEPT_ENCODING"] = "gzip"  # the stored copy is compressed
+        try:
+            response = self.get_response(request)
+        finally:
+            if asked is None:
+                del request.META["HTTP_ACCEPT_ENCODING"]
+            else:
+                request.META["HTTP_ACCEPT_ENCODING"] = asked
+        if not self.cacheable_response(response):
+            if response.get("Content-Encoding") == "gzip" and not takes_gzip:
+                return served(stored(response), takes_gzip=False)
+            return response
+        entry = stored(response)
+        shared.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        response = served(entry, takes_gzip)
+        local.set(local_key, response, settings.PAGE_CACHE_SECONDS)
+        response["X-Cache"] = "miss"
         return response
 
     @staticmethod
@@ -95,6 +136,39 @@ class PublicPageCacheMiddleware:
         )
 
 
+def page_key(request, versions: str) -> str:
+    address = request.build_absolute_uri()
+    if request.path.startswith(API_PREFIX):
+        address += "\n" + request.headers.get("Accept", "")
+    return f"page:{versions}:{hashlib.md5(address.encode()).hexdigest()}"
+
+
+def stored(response) -> tuple[int, list, bytes]:
+    """The bytes and headers alone, with an ETag made once: a DRF response would pickle its
+    data, model instances and all, and unpickle them on every hit. Weak, as one tag names
+    both the compressed and the plain bytes."""
+    if not response.has_header("ETag"):
+        response["ETag"] = f'W/"{hashlib.md5(response.content).hexdigest()}"'
+    return response.status_code, list(response.items()), response.content
+
+
+def served(entry: tuple[int, list, bytes], takes_gzip: bool) -> HttpResponse:
+    status, headers, body = entry
+    response = HttpResponse(body, status=status, headers=headers)
+    if response.get("Content-Encoding") == "gzip":
+        patch_vary_headers(response, ["Accept-Encoding"])
+        if not takes_gzip:
+            del response["Content-Encoding"]
+            response.content = gzip.decompress(body)
+            response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def hit(response: HttpResponse) -> HttpResponse:
+    response["X-Cache"] = "hit"
+    return response
+
+
 def reads_query(*names):
     """Marks a page view (a function or a class-based view) with the query parameters it
     reads: the page cache keeps those and drops any other; a page not marked reads none."""
@@ -119,27 +193,18 @@ def query_parameters(view) -> frozenset:
     return getattr(view, "query_parameters", frozenset())
 
 
-def keep_page_parameters(request) -> None:
+def keep_page_parameters(request, match) -> None:
     """Leaves the page only the query parameters it reads, in the order given. Any other
     (``?utm_source=``, ``?x=1``, ``?x=2``, ...) would key a copy of the same page, so that
     made-up parameters could fill the cache, and would be carried into the stored page's
     links (``{% querystring %}``) for every later visitor."""
-    try:
-        names = query_parameters(resolve(request.path_info).func)
-    except Resolver404:
-        names = frozenset()
+    names = query_parameters(match.func) if match else frozenset()
     kept = QueryDict(mutable=True)
     for name, values in request.GET.lists():
         if name in names:
             kept.setlist(name, values)
     request.META["QUERY_STRING"] = kept.urlencode()
     request.GET = QueryDict(request.META["QUERY_STRING"])
-
-
-def bare(response) -> HttpResponse:
-    """The bytes and headers alone: a DRF response would pickle its data, model instances
-    and all, and unpickle them on every hit."""
-    return HttpResponse(response.content, status=response.status_code, headers=response.items())
 
 
 def api_throttles_allow(request) -> bool:

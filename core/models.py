@@ -207,9 +207,28 @@ class ContentVersion(models.Model):
 
     version = models.PositiveBigIntegerField(default=0)
     changed = models.DateTimeField()
+    day = models.DateField(
+        null=True, help_text="The last day whose date changes (talks past, positions ended) ran."
+    )
 
     class Meta:
         verbose_name = "content version"
 
     def __str__(self):
         return f"version {self.version} of {self.changed:%Y-%m-%d %H:%M:%S}"
+
+
+class ContentScope(models.Model):
+    """A version per part of the site ("researcher:ann", "publications", ...), bumped with
+    the site's version by a change to what that part shows (core.changes): a cached page is
+    keyed by the versions of the parts it shows, so an edit empties only those pages."""
+
+    name = models.CharField(max_length=300, primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+    changed = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "content scope"
+
+    def __str__(self):
+        return f"{self.name} at version {self.version}"

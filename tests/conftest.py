@@ -97,9 +97,10 @@ def demo(_module_demo, db):
 def empty_cache():
     """Each test starts with an empty cache: a rolled-back test database reuses content
     version numbers, which key the cached pages."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages", "pages-local"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -184,31 +184,52 @@ SITE_NAME = os.environ.get("SITE_NAME", "Scholarfolio")
 # Sent with every request to ORCID, Crossref, arXiv and OpenAlex, as their etiquette asks.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "webmaster@localhost")
 
-# Public pages and API data are cached under the content version (core/cache.py): in each
-# process's memory, or in Redis shared by every process when REDIS_URL is set. Redis going
-# away means no cache, not errors: its failures are logged and ignored.
+# The default cache (the API's throttles, small lookups): each process's memory, or Redis
+# shared by every process when REDIS_URL is set. Public pages and API data (core/cache.py)
+# are stored in "pages", which every process shares: Redis with REDIS_URL, else a table in
+# PostgreSQL; each process keeps the pages it served last in "pages-local" in front of it.
+# Redis going away means no cache, not errors: its failures are logged and ignored.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
+# Pages are keyed by the versions of what they show, so they can be kept long: an edit
+# empties the pages showing it, whatever their age.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "2000"))
 if REDIS_URL:
+    REDIS_OPTIONS = {
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+        "IGNORE_EXCEPTIONS": True,
+    }
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
+            "OPTIONS": REDIS_OPTIONS,
+        },
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+            "OPTIONS": REDIS_OPTIONS,
+        },
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        "default": {"BACKEND": LOCAL_MEMORY, "OPTIONS": {"MAX_ENTRIES": 5000}},
+        # The table is made by core's migration 0004.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        },
     }
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+CACHES["pages-local"] = {
+    "BACKEND": LOCAL_MEMORY,
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_LOCAL_ENTRIES},
+}
 # Each process keeps the content version, told of changes by PostgreSQL's NOTIFY (see
 # core/changes.py); not with a replica, whose pages must be keyed by the replica's version.
 CONTENT_VERSION_LISTEN = (

@@ -6,3 +6,6 @@ from config.settings.base import *
 SECRET_KEY = SECRET_KEY or "insecure-test-key-never-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOCAL_HOSTS)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if not REDIS_URL:
+    # Each test empties the caches (tests/conftest.py); a shared table would outlive a flush.
+    CACHES["pages"] = {"BACKEND": LOCAL_MEMORY, "LOCATION": "pages-shared"}

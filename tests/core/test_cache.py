@@ -163,17 +163,20 @@ def test_throttling_still_applies_to_cached_api_data(client, site, settings):
     assert codes == [200, 200, 200, 429, 429]
 
 
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {
-            "SOCKET_CONNECT_TIMEOUT": 0.2,
-            "SOCKET_TIMEOUT": 0.2,
-            "IGNORE_EXCEPTIONS": True,
-        },
+def redis_caches(location: str, **options) -> dict:
+    """The caches as config/settings/base.py makes them when REDIS_URL is set."""
+    redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, **options}
+    return {
+        "default": redis,
+        "pages": {**redis, "KEY_PREFIX": f"{options.get('KEY_PREFIX', '')}pages"},
+        "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-}
+
+
+DEAD_REDIS = redis_caches(
+    "redis://127.0.0.1:1/0",
+    OPTIONS={"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
+)
 
 
 def test_a_missing_redis_means_no_cache_not_errors(client, site):
@@ -199,28 +202,22 @@ def redis_reachable() -> bool:
 
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
 def test_pages_are_shared_through_redis(client, site, django_assert_num_queries):
-    shared = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": f"test-{id(site)}",
-        }
-    }
+    shared = redis_caches("redis://127.0.0.1:6379/15", KEY_PREFIX=f"test-{id(site)}")
     with override_settings(CACHES=shared):
         caches._settings = caches.settings = shared
         try:
-            caches["default"].clear()
+            caches["pages"].clear()
             url = pages_of(site)["alice"]
             warm(client, [url])
             # Another process, with a memory of its own, finds the page in Redis.
-            caches["default"].close()
+            caches["pages-local"].clear()
             with django_assert_num_queries(1):  # the content version
                 assert "Alice Moon" in text(client, url)
             site["alice"].headline = "Moved"
             site["alice"].save()
             assert "Moved" in text(client, url)
         finally:
-            caches["default"].clear()
+            caches["pages"].clear()
             caches.close_all()
 
 
@@ -258,7 +255,7 @@ def test_a_cached_api_answer_and_its_304_carry_the_cors_headers(client, site):
 
 
 def cache_entries() -> int:
-    return len(caches["default"]._cache)  # the tests' cache is each process's memory
+    return len(caches["pages"]._cache)  # the tests keep the shared store in memory too
 
 
 def test_unknown_query_parameters_key_no_new_pages(client, site, django_assert_num_queries):

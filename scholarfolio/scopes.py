@@ -1,0 +1,314 @@
+"""Which parts of the site each page shows and each change touches: the rules behind the
+page cache's narrow invalidation (core/changes.py, core/cache.py).
+
+A scope names a page family: ``researcher:<slug>`` (the profile, CV, feed, downloads and
+API of one person), ``publication:<slug>``, ``talk:<slug>``, ``event:<slug>``,
+``venue:<slug>``, and the lists ``people``, ``publications`` and ``events`` (list pages,
+feeds, search, the front page, site-wide downloads). A change bumps the scope of every page
+that shows the changed row: a paper its own page, its authors' and its talks' pages and
+the publication lists; a researcher renamed also their co-authors' pages and everything
+carrying their name. Changes that would reach most pages anyway (an organization, whose
+name is on profiles, talks and events) bump ``ALL``.
+"""
+
+from collections.abc import Iterable
+
+from core.changes import ALL, register_day_rule, register_scopes
+from cv.models import Award, ResearcherAlias, ResearchInterest, Service
+from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
+from profiles.models import (
+    Education,
+    MetricsSnapshot,
+    Organization,
+    Position,
+    ProfileSection,
+    Project,
+    ProjectMember,
+    Researcher,
+    Teaching,
+)
+from publications.models import Authorship, CitationCount, ImportRecord, Publication, Venue
+
+PEOPLE, PUBLICATIONS, EVENTS = "people", "publications", "events"
+LISTS = (PEOPLE, PUBLICATIONS, EVENTS)
+
+# URL name -> the scopes of its page. A page not named here is keyed by the site's version.
+PAGE_SCOPES = {
+    "site:home": LISTS,
+    "site:search": LISTS,
+    "sitemap": LISTS,
+    "robots": (),
+    "site:site_bibtex": (PUBLICATIONS,),
+    "site:site_ris": (PUBLICATIONS,),
+    "site:site_csljson": (PUBLICATIONS,),
+    "site:publication_bibtex": ("publication:{slug}",),
+    "site:publication_ris": ("publication:{slug}",),
+    "site:publication_csljson": ("publication:{slug}",),
+    "site:researcher_bibtex": ("researcher:{slug}",),
+    "site:researcher_ris": ("researcher:{slug}",),
+    "site:researcher_csljson": ("researcher:{slug}",),
+    "site:researcher_resume": ("researcher:{slug}",),
+    "site:researcher_ics": ("researcher:{slug}",),
+    "site:talks_ics": (EVENTS,),
+    "site:talk_ics": ("talk:{slug}",),
+    "site:event_ics": ("event:{slug}",),
+    "people:list": (PEOPLE,),
+    "people:detail": ("researcher:{slug}",),
+    "people:cv": ("researcher:{slug}",),
+    "publications:list": (PUBLICATIONS,),
+    "publications:feed": (PUBLICATIONS,),
+    "publications:researcher_feed": ("researcher:{slug}",),
+    "publications:detail": ("publication:{slug}",),
+    "events:talk_list": (EVENTS,),
+    "events:talk_feed": (EVENTS,),
+    "events:talk_detail": ("talk:{slug}",),
+    "events:event_detail": ("event:{slug}",),
+    "api:api-root": (),
+    "api:researcher-list": (PEOPLE,),
+    "api:researcher-detail": ("researcher:{slug}",),
+    "api:researcher-publications-list": ("researcher:{researcher_slug}",),
+    "api:researcher-talks-list": ("researcher:{researcher_slug}",),
+    "api:publication-list": (PUBLICATIONS,),
+    "api:publication-detail": ("publication:{slug}",),
+    "api:venue-list": (PUBLICATIONS,),
+    "api:venue-detail": ("venue:{slug}",),
+    "api:talk-list": (EVENTS,),
+    "api:talk-detail": ("talk:{slug}",),
+    "api:event-list": (EVENTS,),
+    "api:event-detail": ("event:{slug}",),
+    "api:organization-list": (PEOPLE,),
+    "api:organization-detail": (PEOPLE,),
+}
+
+
+def ids(rows, attname: str) -> set[int]:
+    return {value for row in rows if (value := getattr(row, attname)) is not None}
+
+
+def named(prefix: str, slugs: Iterable[str]) -> set[str]:
+    return {f"{prefix}:{slug}" for slug in slugs if slug}
+
+
+def researchers(pks: Iterable[int]) -> set[str]:
+    pks = set(pks)
+    if not pks:
+        return set()
+    slugs = Researcher._base_manager.filter(pk__in=pks).values_list("slug", flat=True)
+    return named("researcher", slugs)
+
+
+def researcher_rows(rows) -> set[str]:
+    scopes = named("researcher", (row.slug for row in rows)) | {PEOPLE}
+    # A name, slug or visibility changed (the row as it was is among the rows): every page
+    # naming or linking the person.
+    shown = {row.pk for row in rows if getattr(row, "_scopes_previous", False)}
+    if shown:
+        scopes |= {PUBLICATIONS, EVENTS}
+        papers = Authorship.objects.filter(researcher__in=shown).values("publication")
+        scopes |= publications(papers)
+        talks = TalkSpeaker.objects.filter(researcher__in=shown).values("talk")
+        hosted = TalkHost.objects.filter(researcher__in=shown).values("talk")
+        scopes |= talk_scopes(
+            Talk._base_manager.filter(pk__in=talks) | Talk._base_manager.filter(pk__in=hosted)
+        )
+        events = Participation.objects.filter(researcher__in=shown).values("event")
+        scopes |= named(
+            "event", Event._base_manager.filter(pk__in=events).values_list("slug", flat=True)
+        )
+        advisees = Education.objects.filter(advisors__in=shown).values("researcher")
+        taught = Teaching.objects.filter(instructor__in=shown).values("researcher")
+        scopes |= researchers(
+            Researcher._base_manager.filter(pk__in=advisees).values_list("pk", flat=True)
+        ) | researchers(Researcher._base_manager.filter(pk__in=taught).values_list("pk", flat=True))
+    return scopes
+
+
+def publications(pks) -> set[str]:
+    """A paper's own pages, its authors', its venue's and its talks'."""
+    papers = Publication._base_manager.filter(pk__in=pks)
+    rows = list(papers.values_list("slug", "venue__slug"))
+    if not rows:
+        return set()
+    scopes = named("publication", (slug for slug, _ in rows))
+    scopes |= named("venue", (venue for _, venue in rows))
+    authors = Authorship.objects.filter(publication__in=papers).values("researcher")
+    award_owners = Award._base_manager.filter(publication__in=papers).values("researcher")
+    scopes |= named(
+        "researcher",
+        Researcher._base_manager.filter(pk__in=authors).values_list("slug", flat=True),
+    )
+    scopes |= named(
+        "researcher",
+        Researcher._base_manager.filter(pk__in=award_owners).values_list("slug", flat=True),
+    )
+    scopes |= named(
+        "talk", Talk._base_manager.filter(publications__in=papers).values_list("slug", flat=True)
+    )
+    return scopes | {PUBLICATIONS}
+
+
+def publication_rows(rows) -> set[str]:
+    scopes = named("publication", (row.slug for row in rows))
+    venues = Venue._base_manager.filter(pk__in=ids(rows, "venue_id")).values_list("slug", flat=True)
+    return scopes | named("venue", venues) | publications(ids(rows, "pk")) | {PUBLICATIONS}
+
+
+def talk_scopes(talks) -> set[str]:
+    """A talk's pages, its event's, its speakers' and hosts', and the papers it presents."""
+    rows = list(talks.values_list("pk", "slug", "event__slug"))
+    if not rows:
+        return set()
+    pks = [pk for pk, _, _ in rows]
+    scopes = named("talk", (slug for _, slug, _ in rows)) | named("event", (e for _, _, e in rows))
+    people = set(TalkSpeaker.objects.filter(talk__in=pks).values_list("researcher", flat=True))
+    people |= set(TalkHost.objects.filter(talk__in=pks).values_list("researcher", flat=True))
+    papers = Publication._base_manager.filter(talks__in=pks).values_list("slug", flat=True)
+    return scopes | researchers(people) | named("publication", papers) | {EVENTS}
+
+
+def talk_rows(rows) -> set[str]:
+    events = Event._base_manager.filter(pk__in=ids(rows, "event_id")).values_list("slug", flat=True)
+    scopes = named("talk", (row.slug for row in rows)) | named("event", events)
+    return scopes | talk_scopes(Talk._base_manager.filter(pk__in=ids(rows, "pk"))) | {EVENTS}
+
+
+def event_scopes(pks) -> set[str]:
+    events = Event._base_manager.filter(pk__in=pks)
+    scopes = named("event", events.values_list("slug", flat=True))
+    scopes |= named("event", events.values_list("parent__slug", flat=True))
+    scopes |= talk_scopes(Talk._base_manager.filter(event__in=events))
+    people = Participation.objects.filter(event__in=events).values_list("researcher", flat=True)
+    return scopes | researchers(people) | {EVENTS}
+
+
+def event_rows(rows) -> set[str]:
+    parents = ids(rows, "parent_id")
+    return named("event", (row.slug for row in rows)) | event_scopes(ids(rows, "pk") | parents)
+
+
+def profile_entries(rows) -> set[str]:
+    """An entry on one researcher's profile (and the person cards of the lists)."""
+    scopes = researchers(ids(rows, "researcher_id")) | {PEOPLE}
+    if hasattr(rows[0], "instructor_id"):  # a course names its instructor
+        scopes |= researchers(ids(rows, "instructor_id"))
+    return scopes
+
+
+def education_rows(rows) -> set[str]:
+    advisors = Education.advisors.through.objects.filter(education__in=ids(rows, "pk"))
+    return profile_entries(rows) | researchers(advisors.values_list("researcher", flat=True))
+
+
+def award_rows(rows) -> set[str]:
+    scopes = profile_entries(rows)
+    scopes |= named(
+        "publication",
+        Publication._base_manager.filter(pk__in=ids(rows, "publication_id")).values_list(
+            "slug", flat=True
+        ),
+    )
+    scopes |= named(
+        "talk",
+        Talk._base_manager.filter(pk__in=ids(rows, "talk_id")).values_list("slug", flat=True),
+    )
+    scopes |= named(
+        "event",
+        Event._base_manager.filter(pk__in=ids(rows, "event_id")).values_list("slug", flat=True),
+    )
+    return scopes
+
+
+def venue_rows(rows) -> set[str]:
+    papers = Publication._base_manager.filter(venue__in=ids(rows, "pk")).values("pk")
+    return named("venue", (row.slug for row in rows)) | publications(papers) | {PUBLICATIONS}
+
+
+def project_scopes(pks) -> set[str]:
+    """Every member's profile lists the project with its other members."""
+    members = ProjectMember.objects.filter(project__in=pks).values_list("researcher", flat=True)
+    return researchers(members) | {PEOPLE}
+
+
+def everything(rows) -> set[str]:
+    return {ALL}
+
+
+def nothing_shown(rows) -> set[str]:
+    return set()
+
+
+def register() -> None:
+    register_scopes(
+        Researcher,
+        researcher_rows,
+        tracked=(
+            "slug",
+            "full_name",
+            "given_name",
+            "family_name",
+            "native_name",
+            "visibility",
+            "is_member",
+        ),
+    )
+    for model in (
+        Position,
+        ProfileSection,
+        MetricsSnapshot,
+        ResearcherAlias,
+        ResearchInterest,
+        Service,
+    ):
+        register_scopes(model, profile_entries, tracked=("researcher_id",))
+    register_scopes(Teaching, profile_entries, tracked=("researcher_id", "instructor_id"))
+    register_scopes(Education, education_rows, tracked=("researcher_id",))
+    register_scopes(
+        Award, award_rows, tracked=("researcher_id", "publication_id", "talk_id", "event_id")
+    )
+    register_scopes(
+        ProjectMember,
+        lambda rows: project_scopes(ids(rows, "project_id")) | profile_entries(rows),
+        tracked=("project_id", "researcher_id"),
+    )
+    register_scopes(Project, lambda rows: project_scopes(ids(rows, "pk")))
+    register_scopes(Organization, everything)
+    register_scopes(Venue, venue_rows, tracked=("slug",))
+    register_scopes(Publication, publication_rows, tracked=("slug", "venue_id"))
+    register_scopes(
+        Authorship,
+        lambda rows: (
+            publications(ids(rows, "publication_id")) | researchers(ids(rows, "researcher_id"))
+        ),
+        tracked=("publication_id", "researcher_id"),
+    )
+    register_scopes(CitationCount, lambda rows: publications(ids(rows, "publication_id")))
+    register_scopes(ImportRecord, nothing_shown)
+    register_scopes(Talk, talk_rows, tracked=("slug", "event_id"))
+    for model in (TalkSpeaker, TalkHost):
+        register_scopes(
+            model,
+            lambda rows: (
+                talk_scopes(Talk._base_manager.filter(pk__in=ids(rows, "talk_id")))
+                | researchers(ids(rows, "researcher_id"))
+            ),
+            tracked=("talk_id", "researcher_id"),
+        )
+    register_scopes(Event, event_rows, tracked=("slug", "parent_id"))
+    register_scopes(
+        Participation,
+        lambda rows: event_scopes(ids(rows, "event_id")) | researchers(ids(rows, "researcher_id")),
+        tracked=("event_id", "researcher_id"),
+    )
+    register_day_rule(day_changes)
+
+
+def day_changes(since, until) -> set[str]:
+    """Talks that became past and entries that ended between the two days."""
+    days = {"date__gte": since, "date__lt": until}
+    scopes = talk_scopes(Talk._base_manager.filter(**days))
+    ended = {"end_date__gte": since, "end_date__lt": until}
+    for model in (Position, Education, Service):
+        scopes |= researchers(
+            model._base_manager.filter(**ended).values_list("researcher", flat=True)
+        )
+    return scopes | ({PEOPLE} if scopes else set())
