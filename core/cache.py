@@ -24,16 +24,18 @@ from django.core.cache import caches
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from rest_framework.settings import api_settings
 
 from core.changes import ALL, SITE, page_state
-from core.middleware import address_problem
+from core.middleware import COMPRESSED_TYPES, address_problem
 
 API_PREFIX = "/api/v1/"
 # Not cached: the admin, the API's schema and documentation pages (made without the
 # database, from the code), the health checks and files.
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/", "/media/")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+MIN_COMPRESSED_LENGTH = 200  # as Django's gzip middleware: below it gzip adds more than it saves
 _page_scopes: dict[str, tuple[str, ...]] = {}
 
 
@@ -54,9 +56,9 @@ class PublicPageCacheMiddleware:
     only the query parameters it reads, and the Accept header on the API. Only 200s are
     stored, so a request the API refuses (an unknown parameter) reaches the view every
     time, and the API's throttles count cached answers too. It sits outside the gzip
-    middleware and asks it for compressed bytes, which are stored once and unpacked for a
-    client that takes none; and inside ConditionalGetMiddleware, which answers 304 from the
-    ETag stored with the page. ``X-Cache`` says whether the answer was a hit."""
+    middleware: a page is stored once, compressed (by that middleware, or here), and
+    unpacked for a client that takes no gzip; and inside ConditionalGetMiddleware, which
+    answers 304 from the ETag stored with the page. ``X-Cache`` says whether it was a hit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -87,21 +89,9 @@ class PublicPageCacheMiddleware:
             response = served(entry, takes_gzip)
             local.set(local_key, response, settings.PAGE_CACHE_SECONDS)
             return hit(response)
+        response = self.get_response(request)
         # HEAD answers are looked up under GET's key but not stored: they have no body.
-        if request.method != "GET":
-            return self.get_response(request)
-        asked = request.META.get("HTTP_ACCEPT_ENCODING")
-        request.META["HTTP_ACCEPT_ENCODING"] = "gzip"  # the stored copy is compressed
-        try:
-            response = self.get_response(request)
-        finally:
-            if asked is None:
-                del request.META["HTTP_ACCEPT_ENCODING"]
-            else:
-                request.META["HTTP_ACCEPT_ENCODING"] = asked
-        if not self.cacheable_response(response):
-            if response.get("Content-Encoding") == "gzip" and not takes_gzip:
-                return served(stored(response), takes_gzip=False)
+        if request.method != "GET" or not self.cacheable_response(response):
             return response
         entry = stored(response)
         shared.set(key, entry, settings.PAGE_CACHE_SECONDS)
@@ -144,12 +134,22 @@ def page_key(request, versions: str) -> str:
 
 
 def stored(response) -> tuple[int, list, bytes]:
-    """The bytes and headers alone, with an ETag made once: a DRF response would pickle its
-    data, model instances and all, and unpickle them on every hit. Weak, as one tag names
-    both the compressed and the plain bytes."""
+    """The bytes and headers alone, compressed (by the gzip middleware, or here when the
+    client took none), with an ETag made once: a DRF response would pickle its data, model
+    instances and all, and unpickle them on every hit. The ETag is weak, as it names both
+    the compressed and the plain bytes."""
+    body = response.content
     if not response.has_header("ETag"):
-        response["ETag"] = f'W/"{hashlib.md5(response.content).hexdigest()}"'
-    return response.status_code, list(response.items()), response.content
+        response["ETag"] = f'W/"{hashlib.md5(body).hexdigest()}"'
+    if (
+        not response.has_header("Content-Encoding")
+        and len(body) >= MIN_COMPRESSED_LENGTH
+        and not response.get("Content-Type", "").startswith(COMPRESSED_TYPES)
+    ):
+        body = compress_string(body)
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
+    return response.status_code, list(response.items()), body
 
 
 def served(entry: tuple[int, list, bytes], takes_gzip: bool) -> HttpResponse:

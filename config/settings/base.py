@@ -194,7 +194,7 @@ LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
 # Pages are keyed by the versions of what they show, so they can be kept long: an edit
 # empties the pages showing it, whatever their age.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
-PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "2000"))
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "500"))
 if REDIS_URL:
     REDIS_OPTIONS = {
         "SOCKET_CONNECT_TIMEOUT": 0.5,
