@@ -396,3 +396,18 @@ def test_query_count_does_not_grow_with_results(client, django_assert_num_querie
     with django_assert_num_queries(len(five.captured_queries)):
         response = search(client, q="manifold", type=only)
     assert [section.count for section in response.context["results"].sections] == [30, 30, 30]
+
+
+def test_a_word_most_papers_share_ranks_only_the_most_recent(client, monkeypatch):
+    """Ranking is capped (scholarfolio.search.MAX_RANKED), so that a search costs the same
+    however many papers match; the count says where it stopped."""
+    monkeypatch.setattr("scholarfolio.search.MAX_RANKED", 3)
+    for year in range(2015, 2020):
+        PublicationFactory(title=f"Gradient flows {year}", year=year)
+
+    results = site_search(text="gradient", only="papers", page=1)
+    papers = next(section for section in results.sections if section.key == "papers")
+
+    assert sorted(paper.year for paper in papers.page.object_list) == [2017, 2018, 2019]
+    assert papers.count_label == "3+"
+    assert "Papers (3+)" in search(client, q="gradient").content.decode()
