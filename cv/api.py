@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import renderers, serializers
 
 from core.api import ModelSerializer, ReadOnlyViewSet
-from cv.metrics import researcher_metrics
+from cv.metrics import stored_figures
 from cv.models import Award, ResearchInterest, Service, with_profile_entries
 from cv.resume import json_resume
 from profiles.api import (
@@ -67,7 +67,8 @@ class ServiceSerializer(PeriodMixin, ModelSerializer):
 
 
 class MetricsSerializer(serializers.Serializer):
-    """Computed from the site's public papers and their citation counts."""
+    """Computed from the site's public papers and their citation counts (stored, kept
+    current on every change: cv.models.ResearcherFigures)."""
 
     papers = serializers.IntegerField()
     citations = serializers.IntegerField()
@@ -106,7 +107,7 @@ class ResearcherDetailSerializer(ResearcherSerializer):
 
     @extend_schema_field(MetricsSerializer)
     def get_metrics(self, researcher):
-        return MetricsSerializer(researcher_metrics(researcher=researcher)).data
+        return MetricsSerializer(stored_figures(researcher)).data
 
 
 class ResumeRenderer(renderers.JSONRenderer):
@@ -142,7 +143,7 @@ class ResearcherViewSet(ReadOnlyViewSet):
         people = Researcher.objects.public_members().defer("search_vector")
         if self.action != "retrieve":
             return people
-        return with_profile_entries(people).prefetch_related(
+        return with_profile_entries(people.select_related("figures")).prefetch_related(
             Prefetch(
                 "interests",
                 queryset=ResearchInterest.objects.public().prefetch_related(

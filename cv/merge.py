@@ -20,7 +20,7 @@ from django.db import IntegrityError, models, transaction
 
 from core.changes import content_changed, one_content_change
 from core.models import SeedRecord
-from cv.models import ResearcherAlias
+from cv.models import ResearcherAlias, ResearcherFigures
 from profiles.models import Researcher
 from profiles.services import researcher_names_changed
 
@@ -78,6 +78,10 @@ def researchers_merge(
     )
     with one_content_change():
         for relation in Researcher._meta.related_objects:
+            if relation.related_model is ResearcherFigures:
+                # Derived, not a link: the merged one's go with it, and the kept one's are
+                # recomputed by the triggers as the authorships move.
+                continue
             if relation.many_to_many:
                 if relation.through._meta.auto_created:
                     move_many(relation, kept, merged, report)

@@ -223,3 +223,39 @@ class ResearcherAlias(models.Model):
 
     def __str__(self):
         return f"{self.slug} → {self.researcher.slug}"
+
+
+class ResearcherFigures(models.Model):
+    """A researcher's figures over their public papers, stored: the profile's tiles and
+    charts and the member lists' paper counts read them instead of aggregating over every
+    authorship on each view. Database triggers (migration 0005) recompute the rows of the
+    researchers a change concerns, in the statement's own transaction, whoever writes: the
+    admin, an import's COPY, a bulk ``update()``, raw SQL. ``cv.metrics.computed_figures``
+    is the same definition in Python, which ``manage.py refresh_metrics --check`` compares
+    against. A researcher without a row has no public paper: every figure is zero."""
+
+    researcher = models.OneToOneField(
+        Researcher, primary_key=True, on_delete=models.CASCADE, related_name="figures"
+    )
+    papers = models.PositiveIntegerField(default=0)
+    citations = models.PositiveBigIntegerField(default=0)
+    h_index = models.PositiveIntegerField(default=0)
+    i10_index = models.PositiveIntegerField(default=0)
+    coauthor_count = models.PositiveIntegerField(
+        default=0, help_text="Public researchers sharing at least one public paper."
+    )
+    papers_per_year = models.JSONField(default=list, help_text="[[year, papers], ...] by year.")
+    citations_per_year = models.JSONField(
+        default=list, help_text="[[year, citations], ...] by year, from the citation sync."
+    )
+    citations_known = models.BooleanField(
+        default=False,
+        help_text="Some public paper has citation data (a count above zero or a yearly row); "
+        "without any, a zero may mean never synced rather than never cited.",
+    )
+
+    class Meta:
+        verbose_name_plural = "researcher figures"
+
+    def __str__(self):
+        return f"{self.researcher_id}: {self.papers} papers, {self.citations} citations"

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from core.cache import reads_query
 from core.models import DatePrecision, Visibility, format_partial_date
 from cv.charts import bar_chart
-from cv.metrics import members_with_paper_counts, researcher_metrics
+from cv.metrics import coauthors, members_with_paper_counts, stored_figures
 from cv.models import ResearcherAlias, ResearchInterest, with_profile_entries
 from events.models import Event, Participation
 from events.views import published_talks
@@ -110,7 +110,7 @@ class ProfileMixin:
     url_name = ""  # this page's name under people:, where an old slug redirects
 
     def get_queryset(self):
-        return with_profile_entries(Researcher.objects.public_members())
+        return with_profile_entries(Researcher.objects.public_members()).select_related("figures")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -157,7 +157,7 @@ class ProfileMixin:
                 if other.researcher_id != researcher.pk
                 and other.researcher.visibility == Visibility.PUBLIC
             ]
-        metrics = researcher_metrics(researcher=researcher)
+        figures = stored_figures(researcher)
         talks = list(published_talks().for_researcher(researcher))
         return super().get_context_data(
             news=news_items(publications, talks, researcher.awards.all()),
@@ -167,9 +167,10 @@ class ProfileMixin:
             publications_by_year=[
                 (year, list(group)) for year, group in groupby(publications, lambda p: p.year)
             ],
-            metrics=metrics,
-            papers_chart=bar_chart(metrics.papers_per_year, title="Papers per year"),
-            citations_chart=bar_chart(metrics.citations_per_year, title="Citations per year"),
+            figures=figures,
+            coauthors=coauthors(researcher),
+            papers_chart=bar_chart(figures.papers_per_year, title="Papers per year"),
+            citations_chart=bar_chart(figures.citations_per_year, title="Citations per year"),
             talks=talks,
             participations=Participation.objects.filter(
                 researcher=researcher, event__in=Event.objects.published()

@@ -14,7 +14,7 @@ name is on profiles, talks and events) bump ``ALL``.
 from collections.abc import Iterable
 
 from core.changes import ALL, register_day_rule, register_scopes
-from cv.models import Award, ResearcherAlias, ResearchInterest, Service
+from cv.models import Award, ResearcherAlias, ResearcherFigures, ResearchInterest, Service
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
 from profiles.models import (
     Education,
@@ -283,6 +283,9 @@ def register() -> None:
     )
     register_scopes(CitationCount, lambda rows: publications(ids(rows, "publication_id")))
     register_scopes(ImportRecord, nothing_shown)
+    # Written by database triggers beside the papers and authorships whose rules name the
+    # pages; through the ORM only deleted with its researcher.
+    register_scopes(ResearcherFigures, nothing_shown)
     register_scopes(Talk, talk_rows, tracked=("slug", "event_id"))
     for model in (TalkSpeaker, TalkHost):
         register_scopes(

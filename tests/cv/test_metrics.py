@@ -1,7 +1,7 @@
 import pytest
 
 from cv.charts import bar_chart
-from cv.metrics import h_index, i10_index, researcher_metrics
+from cv.metrics import coauthors, computed_figures, h_index, i10_index, stored_figures
 from publications.models import Authorship, CitationCount
 from tests.factories import PublicationFactory, ResearcherFactory
 
@@ -41,7 +41,7 @@ def test_no_data_means_no_chart():
 
 
 @pytest.mark.django_db
-def test_researcher_metrics_use_public_papers_and_count_shared_papers():
+def test_figures_use_public_papers_and_count_shared_papers():
     me, friend, stranger = ResearcherFactory(), ResearcherFactory(), ResearcherFactory()
     counts = [12, 10, 3, 1]
     for n, citations in enumerate(counts):
@@ -54,13 +54,15 @@ def test_researcher_metrics_use_public_papers_and_count_shared_papers():
     Authorship.objects.create(publication=hidden, researcher=me, position=1)
     Authorship.objects.create(publication=hidden, researcher=stranger, position=2)
 
-    metrics = researcher_metrics(researcher=me)
-    assert (metrics.papers, metrics.citations, metrics.h_index, metrics.i10_index) == (
-        4,
-        26,
-        3,
-        2,
-    )
-    assert [(c.researcher, c.shared) for c in metrics.coauthors] == [(friend, 2)]
-    assert metrics.papers_per_year == [(2020, 2), (2021, 2)]
-    assert metrics.citations_per_year == [(2024, 26)]
+    me.refresh_from_db()  # no cached figures
+    for figures in (computed_figures(me), stored_figures(me)):
+        assert (figures.papers, figures.citations, figures.h_index, figures.i10_index) == (
+            4,
+            26,
+            3,
+            2,
+        )
+        assert figures.coauthor_count == 1
+        assert figures.papers_per_year == [[2020, 2], [2021, 2]]
+        assert figures.citations_per_year == [[2024, 26]]
+    assert [(c.researcher, c.shared) for c in coauthors(me)] == [(friend, 2)]

@@ -43,3 +43,28 @@ def test_a_database_from_before_the_move_keeps_its_entries_and_their_content_typ
     moved = ContentType.objects.filter(model__in=MOVED)
     assert {(ct.app_label, ct.pk) for ct in moved} == {("cv", pk) for pk in ids}
     assert MovedAward.objects.get(pk=award.pk).title == "Prize"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_from_before_the_stored_figures_has_them_filled_in():
+    from cv.models import ResearcherFigures
+    from tests.factories import AuthorshipFactory, ResearcherFactory
+
+    migrate([("cv", "0004_award_url")])
+    try:
+        # Written while no trigger counts them; today's models fit the other apps' tables.
+        ann, bob = ResearcherFactory(), ResearcherFactory()
+        paper = AuthorshipFactory(researcher=ann, publication__citation_count=11).publication
+        AuthorshipFactory(researcher=bob, publication=paper)
+        AuthorshipFactory(researcher=ann, publication__visibility="hidden")
+    finally:
+        migrate(latest())
+    figures = ResearcherFigures.objects.get(researcher=ann)
+    assert (figures.papers, figures.citations, figures.i10_index, figures.coauthor_count) == (
+        1,
+        11,
+        1,
+        1,
+    )
+    AuthorshipFactory(researcher=bob)  # and the triggers are in place
+    assert ResearcherFigures.objects.get(researcher=bob).papers == 2

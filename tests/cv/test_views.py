@@ -173,7 +173,7 @@ def test_profile_and_cv_queries_do_not_grow_from_5_to_300_papers(client, url_nam
 def test_profile_shows_computed_metrics_charts_and_coauthors(client, demo):
     response = client.get("/people/zhiwei-bai/")
     html = response.content.decode()
-    assert response.context["metrics"].papers == 10
+    assert response.context["figures"].papers == 10
     assert '<svg viewBox="0 0 320 140" role="img"' in html
     assert "Papers per year: 2022 1, 2023 1, 2024 3, 2025 4, 2026 1" in html
     assert "Yaoyu Zhang</a>" not in html  # not a member: no profile link

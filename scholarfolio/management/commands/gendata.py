@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from core.changes import content_changed
+from cv.metrics import deferred_figures
 from events.models import Event, Talk, TalkSpeaker
 from profiles.models import Researcher
 from publications.models import Authorship, CitationCount, Publication, Venue
@@ -113,7 +114,8 @@ class Command(BaseCommand):
         if Researcher.objects.filter(slug__startswith="gen-").exists():
             raise CommandError("Generated data is already here; start from an empty database.")
         rng = random.Random(seed)
-        with transaction.atomic():
+        # The researchers' stored figures once at the end, after ANALYZE.
+        with transaction.atomic(), deferred_figures():
             people = self.people(rng, researchers)
             self.papers(rng, papers, people)
             self.talks(rng, people)
