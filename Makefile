@@ -6,7 +6,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # More pytest arguments for make pytest, e.g. PYTEST_ARGS='-m "not browser"'.
 PYTEST_ARGS ?=
 
-.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench bench-faults bench-import
+.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench bench-faults bench-import bench-search
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -73,10 +73,18 @@ test: lint
 pytest: install-dev browser-tools
 	$(PY) -m pytest --numprocesses auto $(PYTEST_ARGS)
 
-# By hand, not in make test: builds a 1,000-researcher, 20,000-paper database and loads it.
+# Options of the bench scripts, e.g. BENCH_ARGS='--duration 5 --crawl-limit 2000'.
+BENCH_ARGS ?=
+
+# By hand, not in make test: builds a 1,000-researcher, 20,000-paper database and loads it,
+# then crawls the sitemap twice and edits under load (bench/speed.py --help).
 bench: install .env
 	@command -v wrk >/dev/null || { $(APT_GET_INSTALL) wrk; }
-	$(PY) bench/speed.py
+	$(PY) bench/speed.py $(BENCH_ARGS)
+
+# By hand: search at 1,000 and 100,000 papers, uncached (bench/search.py --help).
+bench-search: install .env
+	$(PY) bench/search.py $(BENCH_ARGS)
 
 # By hand: a generated 5,000-entry BibTeX file imported, against bibtexparser's parse.
 bench-import: install .env
