@@ -28,16 +28,7 @@ class ResearcherListView(ListView):
     context_object_name = "people"
 
     def get_queryset(self):
-        people = (
-            members_with_paper_counts()
-            # A GROUP BY query drops Meta.ordering.
-            .order_by(*Researcher._meta.ordering)
-            .prefetch_related(
-                Prefetch(
-                    "positions", queryset=Position.objects.public().select_related("organization")
-                )
-            )
-        )
+        people = members_with_paper_counts().prefetch_related(card_positions())
         role = self.request.GET.get("role", "")
         if role:
             if role not in Researcher.Role.values:
@@ -46,9 +37,11 @@ class ResearcherListView(ListView):
         return people
 
     def get_context_data(self, **kwargs):
-        people = list(self.object_list)
+        people = with_current_organizations(self.object_list)
         current = [p for p in people if p.role != Researcher.Role.ALUMNUS]
-        roles_present = {p.role for p in members_with_paper_counts()}
+        roles_present = set(
+            Researcher.objects.public_members().values_list("role", flat=True).distinct()
+        )
         return super().get_context_data(
             members=current,
             alumni=[p for p in people if p.role == Researcher.Role.ALUMNUS],
@@ -103,6 +96,29 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
     return sorted(items, key=lambda item: item.date, reverse=True)[:limit]
 
 
+def current_organizations(positions) -> list:
+    """Where someone works now, as a header or a card names it (internships left out):
+    decided once per page from the prefetched positions, not per row in the template."""
+    return [
+        position.organization
+        for position in positions
+        if position.kind != Position.Kind.INTERNSHIP and position.is_current
+    ]
+
+
+def card_positions() -> Prefetch:
+    return Prefetch("positions", queryset=Position.objects.public().select_related("organization"))
+
+
+def with_current_organizations(people) -> list:
+    """``people`` (prefetched with ``card_positions()``) as a list, each person carrying
+    ``current_organizations`` for its card."""
+    people = list(people)
+    for person in people:
+        person.current_organizations = current_organizations(person.positions.all())
+    return people
+
+
 class ProfileMixin:
     """Everything a profile shows, in a fixed number of queries."""
 
@@ -150,7 +166,8 @@ class ProfileMixin:
             interest.citations = sorted(
                 (numbers[p.pk], p) for p in interest.publications.all() if p.pk in numbers
             )
-        for membership in researcher.project_memberships.all():
+        memberships = list(researcher.project_memberships.all())
+        for membership in memberships:
             membership.others = [
                 other
                 for other in membership.project.memberships.all()
@@ -159,8 +176,17 @@ class ProfileMixin:
             ]
         figures = stored_figures(researcher)
         talks = list(published_talks().for_researcher(researcher))
+        positions = list(researcher.positions.all())
+        awards = list(researcher.awards.all())
         return super().get_context_data(
-            news=news_items(publications, talks, researcher.awards.all()),
+            news=news_items(publications, talks, awards),
+            current_organizations=current_organizations(positions),
+            positions=positions,
+            awards=awards,
+            teaching=list(researcher.teaching.all()),
+            education=list(researcher.education.all()),
+            services=list(researcher.services.all()),
+            memberships=memberships,
             interests=children.get(None, []),
             publications=publications,
             selected=[p for p in publications if p.featured],

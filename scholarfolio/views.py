@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
@@ -6,21 +5,19 @@ from django.views.decorators.http import require_GET, require_safe
 from core.cache import reads_query
 from core.search import MAX_QUERY_LENGTH, clean_query
 from cv.metrics import members_with_paper_counts
+from cv.views import card_positions, with_current_organizations
 from events.models import Talk
-from profiles.models import Position, Researcher
+from profiles.models import Researcher
 from publications.models import Publication
 from scholarfolio import exports
 from scholarfolio.search import SEARCH_TYPES, site_search
 
 
 def home(request):
-    members = (
+    members = with_current_organizations(
         members_with_paper_counts()
         .exclude(role=Researcher.Role.ALUMNUS)
-        .order_by(*Researcher._meta.ordering)
-        .prefetch_related(
-            Prefetch("positions", queryset=Position.objects.public().select_related("organization"))
-        )
+        .prefetch_related(card_positions())
     )
     recent = Publication.objects.public().with_authors()[:10]
     upcoming = Talk.objects.published().upcoming().with_people()[:5]

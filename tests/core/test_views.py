@@ -1,6 +1,8 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import AuthorshipFactory, PositionFactory, ResearcherFactory
+from tests.factories import AuthorshipFactory, PositionFactory, ResearcherFactory, author_of_many
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,28 @@ def test_home_query_count_does_not_grow_with_members(client, django_assert_max_n
         AuthorshipFactory(researcher=member)
     with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
+
+
+def home_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_home_queries_do_not_depend_on_members_or_papers_and_count_nothing(client):
+    for _ in range(2):
+        author_of_many(ResearcherFactory(is_member=True), 2)
+    few = home_queries(client)
+    for _ in range(6):
+        member = ResearcherFactory(is_member=True)
+        PositionFactory(researcher=member)
+        author_of_many(member, 40)
+    many = home_queries(client)
+    assert len(few) == len(many)
+    # Paper counts are stored when papers change (cv.models.ResearcherFigures), so the
+    # page aggregates over no authorships.
+    assert not [sql for sql in many if "COUNT(" in sql.upper()]
+    assert "40 papers" in client.get("/").content.decode()
 
 
 def test_sitemap_lists_public_pages_only(client, demo):
