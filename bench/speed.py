@@ -43,7 +43,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BENCH_DB = "scholarfolio_bench"
 PHASES = ("table", "crawl", "edits")
-VACUUM_SQL = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
+VACUUM_CODE = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
+# Every cache the settings name: a page store shared by the workers (a table, or Redis)
+# outlives a gunicorn, and a run meant to start cold must not find the last run's pages.
+CLEAR_CACHES_CODE = (
+    "from django.conf import settings; from django.core.cache import caches; "
+    "[caches[name].clear() for name in settings.CACHES]"
+)
 
 
 def parse_args():
@@ -98,6 +104,10 @@ def bench_database_url(name: str = BENCH_DB) -> str:
 
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def clear_caches(env: dict) -> None:
+    manage(env, "shell", "-v0", "-c", CLEAR_CACHES_CODE)
 
 
 def free_port() -> int:
@@ -213,7 +223,7 @@ def main():
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "gendata", f"--researchers={args.researchers}", f"--papers={args.papers}")
     # As autovacuum would within a minute, rather than at some point of the runs.
-    manage(env, "shell", "-v0", "-c", VACUUM_SQL)
+    manage(env, "shell", "-v0", "-c", VACUUM_CODE)
     print(f"data set built in {time.monotonic() - started:.0f} s")
     manage(env, "collectstatic", "--noinput", "-v0")
 
@@ -253,6 +263,7 @@ def table(env: dict, port: int, args) -> list[str]:
                 "warm, Redis": {"REDIS_URL": redis_url},
             }
             for mode, settings in modes.items():
+                clear_caches(env | settings)
                 with gunicorn(env | settings, port) as server:
                     for n, path in enumerate(URLS.values()):
                         if mode.startswith("warm"):
@@ -281,6 +292,7 @@ def rate(value: float | None) -> str:
 def crawl_twice(env: dict, port: int, args) -> list[str]:
     """Every sitemap URL visited once, then once again, by one gunicorn with the default
     settings: the first pass finds the cache empty, the second shows what it kept."""
+    clear_caches(env)
     with gunicorn(env, port):
         paths = sitemap_paths(f"http://127.0.0.1:{port}", args.crawl_limit)
         passes = [crawl(port, paths, args.connections, args.crawl_seconds)]
@@ -311,6 +323,7 @@ def edits_under_load(env: dict, port: int, args) -> list[str]:
     checks the edited records' pages a second after each commit."""
     base = f"http://127.0.0.1:{port}"
     seconds = args.edit_seconds
+    clear_caches(env)  # warmed below by the mix alone
     with tempfile.TemporaryDirectory() as work, gunicorn(env, port):
         paths_file = Path(work) / "paths.txt"
         editor = subprocess.Popen(
