@@ -271,6 +271,9 @@ def register() -> None:
         tracked=("project_id", "researcher_id"),
     )
     register_scopes(Project, lambda rows: project_scopes(ids(rows, "pk")))
+    # Written by triggers with the change they follow, which names the pages; saved rows
+    # (refresh_metrics) name the researcher's own and the member lists.
+    register_scopes(ResearcherFigures, profile_entries)
     register_scopes(Organization, everything)
     register_scopes(Venue, venue_rows, tracked=("slug",))
     register_scopes(Publication, publication_rows, tracked=("slug", "venue_id"))
