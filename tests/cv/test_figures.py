@@ -2,6 +2,8 @@
 (cv.metrics.computed_figures) after every kind of write, through the ORM or past it, and the
 pages read the stored ones."""
 
+import threading
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -137,6 +139,30 @@ def test_a_merge_leaves_the_kept_researcher_with_both_ones_papers():
     assert figures_of(kept.slug).papers == 3
     assert not ResearcherFigures.objects.filter(researcher_id=merged.pk).exists()
     assert_current()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_adding_papers_for_one_researcher_at_once_count_both():
+    me = ResearcherFactory()
+    AuthorshipFactory(researcher=me)
+    first, second = PublicationFactory(), PublicationFactory()
+
+    def add_second():
+        try:
+            with transaction.atomic():
+                Authorship.objects.create(publication=second, researcher=me, position=1)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=add_second)
+    with transaction.atomic():
+        Authorship.objects.create(publication=first, researcher=me, position=1)
+        other.start()
+        other.join(timeout=1)
+        # Its refresh waits for this one's lock on the row, then counts this paper too.
+        assert other.is_alive()
+    other.join()
+    assert figures_of(me.slug).papers == 3
 
 
 def test_a_deferred_load_refreshes_everyone_once_at_its_end():
