@@ -1,9 +1,9 @@
 """How fast the site answers, cold and warm, next to static files of the same bytes.
 
-Run by hand (`make bench`): builds a fresh database `scholarfolio_bench` beside the
-configured one (the embedded cluster when DATABASE_URL is unset), fills it with
-`gendata` (1,000 researchers, 20,000 papers; gen-0 has 300), checks the hot queries'
-plans (bench/explain.py), starts gunicorn with 2 workers on 127.0.0.1 and drives each URL
+Run by hand (`make bench`): builds a fresh database `scholarfolio_bench` (--database)
+beside the configured one (the embedded cluster when DATABASE_URL is unset), fills it with
+`gendata` (1,000 researchers, 20,000 papers; gen-0 has 300) and vacuums it, checks the hot
+queries' plans (bench/explain.py), starts gunicorn with 2 workers on 127.0.0.1 and drives each URL
 with wrk: uncached (the cache off: every request rendered), cold (a new gunicorn, its
 cache empty when the run starts, as after a deploy or an edit), warm in each worker's
 memory, and warm in a Redis of its own. The static limit is each response body saved as a
@@ -12,12 +12,14 @@ Prints requests per second, p50 and p99 latency, each as a ratio of the static f
 and each worker's memory.
 
 Then, with the default settings (the cache on, 2 workers), two runs a table cannot show:
-a crawl of every URL the sitemap lists, each visited once and then again (bench/crawl.py),
-and edits under load: wrk over a mix of the site's URLs (bench/mix.lua) while a process
-commits one edit a second through the ORM and checks, a second after each commit, that the
-pages showing the record show the new value (bench/edits.py). Hits are the page cache's own
+a crawl of every URL the sitemap lists, each visited once and then again (bench/crawl.py;
+its summary line gives the second pass), and edits under load: wrk over a mix of the
+site's URLs (bench/mix.lua) while a process commits one edit a second through the ORM and
+checks, a second after each commit, that the pages showing the record show the new value
+(bench/edits.py). Hits are the page cache's own
 answers, its X-Cache header ("hit" or "miss"); without that header no hit rate is known and
-"n/a" is printed. It ends with one "summary:" line per figure.
+"n/a" is printed. Every cache is emptied before each run meant to start cold (the store
+the workers share outlives a gunicorn). It ends with one "summary:" line per figure.
 """
 
 import argparse
