@@ -15,15 +15,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 REFRESH = """
--- A person's public papers, as Publication.objects.public().for_researcher(); a plain SQL
--- function, so the planner inlines it where it is called.
-CREATE FUNCTION cv_public_papers(person bigint)
-RETURNS TABLE (id bigint, year smallint, citation_count integer) LANGUAGE sql STABLE AS $$
-    SELECT p.id, p.year, p.citation_count
-    FROM publications_authorship a JOIN publications_publication p ON p.id = a.publication_id
-    WHERE a.researcher_id = person AND p.visibility = 'public'
-$$;
-
 CREATE FUNCTION cv_refresh_figures(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF coalesce(cardinality(ids), 0) = 0 THEN
@@ -38,8 +29,9 @@ BEGIN
     -- (each statement of a function takes a fresh snapshot under READ COMMITTED).
     PERFORM 1 FROM cv_researcherfigures WHERE researcher_id = ANY (ids)
         ORDER BY researcher_id FOR UPDATE;
-    -- Each person's papers are found through the index on authorships: a refresh costs what
-    -- the people it names have written, not what the site holds.
+    -- Each person's public papers are read once, through the index on authorships, and the
+    -- rest from them: a refresh costs what the people it names have written, not what the
+    -- site holds.
     UPDATE cv_researcherfigures figures SET
         papers = totals.papers,
         citations = totals.citations,
@@ -51,35 +43,38 @@ BEGIN
         citations_known = totals.cited OR citation_years.series <> '[]'
     FROM (SELECT DISTINCT unnest(ids) AS id) person
     CROSS JOIN LATERAL (
-        SELECT count(*) AS papers, coalesce(sum(citation_count), 0) AS citations,
-            count(*) FILTER (WHERE citation_count >= rank) AS h_index,
-            count(*) FILTER (WHERE citation_count >= 10) AS i10_index,
-            coalesce(bool_or(citation_count > 0), false) AS cited
+        SELECT array_agg(p.id) AS ids, array_agg(p.year) AS years,
+            array_agg(p.citation_count) AS counts
+        FROM publications_authorship a
+        JOIN publications_publication p ON p.id = a.publication_id
+        WHERE a.researcher_id = person.id AND p.visibility = 'public'
+    ) mine
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS papers, coalesce(sum(n), 0) AS citations,
+            count(*) FILTER (WHERE n >= rank) AS h_index,
+            count(*) FILTER (WHERE n >= 10) AS i10_index,
+            coalesce(bool_or(n > 0), false) AS cited
         FROM (
-            SELECT citation_count, row_number() OVER (ORDER BY citation_count DESC) AS rank
-            FROM cv_public_papers(person.id)
+            SELECT n, row_number() OVER (ORDER BY n DESC) AS rank FROM unnest(mine.counts) AS n
         ) ranked
     ) totals
     CROSS JOIN LATERAL (
         SELECT coalesce(jsonb_agg(jsonb_build_array(year, n) ORDER BY year), '[]') AS series
-        FROM (SELECT year, count(*) AS n FROM cv_public_papers(person.id) GROUP BY year) y
+        FROM (SELECT year, count(*) AS n FROM unnest(mine.years) AS year GROUP BY year) per_year
     ) paper_years
     CROSS JOIN LATERAL (
         SELECT coalesce(jsonb_agg(jsonb_build_array(year, n) ORDER BY year), '[]') AS series
         FROM (
-            SELECT c.year, sum(c.count) AS n
-            FROM cv_public_papers(person.id) p
-            JOIN publications_citationcount c ON c.publication_id = p.id
-            GROUP BY c.year
-        ) y
+            SELECT c.year, sum(c.count) AS n FROM publications_citationcount c
+            WHERE c.publication_id = ANY (mine.ids) GROUP BY c.year
+        ) per_year
     ) citation_years
     CROSS JOIN LATERAL (
         SELECT count(DISTINCT other.researcher_id) AS n
-        FROM cv_public_papers(person.id) p
-        JOIN publications_authorship other
-            ON other.publication_id = p.id AND other.researcher_id <> person.id
+        FROM publications_authorship other
         JOIN profiles_researcher coauthor
             ON coauthor.id = other.researcher_id AND coauthor.visibility = 'public'
+        WHERE other.publication_id = ANY (mine.ids) AND other.researcher_id <> person.id
     ) coauthors
     WHERE figures.researcher_id = person.id;
 END;
@@ -254,7 +249,6 @@ DROP_REFRESH = """
 DROP FUNCTION cv_figures_deferred();
 DROP FUNCTION cv_refresh_figures_of_papers(bigint[], bigint[]);
 DROP FUNCTION cv_refresh_figures(bigint[]);
-DROP FUNCTION cv_public_papers(bigint);
 """
 
 BACKFILL = "SELECT cv_refresh_figures(ARRAY(SELECT id FROM profiles_researcher))"
