@@ -286,9 +286,6 @@ def register() -> None:
     )
     register_scopes(CitationCount, lambda rows: publications(ids(rows, "publication_id")))
     register_scopes(ImportRecord, nothing_shown)
-    # Written by database triggers beside the papers and authorships whose rules name the
-    # pages; through the ORM only deleted with its researcher.
-    register_scopes(ResearcherFigures, nothing_shown)
     register_scopes(Talk, talk_rows, tracked=("slug", "event_id"))
     for model in (TalkSpeaker, TalkHost):
         register_scopes(
