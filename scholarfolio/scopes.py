@@ -144,7 +144,8 @@ def publications(pks) -> set[str]:
     scopes |= named(
         "talk", Talk._base_manager.filter(publications__in=papers).values_list("slug", flat=True)
     )
-    return scopes | {PUBLICATIONS}
+    # The member lists show each person's paper count.
+    return scopes | {PUBLICATIONS, PEOPLE}
 
 
 def publication_rows(rows) -> set[str]:
