@@ -54,6 +54,7 @@ _SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_SPECIAL_TABLE = str.maketrans(_SPECIAL)
 _MATH = re.compile(r"(?<!\\)(\$(?:\\.|[^\\$])+\$)")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\$&%#_{}~^])")
 
@@ -211,8 +212,7 @@ def _braces_balance(latex: str) -> bool:
 
 def _escape_plain(text: str) -> str:
     # A Markdown escape (\$, \_) in the stored text stands for the character itself.
-    text = _MARKDOWN_ESCAPE.sub(r"\1", text)
-    return "".join(_SPECIAL.get(char, char) for char in text)
+    return _MARKDOWN_ESCAPE.sub(r"\1", text).translate(_SPECIAL_TABLE)
 
 
 def escape(text: str) -> str:
