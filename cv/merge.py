@@ -23,6 +23,7 @@ from core.models import SeedRecord
 from cv.models import ResearcherAlias, ResearcherFigures
 from profiles.models import Researcher
 from profiles.services import researcher_names_changed
+from publications.rendering import researcher_changed
 
 # Researcher fields that are the person's own: kept as the kept researcher has them.
 OWN_FIELDS = {"id", "slug", "full_name", "name_variants", "search_vector", "created", "updated"}
@@ -99,8 +100,10 @@ def researchers_merge(
         kept.name_variants = [*kept.name_variants, *report.name_variants]
         kept.save()
         ResearcherAlias.objects.update_or_create(slug=merged.slug, defaults={"researcher": kept})
-        # The moved papers' and talks' stored search text names the kept researcher now.
+        # The moved papers' and talks' stored search text names the kept researcher now,
+        # and so do their stored citations.
         researcher_names_changed(researcher=kept)
+        researcher_changed(kept)
         content_changed()
     if dry_run:
         transaction.set_rollback(True)

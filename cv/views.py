@@ -15,8 +15,6 @@ from cv.models import ResearcherAlias, ResearchInterest, with_profile_entries
 from events.models import Event, Participation
 from events.views import published_talks
 from profiles.models import Position, Researcher
-from publications.bibtex import format_entry
-from publications.citekeys import keyed_citations
 from publications.models import Publication
 
 
@@ -147,12 +145,17 @@ class ProfileMixin:
 
     def get_context_data(self, **kwargs):
         researcher = self.object
-        publications = list(Publication.objects.public().for_researcher(researcher).with_authors())
+        # Each paper shows its stored entry, abstract and BibTeX: its authors are not read.
+        publications = list(
+            Publication.objects.public()
+            .for_researcher(researcher)
+            .select_related("venue")
+            .defer("search_vector", "csl_json")
+        )
         # Interests cite papers by their number in the list on the same page, as a CV does.
         numbers = {publication.pk: n for n, publication in enumerate(publications, start=1)}
-        for publication, entry in zip(publications, keyed_citations(publications), strict=True):
+        for publication in publications:
             publication.number = numbers[publication.pk]
-            publication.bibtex = format_entry(entry)
         interests = list(
             ResearchInterest.objects.public()
             .filter(researcher=researcher)

@@ -14,6 +14,7 @@ from core.admin import (
     ScopedVersionAdmin,
     TimeStampedAdmin,
 )
+from publications import rendering
 from publications.admin_import import CitationSyncMixin, import_view, source_import_view
 from publications.models import Authorship, CitationCount, Publication, Venue
 
@@ -207,6 +208,13 @@ class PublicationAdmin(CitationSyncMixin, ScopedVersionAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def save_related(self, request, form, formsets, change):
+        # The paper is rendered once its authors are all saved, not once for each: its
+        # BibTeX key is made from the first author, whichever row is saved first.
+        with rendering.batched():
+            super().save_related(request, form, formsets, change)
+            rendering.changed([form.instance.pk])
 
     def changelist_view(self, request, extra_context=None):
         can_import = self.has_add_permission(request) and not roles.is_scoped(request.user)

@@ -6,14 +6,15 @@ A publication endpoint answers in JSON, in BibTeX (``Accept: application/x-bibte
 ``?format=csljson``), from the same formatters the site's pages and downloads use.
 """
 
+from operator import attrgetter
+
 import django_filters
 from rest_framework import renderers, serializers
 
 from core.api import LinkField, ModelSerializer, PageURLField, ReadOnlyViewSet
 from profiles.api import ResearcherRecordsViewSet, ResearcherRefSerializer, VenueRef
-from publications import bibtex, ris
-from publications.citekeys import keyed_citations
-from publications.csl import CSL_ITEM_SCHEMA, csl_item
+from publications import rendering, ris
+from publications.csl import CSL_ITEM_SCHEMA
 from publications.filters import PublicationApiFilter
 from publications.models import Authorship, Publication, Venue
 
@@ -36,8 +37,8 @@ class TextRenderer(renderers.BaseRenderer):
 class BibTeXRenderer(TextRenderer):
     media_type = "application/x-bibtex"
     format = "bibtex"
-    write_many = staticmethod(bibtex.format_entries)
-    write_one = staticmethod(bibtex.format_entry)
+    write_many = staticmethod(rendering.bibtex_file)
+    write_one = staticmethod(attrgetter("bibtex"))
 
     def body_schema(self, many: bool) -> dict:
         what = "one entry per paper" if many else "one entry"
@@ -69,23 +70,9 @@ class CslJsonRenderer(renderers.JSONRenderer):
         return {"type": "array", "items": CSL_ITEM_SCHEMA} if many else CSL_ITEM_SCHEMA
 
 
-class CitationListSerializer(serializers.ListSerializer):
-    def to_representation(self, data):
-        return keyed_citations(list(data))
-
-
-class CitationSerializer(serializers.BaseSerializer):
-    """A publication as BibTeX citation data, which BibTeXRenderer lays out."""
-
-    class Meta:
-        list_serializer_class = CitationListSerializer
-
-    def to_representation(self, publication):
-        return keyed_citations([publication])[0]
-
-
 class PublicationItemSerializer(serializers.BaseSerializer):
-    """The publication itself: RisRenderer formats it."""
+    """The publication itself: RisRenderer formats it, BibTeXRenderer writes its stored
+    entry."""
 
     def to_representation(self, publication):
         return publication
@@ -93,7 +80,7 @@ class PublicationItemSerializer(serializers.BaseSerializer):
 
 class CslItemSerializer(serializers.BaseSerializer):
     def to_representation(self, publication):
-        return csl_item(publication)
+        return rendering.csl_items([publication])[0]
 
 
 class AuthorSerializer(ModelSerializer):
@@ -129,15 +116,22 @@ class PublicationSerializer(ModelSerializer):
 class PublicationFormats:
     renderer_classes = [renderers.JSONRenderer, BibTeXRenderer, RisRenderer, CslJsonRenderer]
     format_serializers = {
-        "bibtex": CitationSerializer,
+        "bibtex": PublicationItemSerializer,
         "ris": PublicationItemSerializer,
         "csljson": CslItemSerializer,
     }
+    # The formats written from what is stored on the row, and the columns each reads.
+    stored_formats = {"bibtex": ("bibtex_key", "bibtex"), "csljson": ("csl_json",)}
     serializer_class = PublicationSerializer
     filterset_class = PublicationApiFilter
 
     def records(self):
-        return Publication.objects.public().with_authors().defer("search_vector")
+        papers = Publication.objects.public()
+        renderer = getattr(self.request, "accepted_renderer", None)
+        stored = self.stored_formats.get(getattr(renderer, "format", None))
+        if stored:
+            return papers.only("slug", *stored)
+        return papers.with_authors().defer("search_vector", *rendering.STORED_TEXTS)
 
 
 class PublicationViewSet(PublicationFormats, ReadOnlyViewSet):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 
 class PublicationsConfig(AppConfig):
@@ -9,7 +9,11 @@ class PublicationsConfig(AppConfig):
         from publications import signals
 
         post_save.connect(signals.publication_saved, sender="publications.Publication")
+        pre_save.connect(signals.authorship_pre_save, sender="publications.Authorship")
         post_save.connect(signals.authorship_changed, sender="publications.Authorship")
         post_delete.connect(signals.authorship_changed, sender="publications.Authorship")
         m2m_changed.connect(signals.authors_added, sender="publications.Authorship")
+        pre_save.connect(signals.venue_pre_save, sender="publications.Venue")
         post_save.connect(signals.venue_saved, sender="publications.Venue")
+        pre_save.connect(signals.researcher_pre_save, sender="profiles.Researcher")
+        post_save.connect(signals.researcher_saved, sender="profiles.Researcher")

@@ -5,6 +5,7 @@ text (Django binds on the client), which took most of a 5,000-paper import; COPY
 the same rows several times faster. Like ``bulk_create`` it sends no signals and runs
 each field's ``pre_save`` (timestamps, normalised identifiers); unlike it, the primary
 keys are drawn from the table's sequence first, so the instances know them.
+``update_columns`` is the same for an UPDATE of many rows (the stored renders).
 """
 
 from django.db import connection, models
@@ -61,3 +62,26 @@ def copy_insert(instances: list[models.Model]) -> None:
     for instance in instances:
         instance._state.adding = False
         instance._state.db = connection.alias
+
+
+def update_columns(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
+    """Sets the fields ``names`` of many rows in one UPDATE: each row is (pk, value, ...).
+
+    ``bulk_update`` writes a CASE of every row for every field, whose SQL grows with the
+    rows times the fields; here each field is one array, joined to the table by the keys.
+    """
+    if not rows:
+        return
+    opts = model._meta
+    fields = [opts.pk, *(opts.get_field(name) for name in names)]
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in fields]
+    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns[1:])
+    sql = (
+        f"UPDATE {quote(opts.db_table)} AS t SET {assignments} "
+        f"FROM unnest({arrays}) AS v({', '.join(columns)}) "
+        f"WHERE t.{columns[0]} = v.{columns[0]}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(values) for values in zip(*rows, strict=True)])

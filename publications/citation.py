@@ -45,6 +45,7 @@ def page_range(pages: str) -> tuple[str, str]:
 
 
 def citation(publication: Publication, key: str = "") -> bibtex.Citation:
+    """``key`` for the entry's; by default the paper's stored key, else its imported one."""
     return bibtex.Citation(
         kind=publication.kind,
         title=publication.title,
@@ -62,7 +63,7 @@ def citation(publication: Publication, key: str = "") -> bibtex.Citation:
         arxiv_category=publication.arxiv_category,
         url=publication.url or publication.arxiv_url,
         note=publication.note or publication.full_note,
-        key=key or publication.citation_key,
+        key=key or publication.bibtex_key or publication.citation_key,
         et_al=publication.et_al,
         month=publication.month or (publication.date.month if publication.date else None),
         date=publication.date.isoformat() if publication.date else "",

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from core.markup import render_markdown
 from profiles.models import Researcher
 from publications import citation
 from publications.models import Publication
@@ -37,8 +36,8 @@ class PublicationFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        if item.abstract:
-            return render_markdown(item.abstract)
+        if item.rendered_abstract:
+            return item.rendered_abstract
         return escape(f"{citation.venue_name(item) or item.get_kind_display()}, {item.year}.")
 
     def item_author_name(self, item):

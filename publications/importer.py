@@ -30,6 +30,7 @@ from core.text import single_line, strip_bidi_controls
 from core.validators import normalize_orcid, validate_orcid
 from profiles.models import Researcher
 from profiles.names import fold, matches, name_form
+from publications import rendering
 from publications.bulk import copy_insert
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, Notice, ParsedWork
@@ -231,6 +232,10 @@ class Importer:
         # One update of the stored search vectors for what changed, not one per row.
         Publication.objects.filter(pk__in=self.touched).update_search_vector()
         Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
+        if self.touched and not self.report.dry_run:
+            # The papers' keys and fragments, in bulk. Not for a dry run, rolled back:
+            # nobody would read them.
+            rendering.written_in_bulk(self.touched)
 
     def load_index(self) -> None:
         """Every paper's DOI, arXiv id and (year, normalised title), read once per import."""

@@ -262,6 +262,23 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Derived by update_search_vector(); not typed in."
     )
+    # Derived by publications.rendering when the paper, its authors or its venue change, so
+    # that pages and downloads read them instead of making them on each request.
+    # NULL while it has none (no author yet): unique, and NULLs never clash where "" would.
+    bibtex_key = models.TextField(  # noqa: DJ001 - see above
+        "BibTeX key on the site",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The paper's key in every download, chosen once: never changed after.",
+    )
+    rendered_title = models.TextField(blank=True, editable=False)
+    rendered_abstract = models.TextField(blank=True, editable=False)
+    rendered_entry = models.TextField(
+        blank=True, editable=False, help_text="The citation as lists show it; no owner marked."
+    )
+    bibtex = models.TextField("BibTeX entry", blank=True, editable=False)
+    csl_json = models.TextField("CSL-JSON item", blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -292,6 +309,13 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
                 name="publication_arxiv_id_normalised",
                 violation_error_message="The arXiv id must be stored without URL or version.",
             ),
+            # text_pattern_ops: a new key looks up its namesakes by prefix on this index.
+            models.UniqueConstraint(
+                fields=["bibtex_key"],
+                name="publication_unique_bibtex_key",
+                opclasses=["text_pattern_ops"],
+                violation_error_message="Another publication has this BibTeX key.",
+            ),
         ]
         indexes = [
             models.Index(fields=["visibility", "-year"]),
@@ -308,6 +332,26 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Also leaves the stored BibTeX key alone: publications.rendering chooses it on the
+        row, so an instance read before that (or made with a primary key) has none, and
+        writing that back would let the paper take another."""
+        if (
+            self.bibtex_key is None
+            and not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in deferred
+                and field.name != "bibtex_key"
+            ]
+        super().save(*args, **kwargs)
 
     def slug_source(self) -> str:
         return self.title

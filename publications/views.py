@@ -5,8 +5,7 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView
 
 from core.cache import reads_query
-from publications import bibtex, citation
-from publications.citekeys import keyed_citations
+from publications import citation
 from publications.filters import PublicationFilter
 from publications.models import Publication
 
@@ -18,7 +17,8 @@ def publication_list(request):
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.public())
     page = None
     if filterset.is_valid():
-        paginator = Paginator(filterset.qs.with_authors(), PAGE_SIZE)
+        # A list item is the paper's stored entry, and nothing else of it.
+        paginator = Paginator(filterset.qs.only("rendered_entry"), PAGE_SIZE)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except InvalidPage as error:
@@ -39,7 +39,7 @@ def publication_list(request):
 
 
 class PublicationDetailView(DetailView):
-    queryset = Publication.objects.public().with_authors()
+    queryset = Publication.objects.public().with_authors().defer("search_vector", "rendered_entry")
     template_name = "publications/publication_detail.html"
     context_object_name = "publication"
 
@@ -51,7 +51,6 @@ class PublicationDetailView(DetailView):
                 a.equal_contribution or a.corresponding for a in publication.authorships.all()
             ),
             pdf_url=citation.pdf_url(publication),
-            bibtex=bibtex.format_entry(keyed_citations([publication])[0]),
             scholar_meta=citation.scholar_meta(publication),
             json_ld=citation.scholarly_article(publication, self.request.build_absolute_uri),
             canonical_url=self.request.build_absolute_uri(publication.get_absolute_url()),

@@ -18,9 +18,7 @@ from events.ical import calendar_bytes
 from events.models import Event
 from events.views import calendar_entry, event_talks, published_talks
 from profiles.models import Researcher
-from publications import bibtex, ris
-from publications.citekeys import keyed_citations
-from publications.csl import csl_item
+from publications import rendering, ris
 from publications.models import Publication
 
 SCOPES = {
@@ -69,9 +67,9 @@ def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
-def _papers(scope: str, slug: str) -> tuple[list[Publication], str]:
-    """The papers and the file's name, without its extension."""
-    papers = Publication.objects.public().with_authors()
+def _papers(scope: str, slug: str, papers) -> tuple[list[Publication], str]:
+    """The papers of ``papers`` (public ones, what the format reads of them) in the scope,
+    and the file's name, without its extension."""
     if scope == "publication":
         return [_get(papers, slug, "publication")], slug
     if scope == "researcher":
@@ -79,21 +77,26 @@ def _papers(scope: str, slug: str) -> tuple[list[Publication], str]:
     return list(papers), "publications"
 
 
-PAPER_WRITERS: dict[str, tuple[str, str, Callable[[list[Publication]], bytes]]] = {
+# Format -> content type, extension, the papers it reads (BibTeX and CSL-JSON are stored
+# on the row: publications.rendering) and its writer.
+PAPER_WRITERS: dict[str, tuple[str, str, Callable[[], object], Callable[[list], bytes]]] = {
     "bibtex": (
         "application/x-bibtex; charset=utf-8",
         "bib",
-        lambda papers: bibtex.format_entries(keyed_citations(papers)).encode(),
+        lambda: Publication.objects.public().only("bibtex_key", "bibtex"),
+        lambda papers: rendering.bibtex_file(papers).encode(),
     ),
     "ris": (
         "application/x-research-info-systems; charset=utf-8",
         "ris",
+        lambda: Publication.objects.public().with_authors().defer(*rendering.STORED_TEXTS),
         lambda papers: ris.format_records(papers).encode(),
     ),
     "csljson": (
         "application/vnd.citationstyles.csl+json",
         "json",
-        lambda papers: _json([csl_item(paper) for paper in papers]),
+        lambda: Publication.objects.public().only("csl_json"),
+        lambda papers: _json(rendering.csl_items(papers)),
     ),
 }
 
@@ -128,8 +131,8 @@ def export(
         allowed = " or ".join(SCOPES[s] for s in FORMATS[fmt])
         raise ValueError(f"The {fmt} export is for {allowed}, not for {SCOPES[scope]}.")
     if fmt in PAPER_WRITERS:
-        content_type, extension, write = PAPER_WRITERS[fmt]
-        papers, name = _papers(scope, slug)
+        content_type, extension, records, write = PAPER_WRITERS[fmt]
+        papers, name = _papers(scope, slug, records())
         return Download(write(papers), content_type, f"{name}.{extension}")
     if fmt == "resume":
         researcher = _member(slug, with_profile_entries(Researcher.objects.public_members()))

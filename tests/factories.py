@@ -4,6 +4,7 @@ import factory
 from django.contrib.contenttypes.models import ContentType
 from factory.django import DjangoModelFactory
 
+from core.changes import content_changed
 from core.models import SeedRecord
 from cv.models import Award, ResearchInterest, Service
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
@@ -18,6 +19,7 @@ from profiles.models import (
     Researcher,
     Teaching,
 )
+from publications import rendering
 from publications.models import Authorship, CitationCount, Publication, Venue
 
 
@@ -258,4 +260,7 @@ def author_of_many(researcher, count: int) -> list[Publication]:
             for n, p in enumerate(papers)
         ]
     )
+    # Written past the signals: rendered, and counted as a change, as bulk writers do.
+    rendering.written_in_bulk(p.pk for p in papers)
+    content_changed()
     return papers

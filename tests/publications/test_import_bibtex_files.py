@@ -14,10 +14,11 @@ from profiles.models import Researcher
 from publications import bibtex_reader
 from publications.bibtex import format_entries
 from publications.bibtex_reader import Options, parse_marks, read_file
-from publications.citekeys import keyed_citations
+from publications.citation import citation
 from publications.importer import Importer
 from publications.models import Authorship, ImportRecord, Publication, Venue
 from publications.records import ImportProblem
+from publications.rendering import bibtex_file
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 REAL = Path(__file__).parent / "bibtex" / "realworld"
@@ -40,7 +41,7 @@ def comparable(work) -> dict:
 
 
 def export_all() -> str:
-    return format_entries(keyed_citations(list(Publication.objects.with_authors())))
+    return bibtex_file(Publication.objects.all())
 
 
 def test_the_corpus_is_there():
@@ -197,7 +198,7 @@ def test_a_site_legend_reads_hash_as_equal_and_star_as_corresponding(tmp_path):
     ]
     assert flags == [("Zhiwei Bai", True, False), ("Zhiqin Xu", False, True)]
     assert "Bai#, Zhiwei and Xu*, Zhiqin" in format_entries(
-        keyed_citations(list(Publication.objects.with_authors())),
+        [citation(paper) for paper in Publication.objects.with_authors()],
         legend={"equal": "#", "corresponding": "*"},
     )
 

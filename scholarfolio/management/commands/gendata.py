@@ -10,6 +10,7 @@ from core.changes import content_changed
 from cv.metrics import deferred_figures
 from events.models import Event, Talk, TalkSpeaker
 from profiles.models import Researcher
+from publications import rendering
 from publications.models import Authorship, CitationCount, Publication, Venue
 from scholarfolio.search import search_vectors_rebuild
 
@@ -121,11 +122,14 @@ class Command(BaseCommand):
             self.talks(rng, people)
             content_changed()
             counts = search_vectors_rebuild()
+            # Written past the signals: the papers' keys, fragments and the list's counts.
+            rendered = rendering.render_all()
             with connection.cursor() as cursor:
                 # Fresh statistics, or the planner guesses at row counts after a bulk load.
                 cursor.execute("ANALYZE")
         self.stdout.write(
-            f"Generated {len(people)} researchers and {papers} papers; search vectors: {counts}."
+            f"Generated {len(people)} researchers and {papers} papers; search vectors: {counts}; "
+            f"{rendered} papers rendered."
         )
 
     def people(self, rng, count):

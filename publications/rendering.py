@@ -1,0 +1,266 @@
+"""Render on write: what pages and downloads show of a paper, made when it changes.
+
+A paper's rendered title and abstract, its citation entry as lists show it, its BibTeX
+entry and its CSL-JSON item are pure functions of the paper, its authorships, their
+researchers and its venue. ``render`` makes them and stores them on the row (with the
+paper's BibTeX key the first time: publications.citekeys), so a page of 300 papers reads
+300 rows instead of formatting 300 entries. publications.signals calls it, through
+``changed``, when a paper, an authorship, a venue or a researcher's name, slug, membership
+or visibility change, for the papers concerned only; bulk writes call ``render_all`` after
+(``manage.py render_publications``).
+
+The stored entry is the same on every page: no owner marked. A profile shows its owner in
+bold instead of linked, which ``entry_for`` does to the stored HTML (their link is the
+only ``<a href="their profile">`` in it). A researcher who is hidden, a draft, or no
+member has no link in any entry, as no page of theirs may be pointed at.
+"""
+
+import itertools
+import json
+import re
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+import nh3
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from core.markup import MATH_ATTRIBUTES, MATH_TAGS, render_inline_math, render_markdown
+from publications import bibtex, bulk, citekeys
+from publications.citation import citation
+from publications.csl import csl_item
+from publications.models import Authorship, Publication
+
+# What the stored fragments read of a researcher and of a venue: a change to any of
+# these renders that researcher's or venue's papers again.
+RESEARCHER_FIELDS = ("full_name", "given_name", "family_name", "slug", "is_member", "visibility")
+VENUE_FIELDS = ("name", "publisher")
+# ... and of the paper itself, named rather than "all but", so that the migration that
+# first rendered the stored rows reads only columns it knows.
+PAPER_FIELDS = (
+    "slug", "title", "kind", "status", "venue", "venue_detail", "volume", "issue", "pages",
+    "article_number", "year", "date", "doi", "arxiv_id", "arxiv_category", "url", "pdf_url",
+    "code_url", "abstract", "page_count", "note", "keywords", "featured", "citation_key",
+    "month", "et_al", "pmid", "publisher", "series", "address", "issn", "isbn", "venue_abbr",
+    "award_name", "award", "full_note", "preview", "annotation", "additional_info",
+    "google_scholar_id", "altmetric", "dimensions", "bibtex_show", "links", "extra_fields",
+    "bibtex_key",
+)  # fmt: skip
+STORED_FIELDS = [
+    "bibtex_key",
+    "rendered_title",
+    "rendered_abstract",
+    "rendered_entry",
+    "bibtex",
+    "csl_json",
+]
+# The stored texts, which a page that shows none of them defers.
+STORED_TEXTS = STORED_FIELDS[1:]
+CHUNK = 500
+
+# What an entry may hold: its own few tags, and the MathML of its title.
+ENTRY_TAGS = {"a", "em", "span", "sup"} | MATH_TAGS
+ENTRY_ATTRIBUTES = {"a": {"href"}, "sup": {"title"}} | MATH_ATTRIBUTES
+ENTRY_CLASSES = {"a": {"title"}, "span": {"authors", "badge"}}
+
+
+def rendered_papers():
+    """Papers with what their fragments read and no more, in a fixed number of queries."""
+    authorships = (
+        Authorship.objects.select_related("researcher")
+        .only(
+            "publication",
+            "position",
+            "printed_name",
+            "equal_contribution",
+            "corresponding",
+            "other_marks",
+            "researcher",
+            *(f"researcher__{name}" for name in RESEARCHER_FIELDS),
+        )
+        .order_by("position")
+    )
+    return (
+        Publication.objects.select_related("venue")
+        .only(*PAPER_FIELDS, *(f"venue__{name}" for name in VENUE_FIELDS))
+        .prefetch_related(Prefetch("authorships", queryset=authorships))
+    )
+
+
+def clean_entry(html: str) -> str:
+    """The entry through the sanitiser: only its own markup and the title's math stay."""
+    return nh3.clean(
+        html,
+        tags=ENTRY_TAGS,
+        attributes=ENTRY_ATTRIBUTES,
+        allowed_classes=ENTRY_CLASSES,
+        url_schemes={"http", "https", "ftp", "ftps"},
+        link_rel=None,
+    )
+
+
+def _fragments(paper: Publication) -> dict[str, str]:
+    """Every stored fragment but the BibTeX entry, which waits for the key."""
+    rendered_title = mark_safe(render_inline_math(paper.title))  # the sanitiser's output
+    entry = render_to_string(
+        "publications/includes/_entry.html",
+        {"publication": paper, "rendered_title": rendered_title},
+    )
+    return {
+        "rendered_title": rendered_title,
+        "rendered_abstract": render_markdown(paper.abstract) if paper.abstract else "",
+        "rendered_entry": clean_entry(entry).strip(),
+        "csl_json": json.dumps(csl_item(paper), ensure_ascii=False),
+    }
+
+
+def _write(papers: list[Publication], taken: set[str] | None) -> None:
+    fragments = {paper.pk: _fragments(paper) for paper in papers}
+    for attempt in itertools.count(1):
+        keyed = []
+        try:
+            with transaction.atomic():
+                keyed = citekeys.assign_keys(papers, taken)
+                rows = [
+                    (
+                        paper.pk,
+                        paper.bibtex_key,
+                        *(fragments[paper.pk][name] for name in STORED_FIELDS[1:4]),
+                        bibtex.format_entry(citation(paper)),
+                        fragments[paper.pk]["csl_json"],
+                    )
+                    for paper in papers
+                ]
+                bulk.update_columns(Publication, STORED_FIELDS, rows)
+            return
+        except IntegrityError:
+            # Another transaction took one of these keys since they were looked up: ask
+            # again which are free.
+            for paper in keyed:
+                paper.bibtex_key = None
+            taken = None
+            if attempt == 3:
+                raise
+
+
+def render_now(pks: Iterable[int]) -> int:
+    """Renders and stores the fragments of the papers ``pks`` now; returns how many."""
+    pks = sorted(set(pks))
+    taken = None
+    done = 0
+    for start in range(0, len(pks), CHUNK):
+        papers = list(rendered_papers().filter(pk__in=pks[start : start + CHUNK]))
+        if taken is None and len(pks) > citekeys.PREFIX_LOOKUPS and citekeys.wanting(papers):
+            # Many papers at once read every key once, not their namesakes chunk by chunk.
+            taken = citekeys.taken_keys(Publication)
+        _write(papers, taken)
+        done += len(papers)
+    return done
+
+
+def written_in_bulk(pks: Iterable[int]) -> int:
+    """After papers ``pks`` (or their authorships) were written past the signals: renders
+    them; returns how many."""
+    return render_now(pks)
+
+
+def render_all() -> int:
+    """Every paper's fragments afresh, after bulk writes."""
+    return written_in_bulk(Publication.objects.values_list("pk", flat=True))
+
+
+@dataclass
+class Pending:
+    papers: set[int] = field(default_factory=set)
+
+
+_pending: ContextVar[Pending | None] = ContextVar("renders_pending", default=None)
+
+
+def changed(papers: Iterable[int] = ()) -> None:
+    """The papers ``papers`` changed: renders them now, or at the end of the ``batched()``
+    block this runs in."""
+    pending = _pending.get()
+    if pending is None:
+        render_now(papers)
+        return
+    pending.papers.update(papers)
+
+
+@contextmanager
+def batched():
+    """Renders each paper that changes inside the block once, at its end, rather than at
+    each of its changes: a paper saved with ten authors, or whose author list is given
+    before its first author, is rendered once, with all of them."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending = Pending()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    render_now(pending.papers)
+
+
+def researcher_changed(researcher) -> None:
+    """What shows the researcher's name and link: their papers' fragments. For changes
+    that send no signal, as a merge's moved authorships."""
+    changed(Authorship.objects.filter(researcher=researcher).values_list("publication", flat=True))
+
+
+def _profile_link(researcher) -> str:
+    # Made once per researcher instance: a profile marks its owner in each of its papers.
+    link = researcher.__dict__.get("_entry_profile_link")
+    if link is None:
+        link = researcher.__dict__["_entry_profile_link"] = (
+            f'<a href="{researcher.get_absolute_url()}">'
+        )
+    return link
+
+
+def entry_for(publication: Publication, owner=None) -> SafeString:
+    """The paper's stored entry (sanitised when stored); with ``owner``, a researcher with
+    a profile, their name in ``<strong class="me">`` in place of their link, as their own
+    pages show them. Exact and cheap: their link is the one ``<a href="their profile">``
+    of the entry (the title's link has a class, the others are absolute URLs)."""
+    html = publication.rendered_entry
+    if owner is not None:
+        link = _profile_link(owner)
+        start = html.find(link)
+        if start >= 0:
+            end = html.index("</a>", start)
+            name = html[start + len(link) : end]
+            html = f'{html[:start]}<strong class="me">{name}</strong>{html[end + 4 :]}'
+    return mark_safe(html)
+
+
+# An entry's first line, as bibtexparser writes it: "@article{bai2024deep,".
+_FIRST_LINE = re.compile(r"^(@[^{]*\{)([^,\n]*),")
+
+
+def bibtex_file(papers: Iterable[Publication]) -> str:
+    """The stored BibTeX entries of ``papers`` as one .bib file. Stored keys are unique; a
+    paper still without one (no author, no imported key) has ``bibtex.citation_key``'s,
+    given a letter here if an entry before it in the file has it."""
+    papers = list(papers)
+    seen = {paper.bibtex_key for paper in papers if paper.bibtex_key}
+    entries = []
+    for paper in papers:
+        text = paper.bibtex
+        if not paper.bibtex_key and (match := _FIRST_LINE.match(text)):
+            key = citekeys.first_free(match[2], seen)
+            seen.add(key)
+            text = f"{match[1]}{key},{text[match.end() :]}"
+        entries.append(text)
+    return "\n".join(entries) or "\n"
+
+
+def csl_items(papers: Iterable[Publication]) -> list[dict]:
+    """The stored CSL-JSON items of ``papers``."""
+    return [json.loads(paper.csl_json) for paper in papers]
