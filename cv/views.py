@@ -5,6 +5,8 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import DetailView, ListView
 
 from core.cache import reads_query
@@ -16,6 +18,7 @@ from events.models import Event, Participation
 from events.views import published_talks
 from profiles.models import Position, Researcher
 from publications.models import Publication
+from publications.rendering import entry_for
 
 
 @reads_query("role")
@@ -117,6 +120,20 @@ def with_current_organizations(people) -> list:
     return people
 
 
+def profile_entry(publication: Publication, owner: Researcher) -> SafeString:
+    """A paper as its author's profile lists it: the stored entry with the owner marked,
+    then its abstract and BibTeX to unfold. Joined here, once per paper, rather than by a
+    template include, which cost a 300-paper profile most of its render."""
+    parts = [entry_for(publication, owner)]
+    if publication.abstract:
+        parts.append(
+            f"<details><summary>Abstract</summary>{publication.rendered_abstract}</details>"
+        )
+    bibtex = escape(publication.bibtex)
+    parts.append(f'<details><summary>Cite</summary><pre tabindex="0">{bibtex}</pre></details>')
+    return mark_safe("\n".join(parts))
+
+
 class ProfileMixin:
     """Everything a profile shows, in a fixed number of queries."""
 
@@ -156,6 +173,7 @@ class ProfileMixin:
         numbers = {publication.pk: n for n, publication in enumerate(publications, start=1)}
         for publication in publications:
             publication.number = numbers[publication.pk]
+            publication.profile_entry = profile_entry(publication, researcher)
         interests = list(
             ResearchInterest.objects.public()
             .filter(researcher=researcher)
