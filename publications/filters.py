@@ -1,10 +1,11 @@
 """The FilterSets of publication lists: the HTML list's, and the API's, which extends it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Count
 from django.http import QueryDict
+from django_filters.constants import EMPTY_VALUES
 
 from core.filters import (
     BooleanFilter,
@@ -15,7 +16,8 @@ from core.filters import (
     YearFilter,
 )
 from profiles.models import Researcher
-from publications.models import Authorship, Publication, Venue
+from publications import facets
+from publications.models import Publication, Venue
 
 
 @dataclass(frozen=True)
@@ -59,18 +61,28 @@ class PublicationFilter(django_filters.FilterSet):
         model = Publication
         fields = ["year", "kind", "status", "author", "venue"]
 
-    def facets(self) -> list[Facet]:
+    def facets(self, unfiltered_counts: Callable[[], dict] | None = None) -> list[Facet]:
         """Each filter's values with how many papers each would give, the other filters kept.
 
-        One grouped query per filter, whatever the number of papers.
+        One grouped query per filter, whatever the number of papers. ``unfiltered_counts``
+        gives the counts over the whole queryset at once (``facets.stored`` for every
+        public paper, the list's): a filter with no other on takes them, so the unfiltered
+        list counts in one query.
         """
-        return [
-            self._facet("year", self._year_counts()),
-            self._facet("kind", self._choice_counts("kind", Publication.Kind)),
-            self._facet("status", self._choice_counts("status", Publication.Status)),
-            self._facet("author", self._author_counts()),
-            self._facet("venue", self._venue_counts()),
-        ]
+        stored = None
+        result = []
+        for name in facets.Facet.values:
+            if unfiltered_counts is None or self._others_on(name):
+                rows = facets.counts(self._without(name), name)
+            else:
+                stored = stored if stored is not None else unfiltered_counts()
+                rows = stored[name]
+            result.append(self._facet(name, [(row.value, row.label, row.count) for row in rows]))
+        return result
+
+    def unfiltered(self) -> bool:
+        """No valid filter value is on: the list is every public paper."""
+        return not self._others_on("")
 
     def _valid_values(self) -> dict:
         # As FilterSet.qs does, a filter whose value is invalid is left out.
@@ -79,47 +91,19 @@ class PublicationFilter(django_filters.FilterSet):
         self.form.is_valid()
         return self.form.cleaned_data
 
+    def _others_on(self, name: str) -> bool:
+        return any(
+            value not in EMPTY_VALUES
+            for other, value in self._valid_values().items()
+            if other != name
+        )
+
     def _without(self, skipped: str):
         queryset = self.queryset
         for name, value in self._valid_values().items():
             if name != skipped:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
-
-    def _year_counts(self) -> list[tuple[str, str, int]]:
-        rows = self._without("year").order_by("-year").values("year").annotate(count=Count("pk"))
-        return [(str(row["year"]), str(row["year"]), row["count"]) for row in rows]
-
-    def _choice_counts(self, name: str, choices) -> list[tuple[str, str, int]]:
-        counts = dict(self._without(name).order_by().values_list(name).annotate(count=Count("pk")))
-        return [
-            (value, label, counts[value]) for value, label in choices.choices if value in counts
-        ]
-
-    def _author_counts(self) -> list[tuple[str, str, int]]:
-        # Members only: a twenty-author paper would otherwise flood the list with co-authors.
-        rows = (
-            Authorship.objects.filter(
-                publication__in=self._without("author").order_by(),
-                researcher__in=Researcher.objects.public_members(),
-            )
-            .values("researcher__slug", "researcher__full_name")
-            .annotate(count=Count("publication"))
-            .order_by("-count", "researcher__full_name")
-        )
-        return [(r["researcher__slug"], r["researcher__full_name"], r["count"]) for r in rows]
-
-    def _venue_counts(self) -> list[tuple[str, str, int]]:
-        rows = (
-            self._without("venue")
-            .exclude(venue=None)
-            .values("venue__slug", "venue__short_name", "venue__name")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "venue__name")
-        )
-        return [
-            (r["venue__slug"], r["venue__short_name"] or r["venue__name"], r["count"]) for r in rows
-        ]
 
     def _facet(self, name: str, counts: list[tuple[str, str, int]]) -> Facet:
         raw = self.data.get(name, "")

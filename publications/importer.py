@@ -232,9 +232,9 @@ class Importer:
         # One update of the stored search vectors for what changed, not one per row.
         Publication.objects.filter(pk__in=self.touched).update_search_vector()
         Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
-        if self.touched and not self.report.dry_run:
-            # The papers' keys and fragments, in bulk. Not for a dry run, rolled back:
-            # nobody would read them.
+        if (self.touched or self.report.venues) and not self.report.dry_run:
+            # The papers' keys and fragments, in bulk, and the list's counts (which show
+            # the venues' badges). Not for a dry run, rolled back: nobody would read them.
             rendering.written_in_bulk(self.touched)
 
     def load_index(self) -> None:

@@ -473,3 +473,34 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.key or self.publication_id}"
+
+
+class FacetCount(models.Model):
+    """How many public papers one value of a publication-list filter gives with no other
+    filter on: the unfiltered list's counts, kept by publications.facets as papers,
+    authorships, venues and researchers change, rather than counted on every view."""
+
+    class Facet(models.TextChoices):
+        YEAR = "year", "Year"
+        KIND = "kind", "Type"
+        STATUS = "status", "Status"
+        AUTHOR = "author", "Author"
+        VENUE = "venue", "Venue"
+
+    facet = models.CharField(max_length=10, choices=Facet.choices)
+    key = models.CharField(
+        max_length=20, help_text="The year, type or status; the researcher's or venue's id."
+    )
+    value = models.CharField(max_length=100, help_text="What the filter takes: a slug for people.")
+    label = models.CharField(max_length=300)
+    sort_name = models.CharField(max_length=300, help_text="Ties in the count are in this order.")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["facet", "-count", "sort_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "key"], name="facet_count_unique_key")
+        ]
+
+    def __str__(self):
+        return f"{self.facet} {self.label}: {self.count}"

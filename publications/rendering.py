@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from core.markup import MATH_ATTRIBUTES, MATH_TAGS, render_inline_math, render_markdown
-from publications import bibtex, bulk, citekeys
+from publications import bibtex, bulk, citekeys, facets
 from publications.citation import citation
 from publications.csl import csl_item
 from publications.models import Authorship, Publication
@@ -164,31 +164,38 @@ def render_now(pks: Iterable[int]) -> int:
 
 def written_in_bulk(pks: Iterable[int]) -> int:
     """After papers ``pks`` (or their authorships) were written past the signals: renders
-    them; returns how many."""
-    return render_now(pks)
+    them and counts every facet afresh; returns how many papers."""
+    done = render_now(pks)
+    facets.recount_all()
+    return done
 
 
 def render_all() -> int:
-    """Every paper's fragments afresh, after bulk writes."""
+    """Every paper's fragments and every facet count afresh, after bulk writes."""
     return written_in_bulk(Publication.objects.values_list("pk", flat=True))
 
 
 @dataclass
 class Pending:
     papers: set[int] = field(default_factory=set)
+    facets: dict[str, set] = field(default_factory=dict)
 
 
 _pending: ContextVar[Pending | None] = ContextVar("renders_pending", default=None)
 
 
-def changed(papers: Iterable[int] = ()) -> None:
-    """The papers ``papers`` changed: renders them now, or at the end of the ``batched()``
-    block this runs in."""
+def changed(papers: Iterable[int] = (), **facet_keys: Iterable) -> None:
+    """The papers ``papers`` and the facet values ``facet_keys`` (as facets.recount takes
+    them) changed: renders and recounts them now, or at the end of the ``batched()`` block
+    this runs in."""
     pending = _pending.get()
     if pending is None:
         render_now(papers)
+        facets.recount(**facet_keys)
         return
     pending.papers.update(papers)
+    for facet, keys in facet_keys.items():
+        pending.facets.setdefault(facet, set()).update(keys)
 
 
 @contextmanager
@@ -206,12 +213,17 @@ def batched():
     finally:
         _pending.reset(token)
     render_now(pending.papers)
+    facets.recount(**pending.facets)
 
 
 def researcher_changed(researcher) -> None:
-    """What shows the researcher's name and link: their papers' fragments. For changes
-    that send no signal, as a merge's moved authorships."""
-    changed(Authorship.objects.filter(researcher=researcher).values_list("publication", flat=True))
+    """What shows the researcher's name and link: their papers' fragments and their line
+    among the authors the list filters by. For changes that send no signal, as a merge's
+    moved authorships."""
+    changed(
+        Authorship.objects.filter(researcher=researcher).values_list("publication", flat=True),
+        author=[researcher.pk],
+    )
 
 
 def _profile_link(researcher) -> str:

@@ -1,17 +1,25 @@
 """Keep what is stored from papers current when a paper, its authors, its venue or a
 researcher change (PublicationsConfig.ready connects these): the search vectors (an
-author's renaming: Researcher.save) and the rendered fragments (publications.rendering).
-Bulk loads defer all of it (core.search_updates) and rebuild once at the end.
+author's renaming: Researcher.save), the rendered fragments and the list's facet counts
+(publications.rendering). Bulk loads defer all of it (core.search_updates) and rebuild
+once at the end.
 
-A venue's and a researcher's pre_save read the row as stored, so that post_save knows what
-changed: their papers are not rendered again for a change no fragment shows.
+Each pre_save reads the row as stored, so that post_save knows what changed: a facet
+count or a render that nothing changed is not redone.
 """
 
 from django.db.models import QuerySet
 
+from core.models import Visibility
 from core.search_updates import updates_deferred
 from publications import rendering
-from publications.models import Publication
+from publications.models import Authorship, Publication
+
+# What a paper's facet counts read of it.
+PAPER_FACETS = {"year": "year", "kind": "kind", "status": "status", "venue": "venue_id"}
+# What a researcher's and a venue's line among the facets shows.
+AUTHOR_FACET_FIELDS = ("slug", "full_name", "is_member", "visibility")
+VENUE_FACET_FIELDS = ("slug", "name", "short_name")
 
 
 def _stored(instance, fields) -> dict | None:
@@ -36,15 +44,40 @@ def _changed(before: dict | None, instance, fields) -> set[str]:
     return {name for name in fields if before[name] != getattr(instance, name)}
 
 
+def publication_pre_save(sender, instance, **kwargs):
+    _remember(sender, instance, ["visibility", *PAPER_FACETS.values()])
+
+
 def publication_saved(sender, instance, **kwargs):
     if updates_deferred():
         return
     Publication.objects.filter(pk=instance.pk).update_search_vector()
-    rendering.changed([instance.pk])
+    before = _before(instance) or {}
+    was_public = before.get("visibility") == Visibility.PUBLIC
+    is_public = instance.visibility == Visibility.PUBLIC
+    keys = {}
+    for facet, attname in PAPER_FACETS.items():
+        old, new = before.get(attname), getattr(instance, attname)
+        if was_public != is_public or old != new:
+            keys[facet] = [value for value, shown in ((old, was_public), (new, is_public)) if shown]
+    if before and was_public != is_public:  # a new paper has no authors yet
+        keys["author"] = Authorship.objects.filter(publication=instance).values_list(
+            "researcher", flat=True
+        )
+    rendering.changed([instance.pk], **keys)
+
+
+def publication_deleted(sender, instance, **kwargs):
+    if updates_deferred() or instance.visibility != Visibility.PUBLIC:
+        return
+    # Its authorships went first, each recounting its author.
+    rendering.changed(
+        **{facet: [getattr(instance, attname)] for facet, attname in PAPER_FACETS.items()}
+    )
 
 
 def authorship_pre_save(sender, instance, **kwargs):
-    _remember(sender, instance, ["publication_id"])
+    _remember(sender, instance, ["publication_id", "researcher_id"])
 
 
 def authorship_changed(sender, instance, **kwargs):
@@ -58,7 +91,7 @@ def authorship_changed(sender, instance, **kwargs):
         isinstance(origin, QuerySet) and origin.model is Publication
     ):
         papers = set()  # deleted with its paper: nothing left to render
-    rendering.changed(papers)
+    rendering.changed(papers, author={instance.researcher_id, before.get("researcher_id")})
 
 
 def authors_added(sender, instance, action, reverse, pk_set, **kwargs):
@@ -68,13 +101,13 @@ def authors_added(sender, instance, action, reverse, pk_set, **kwargs):
     # them one by one, which authorship_changed hears as post_delete.
     if action != "post_add":
         return
-    papers = pk_set if reverse else {instance.pk}
+    papers, people = (pk_set, {instance.pk}) if reverse else ({instance.pk}, pk_set)
     Publication.objects.filter(pk__in=papers).update_search_vector()
-    rendering.changed(papers)
+    rendering.changed(papers, author=people)
 
 
 def venue_pre_save(sender, instance, **kwargs):
-    _remember(sender, instance, rendering.VENUE_FIELDS)
+    _remember(sender, instance, [*rendering.VENUE_FIELDS, *VENUE_FACET_FIELDS])
 
 
 def venue_saved(sender, instance, created, **kwargs):
@@ -83,8 +116,11 @@ def venue_saved(sender, instance, created, **kwargs):
     Publication.objects.filter(venue=instance).update_search_vector()
     if created:
         return  # no paper names it yet
-    if _changed(_before(instance), instance, rendering.VENUE_FIELDS):
-        rendering.changed(Publication.objects.filter(venue=instance).values_list("pk", flat=True))
+    changed = _changed(_before(instance), instance, rendering.VENUE_FIELDS + VENUE_FACET_FIELDS)
+    papers = ()
+    if changed & set(rendering.VENUE_FIELDS):
+        papers = Publication.objects.filter(venue=instance).values_list("pk", flat=True)
+    rendering.changed(papers, venue=[instance.pk] if changed & set(VENUE_FACET_FIELDS) else ())
 
 
 def researcher_pre_save(sender, instance, **kwargs):
@@ -94,5 +130,16 @@ def researcher_pre_save(sender, instance, **kwargs):
 def researcher_saved(sender, instance, created, **kwargs):
     if updates_deferred() or created:
         return  # a new researcher is nobody's author yet
-    if _changed(_before(instance), instance, rendering.RESEARCHER_FIELDS):
-        rendering.researcher_changed(instance)
+    changed = _changed(_before(instance), instance, rendering.RESEARCHER_FIELDS)
+    if changed:
+        papers = Authorship.objects.filter(researcher=instance).values_list(
+            "publication", flat=True
+        )
+        author = [instance.pk] if changed & set(AUTHOR_FACET_FIELDS) else ()
+        rendering.changed(papers, author=author)
+
+
+def researcher_deleted(sender, instance, **kwargs):
+    if updates_deferred():
+        return
+    rendering.changed(author=[instance.pk])

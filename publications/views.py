@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -5,32 +7,50 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView
 
 from core.cache import reads_query
-from publications import citation
+from publications import citation, facets
 from publications.filters import PublicationFilter
 from publications.models import Publication
 
 PAGE_SIZE = 25
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, rather than counting them."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self):
+        return self._count
+
+
 @reads_query(*PublicationFilter.base_filters, "page")
 def publication_list(request):
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.public())
     page = None
+    facet_list = filterset.facets(unfiltered_counts=facets.stored)
     if filterset.is_valid():
         # A list item is the paper's stored entry, and nothing else of it.
-        paginator = Paginator(filterset.qs.only("rendered_entry"), PAGE_SIZE)
+        papers = filterset.qs.only("rendered_entry")
+        if filterset.unfiltered():
+            # Every public paper has a year: the stored year counts add up to them all.
+            total = sum(option.count for option in facet_list[0].options)
+            paginator = CountedPaginator(papers, PAGE_SIZE, total)
+        else:
+            paginator = Paginator(papers, PAGE_SIZE)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except InvalidPage as error:
             raise Http404(str(error)) from error
-    facets = filterset.facets()
     return render(
         request,
         "publications/publication_list.html",
         {
             "filterset": filterset,
-            "facets": facets,
-            "filtered": any(facet.selected_label for facet in facets),
+            "facets": facet_list,
+            "filtered": any(facet.selected_label for facet in facet_list),
             "page_obj": page,
         },
         # A filter value that names nothing is the link's fault: say so, list nothing.

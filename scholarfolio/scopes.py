@@ -27,7 +27,14 @@ from profiles.models import (
     Researcher,
     Teaching,
 )
-from publications.models import Authorship, CitationCount, ImportRecord, Publication, Venue
+from publications.models import (
+    Authorship,
+    CitationCount,
+    FacetCount,
+    ImportRecord,
+    Publication,
+    Venue,
+)
 
 PEOPLE, PUBLICATIONS, EVENTS = "people", "publications", "events"
 LISTS = (PEOPLE, PUBLICATIONS, EVENTS)
@@ -287,6 +294,9 @@ def register() -> None:
     )
     register_scopes(CitationCount, lambda rows: publications(ids(rows, "publication_id")))
     register_scopes(ImportRecord, nothing_shown)
+    # Written in SQL with the change to papers, authorships, venues or people they follow,
+    # whose own rules name the lists.
+    register_scopes(FacetCount, nothing_shown)
     register_scopes(Talk, talk_rows, tracked=("slug", "event_id"))
     for model in (TalkSpeaker, TalkHost):
         register_scopes(

@@ -1,7 +1,7 @@
-"""Render on write (publications.rendering, publications.citekeys): a paper's BibTeX key,
-chosen once and unique; its stored title, abstract, citation entry, BibTeX and CSL-JSON,
-made again when the paper, its authors, its venue or an author's name, slug, membership or
-visibility change."""
+"""Render on write (publications.rendering, publications.citekeys, publications.facets): a
+paper's BibTeX key, chosen once and unique; its stored title, abstract, citation entry,
+BibTeX and CSL-JSON, made again when the paper, its authors, its venue or an author's name,
+slug, membership or visibility change; and the unfiltered list's stored facet counts."""
 
 import json
 from importlib import import_module
@@ -14,9 +14,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from profiles.models import Researcher
-from publications import rendering
+from publications import facets, rendering
 from publications.citekeys import KeyedRow, backfilled_keys
-from publications.models import Authorship, Publication
+from publications.models import Authorship, FacetCount, Publication
 from tests.factories import (
     AuthorshipFactory,
     PublicationFactory,
@@ -191,7 +191,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_from_before_stored_renders_gets_keys_and_fragments():
+def test_a_database_from_before_stored_renders_gets_keys_fragments_and_counts():
     migrate([("publications", "0007_venue_aliases")])
     try:
         old = (
@@ -221,6 +221,7 @@ def test_a_database_from_before_stored_renders_gets_keys_and_fragments():
     assert one.rendered_abstract == "<p><em>Bold</em></p>\n"
     assert '<a href="/people/zhiwei-bai/">Zhiwei Bai</a>' in one.rendered_entry
     assert json.loads(two.csl_json)["id"] == "deep-1"
+    assert facets.stored()["author"][0].count == 2
 
 
 # Stored fragments -------------------------------------------------------------------------------
@@ -402,6 +403,7 @@ def test_the_command_renders_what_bulk_writes_left_out():
         "bai2024deepc",
     ]
     assert all(stored(paper).rendered_entry for paper in papers)
+    assert facets.stored()["author"][0].count == 3
 
 
 def test_a_key_taken_meanwhile_is_asked_for_again(monkeypatch):
@@ -422,3 +424,80 @@ def test_a_key_taken_meanwhile_is_asked_for_again(monkeypatch):
     AuthorshipFactory(publication=paper, researcher=bai, position=1)
     assert stored(paper).bibtex_key == "bai2024deepb"
     assert len(calls) == 2
+
+
+# Facet counts -----------------------------------------------------------------------------------
+
+
+def assert_stored_counts_are_live():
+    live = {
+        facet: facets.counts(Publication.objects.public(), facet) for facet in facets.Facet.values
+    }
+    assert facets.stored() == live
+
+
+def test_the_database_refuses_a_facet_value_twice():
+    FacetCount.objects.create(facet="year", key="2024", value="2024", label="2024", count=1)
+    with pytest.raises(IntegrityError, match="facet_count_unique_key"):
+        FacetCount.objects.create(facet="year", key="2024", value="2024", label="2024", count=2)
+
+
+def test_stored_counts_follow_every_change():
+    bai, li = person("Zhiwei Bai", is_member=True), person("Wei Li", is_member=True)
+    jmlr, neurips = VenueFactory(name="JMLR proceedings"), VenueFactory(name="NeurIPS")
+    paper = paper_by(bai, li, venue=jmlr, year=2024)
+    paper_by(bai, venue=neurips, year=2023, kind="conference")
+    assert_stored_counts_are_live()
+    assert len(facets.stored()["author"]) == 2
+
+    steps = [
+        lambda: setattr(paper, "year", 2025),
+        lambda: setattr(paper, "kind", "preprint"),
+        lambda: setattr(paper, "status", "accepted"),
+        lambda: setattr(paper, "venue", neurips),
+        lambda: setattr(paper, "visibility", "hidden"),
+        lambda: setattr(paper, "visibility", "public"),
+    ]
+    for step in steps:
+        step()
+        paper.save()
+        assert_stored_counts_are_live()
+
+    jmlr.short_name = "JMLR"
+    jmlr.save()
+    neurips.name = "Neural Information Processing Systems"
+    neurips.save()
+    assert_stored_counts_are_live()
+    li.full_name = "Wei Lee"
+    li.save()
+    assert_stored_counts_are_live()
+    li.visibility = "hidden"
+    li.save()
+    assert_stored_counts_are_live()
+    bai.is_member = False
+    bai.save()
+    assert_stored_counts_are_live()
+    assert facets.stored()["author"] == []
+    bai.is_member = True
+    bai.save()
+    AuthorshipFactory(publication=paper_by(li, year=2020), researcher=bai, position=2)
+    assert_stored_counts_are_live()
+    Authorship.objects.filter(researcher=bai).first().delete()
+    assert_stored_counts_are_live()
+    paper.delete()
+    assert_stored_counts_are_live()
+    assert [row.key for row in facets.stored()["year"]] == ["2023", "2020"]
+
+
+def test_the_unfiltered_list_shows_the_stored_counts_in_one_query(client):
+    bai = person("Zhiwei Bai", is_member=True)
+    paper_by(bai, year=2024)
+    FacetCount.objects.filter(facet="year").update(count=7)  # as if counted so
+    html = get(client, "/publications/")
+    assert "2024 (7)" in html
+    assert "7 publications" in html
+    # Filtered by another facet, a facet counts live.
+    assert "2024 (1)" in get(client, f"/publications/?author={bai.slug}")
+    with CaptureQueriesContext(connection) as queries:
+        get(client, "/publications/?year=2024")
+    assert sum("publications_facetcount" in q["sql"] for q in queries) == 1

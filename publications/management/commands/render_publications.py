@@ -8,8 +8,9 @@ from publications.models import Publication
 class Command(BaseCommand):
     help = (
         "Render every publication's stored fragments (title, abstract, citation entry, "
-        "BibTeX, CSL-JSON; a BibTeX key for a paper without one): after rows were written "
-        "past the signals (bulk_create, COPY, raw SQL) or the renderer changed."
+        "BibTeX, CSL-JSON; a BibTeX key for a paper without one) and count the list's "
+        "stored facet counts afresh: after rows were written past the signals "
+        "(bulk_create, COPY, raw SQL) or the renderer changed."
     )
 
     def add_arguments(self, parser):
@@ -26,4 +27,4 @@ class Command(BaseCommand):
             papers = papers.filter(rendered_entry="")
         count = rendering.written_in_bulk(papers.values_list("pk", flat=True))
         if options["verbosity"] >= 1:
-            self.stdout.write(f"Rendered {count} publications.")
+            self.stdout.write(f"Rendered {count} publications; facet counts stored afresh.")
