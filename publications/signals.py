@@ -38,10 +38,21 @@ def _before(instance) -> dict | None:
     return instance.__dict__.pop("_stored_before_save", None)
 
 
+def _now(instance, before: dict, fields) -> dict:
+    """The values just saved; a field not loaded on the instance was not saved, so it is
+    as stored (and reading it would cost a query)."""
+    deferred = instance.get_deferred_fields()
+    return {
+        name: before[name] if name in deferred and name in before else getattr(instance, name)
+        for name in fields
+    }
+
+
 def _changed(before: dict | None, instance, fields) -> set[str]:
     if before is None:
         return set(fields)
-    return {name for name in fields if before[name] != getattr(instance, name)}
+    now = _now(instance, before, fields)
+    return {name for name in fields if before[name] != now[name]}
 
 
 def publication_pre_save(sender, instance, **kwargs):
@@ -53,11 +64,12 @@ def publication_saved(sender, instance, **kwargs):
         return
     Publication.objects.filter(pk=instance.pk).update_search_vector()
     before = _before(instance) or {}
+    now = _now(instance, before, ["visibility", *PAPER_FACETS.values()])
     was_public = before.get("visibility") == Visibility.PUBLIC
-    is_public = instance.visibility == Visibility.PUBLIC
+    is_public = now["visibility"] == Visibility.PUBLIC
     keys = {}
     for facet, attname in PAPER_FACETS.items():
-        old, new = before.get(attname), getattr(instance, attname)
+        old, new = before.get(attname), now[attname]
         if was_public != is_public or old != new:
             keys[facet] = [value for value, shown in ((old, was_public), (new, is_public)) if shown]
     if before and was_public != is_public:  # a new paper has no authors yet

@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from profiles.models import Researcher
-from publications import facets, rendering
+from publications import facets, rendering, signals
 from publications.citekeys import KeyedRow, backfilled_keys
 from publications.models import Authorship, FacetCount, Publication
 from tests.factories import (
@@ -297,6 +297,18 @@ def test_a_member_no_more_loses_their_link_and_a_new_one_gains_it():
     entry = stored(paper).rendered_entry
     assert leaving.get_absolute_url() not in entry
     assert f'<a href="{joining.get_absolute_url()}">Bob Ray</a>' in entry
+
+
+def test_a_researcher_saved_half_loaded_is_not_read_field_by_field():
+    author = person("Zhiwei Bai", is_member=True)
+    paper = paper_by(author)
+    partial = Researcher.objects.only("id", "headline").get(pk=author.pk)
+    partial.headline = "Ph.D. Student"
+    with CaptureQueriesContext(connection) as queries:
+        signals.researcher_pre_save(Researcher, partial)
+        signals.researcher_saved(Researcher, partial, created=False)
+    assert len(queries) == 1  # the row as stored: nothing changed that a paper shows
+    assert author.get_absolute_url() in stored(paper).rendered_entry
 
 
 def test_an_author_added_or_removed_renders_the_paper_again():
