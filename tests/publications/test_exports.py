@@ -274,10 +274,12 @@ def test_a_paper_added_later_leaves_earlier_keys_alone(client):
     assert after == {**before, "Deep networks two": "bai2024deepb"}
 
 
-def test_a_hidden_paper_takes_no_key_letter_and_is_in_no_file(client):
+def test_a_hidden_paper_is_in_no_file_and_changes_no_key(client):
     author = member(family_name="Bai")
     shown = paper_by(author, title="Deep shown", year=2024)
     hidden = paper_by(author, title="Deep secret", year=2024, visibility="draft")
+    # Stored keys are unique over every paper, the hidden ones too: it holds the next.
+    assert Publication.objects.get(pk=hidden.pk).bibtex_key == "bai2024deepb"
     for url in [
         "/publications.bib",
         "/publications.ris",
