@@ -2,12 +2,13 @@
 
 A paper's rendered title and abstract, its citation entry as lists show it, its BibTeX
 entry and its CSL-JSON item are pure functions of the paper, its authorships, their
-researchers and its venue. ``render`` makes them and stores them on the row (with the
-paper's BibTeX key the first time: publications.citekeys), so a page of 300 papers reads
-300 rows instead of formatting 300 entries. publications.signals calls it, through
-``changed``, when a paper, an authorship, a venue or a researcher's name, slug, membership
-or visibility change, for the papers concerned only; bulk writes call ``render_all`` after
-(``manage.py render_publications``).
+researchers and its venue. ``render_now`` makes them and stores them on the row (with
+the paper's BibTeX key the first time: publications.citekeys), so a page of 300 papers
+reads 300 rows instead of formatting 300 entries. publications.signals calls it, through
+``changed`` (which also recounts the list's stored facets: publications.facets), when a
+paper, an authorship, a venue or a researcher's name, slug, membership or visibility
+change, for the papers concerned only; bulk writes call ``written_in_bulk`` or
+``render_all`` after (``manage.py render_publications``).
 
 The stored entry is the same on every page: no owner marked. A profile shows its owner in
 bold instead of linked, which ``entry_for`` does to the stored HTML (their link is the
