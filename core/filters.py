@@ -13,7 +13,7 @@ from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 
-from core.search import MAX_QUERY_LENGTH, clean_query, search_query
+from core.search import MAX_QUERY_LENGTH, MAX_RANKED, clean_query, search_query
 from core.validators import MAX_YEAR, MIN_YEAR, normalize_orcid
 
 ORCID_FORM = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
@@ -71,7 +71,8 @@ class OrderingFilter(django_filters.OrderingFilter):
 @extend_schema_field({"type": "string", "maxLength": MAX_QUERY_LENGTH})
 class SearchFilter(django_filters.CharFilter):
     """`q`: the site search's full-text query against the model's stored search vector;
-    matches are annotated with ``rank``."""
+    matches are annotated with ``rank``. As on the site, only the most recent MAX_RANKED
+    matches (in the model's own order) are ranked, and counted."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Full-text search, as on the site's search page")
@@ -83,7 +84,9 @@ class SearchFilter(django_filters.CharFilter):
         if not text:
             return qs
         query = search_query(text)
-        return qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        ordering = (*qs.model._meta.ordering, "pk")
+        matches = qs.filter(search_vector=query).order_by(*ordering).values("pk")[:MAX_RANKED]
+        return qs.filter(pk__in=matches).annotate(rank=SearchRank(F("search_vector"), query))
 
 
 class RankedFilterSet(django_filters.FilterSet):

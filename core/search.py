@@ -8,6 +8,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 MAX_QUERY_LENGTH = 200
+# Matches ranked per search, at most: the most recent, read along the list's index. Ranking
+# reads every candidate's vector, so a word most papers share would otherwise cost in
+# proportion to the site; with the cap a search costs the same at 1,000 papers and 100,000.
+MAX_RANKED = 1000
 
 # Private-use characters, which no one types: ts_headline wraps matches in them, and only
 # after the text around them is escaped do they become <mark> tags.

@@ -14,17 +14,13 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 
 from core.models import ArrayToString
-from core.search import highlight, marked, search_query, snippet
+from core.search import MAX_RANKED, highlight, marked, search_query, snippet
 from events.models import Talk
 from profiles.models import Researcher
 from publications.models import Publication
 
 PAGE_SIZE = 20
 PREVIEW_SIZE = 5  # per type, when the search is not narrowed to one type
-# Papers and talks ranked per search, at most: the most recent matches. Ranking reads every
-# candidate's vector, so a word that most papers share would otherwise cost in proportion
-# to the site; with the cap a search costs the same at 1,000 papers and at 100,000.
-MAX_RANKED = 1000
 
 
 def most_recent(matches: QuerySet, *order: str) -> Q:
@@ -40,8 +36,11 @@ def find_people(query: SearchQuery, text: str) -> QuerySet:
         Researcher.objects.public()
         .defer("search_vector")
         .filter(has_public_paper | Q(is_member=True))
-        # The parser keeps 白志威 as one word, so part of it ("志威") needs a substring match.
-        .filter(Q(search_vector=query) | Q(native_name__icontains=text))
+        # The parser keeps 白志威 as one word, so part of it ("志威") needs a substring match;
+        # only then, as it reads every row.
+        .filter(
+            Q(search_vector=query) | (Q() if text.isascii() else Q(native_name__icontains=text))
+        )
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             name_html=marked("full_name", query, "simple"),

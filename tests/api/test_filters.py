@@ -197,3 +197,16 @@ def test_talk_filters(get):
     assert titles("q=seminar") == ["Old seminar"]
     assert get("/api/v1/talks/?event=nowhere").status_code == 404
     assert get("/api/v1/talks/?upcoming=soon").status_code == 400
+
+
+def test_a_search_ranks_and_counts_only_the_most_recent_matches(client, monkeypatch):
+    """As the site's search (core.search.MAX_RANKED): a word most papers share costs the
+    same however many papers there are."""
+    monkeypatch.setattr("core.filters.MAX_RANKED", 2)
+    for year in (2016, 2017, 2018):
+        PublicationFactory(title=f"Gradient flows {year}", year=year)
+
+    body = client.get("/api/v1/publications/?q=gradient").json()
+
+    assert body["count"] == 2
+    assert sorted(paper["year"] for paper in body["results"]) == [2017, 2018]
