@@ -94,7 +94,8 @@ def coauthors(researcher: Researcher) -> list[Coauthor]:
         Researcher.objects.public()
         .exclude(pk=researcher.pk)
         .filter(authorships__publication__in=public_papers(researcher))
-        .defer("search_vector", "bio")
+        # What the list shows: a name, linked for a member.
+        .only("slug", "full_name", "given_name", "family_name", "is_member", "visibility")
         .annotate(shared=Count("authorships__publication", distinct=True))
         .order_by("-shared", "family_name", "given_name")
     )

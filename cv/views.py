@@ -58,11 +58,16 @@ class NewsItem:
     precision: str
     text: str
     title: str
-    url: str
+    target: object = None  # what the item links to, if anything
 
     @property
     def when(self) -> str:
         return format_partial_date(self.date, self.precision)
+
+    @property
+    def url(self) -> str:
+        # Reversed for the few items shown, not for every paper of the profile.
+        return self.target.get_absolute_url() if self.target is not None else ""
 
 
 def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
@@ -75,7 +80,7 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
             if p.status != Publication.Status.PUBLISHED
             else f"Published in {p.venue or p.year}",
             title=p.title,
-            url=p.get_absolute_url(),
+            target=p,
         )
         for p in publications
     ]
@@ -85,12 +90,12 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
             precision=t.date_precision,
             text=t.get_kind_display() + (f" at {t.event.full_name}" if t.event else ""),
             title=t.title,
-            url=t.get_absolute_url(),
+            target=t,
         )
         for t in talks
     ]
     items += [
-        NewsItem(date=a.date, precision=a.date_precision, text="Honour", title=a.title, url="")
+        NewsItem(date=a.date, precision=a.date_precision, text="Honour", title=a.title)
         for a in awards
         if a.date
     ]
