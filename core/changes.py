@@ -111,9 +111,11 @@ def _bump(scopes: set[str]) -> None:
     with connection.cursor() as cursor:
         # Upserts: the site's row exists after migrate, but a test database flush empties it.
         cursor.execute(
-            f"INSERT INTO {VERSIONS} (id, version, changed) VALUES (1, 1, clock_timestamp()) "
+            f"INSERT INTO {VERSIONS} (id, version, changed, day) "
+            "VALUES (1, 1, clock_timestamp(), %s) "
             f"ON CONFLICT (id) DO UPDATE SET version = {VERSIONS}.version + 1, "
-            "changed = clock_timestamp()"
+            "changed = clock_timestamp()",
+            [timezone.localdate()],
         )
         names = sorted(scopes | {SITE})
         cursor.execute(
@@ -162,7 +164,7 @@ def scope_versions(names: Iterable[str]) -> dict[str, tuple[int, datetime.dateti
             return listener.known_scopes(names)
     alias = router.db_for_read(ContentVersion)
     state, day = read_scopes_and_day(alias, names)
-    if day != timezone.localdate():
+    if is_past(day):
         roll_day()
         state, _ = read_scopes_and_day(alias, names)
     return state
@@ -180,6 +182,12 @@ def current_version() -> Version:
         if listener.known is None:
             raise
         return listener.known
+
+
+def is_past(day: datetime.date | None) -> bool:
+    """The day last run is over. A database without it (new, or a test's, emptied) has
+    nothing cached from before: it gets its day with its first change."""
+    return day is not None and day < timezone.localdate()
 
 
 def roll_day() -> None:
@@ -326,7 +334,7 @@ class VersionListener:
         self.check_day(day)
 
     def check_day(self, day: datetime.date | None) -> None:
-        if day != timezone.localdate():
+        if is_past(day):
             roll_day()  # its bump reaches this thread as a notification
             connections["default"].close()  # this thread's own, opened for the roll
 
