@@ -5,9 +5,11 @@ from django.db import models
 from core.validators import (
     normalize_arxiv_id,
     normalize_doi,
+    normalize_funder_id,
     normalize_orcid,
     validate_arxiv_id,
     validate_doi,
+    validate_funder_id,
     validate_orcid,
 )
 
@@ -40,3 +42,8 @@ class ArxivIdField(NormalizedCharField):
 class OrcidField(NormalizedCharField):
     normalize = staticmethod(normalize_orcid)
     default_validators = [validate_orcid]
+
+
+class FunderIdField(NormalizedCharField):
+    normalize = staticmethod(normalize_funder_id)
+    default_validators = [validate_funder_id]

@@ -23,6 +23,10 @@ ARXIV_CATEGORY_RE = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
 ROR_RE = re.compile(r"^0[a-hj-km-np-tv-z0-9]{6}\d{2}$")
 ISSN_RE = re.compile(r"^\d{4}-\d{3}[\dX]$")
 OPENALEX_AUTHOR_RE = re.compile(r"^A\d+$")
+# The Crossref Funder Registry (Open Funder Registry) names each funder by a DOI under
+# 10.13039: 10.13039/501100001809 is the NSFC; the id kept is the part after the slash.
+FUNDER_DOI_PREFIX = "10.13039/"
+FUNDER_ID_RE = re.compile(r"^\d{9,12}$")
 
 # Text that goes into a search vector. PostgreSQL refuses a tsvector over 1 MB ("string is
 # too long for tsvector"), which a text of some 150,000 distinct words reaches; 20,000
@@ -129,6 +133,24 @@ def validate_ror_id(value: str) -> None:
         raise ValidationError(
             "%(value)s is not a ROR id: nine characters starting with 0, like 0220qvk04.",
             code="invalid_ror",
+            params={"value": value},
+        )
+
+
+def normalize_funder_id(value: str) -> str:
+    """'https://doi.org/10.13039/501100001809' or '10.13039/501100001809' -> '501100001809'."""
+    value = normalize_doi(value)
+    if value.lower().startswith(FUNDER_DOI_PREFIX):
+        value = value[len(FUNDER_DOI_PREFIX) :]
+    return value.strip()
+
+
+def validate_funder_id(value: str) -> None:
+    if not FUNDER_ID_RE.match(value):
+        raise ValidationError(
+            "%(value)s is not a Crossref Funder ID: the digits after 10.13039/, like "
+            "501100001809 (the DOI 10.13039/501100001809).",
+            code="invalid_funder_id",
             params={"value": value},
         )
 
