@@ -15,6 +15,7 @@ from django.utils.html import escape
 from latex2mathml.converter import convert_to_element
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from pylatexenc.latex2text import LatexNodes2Text
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h3", "h4", "h5", "h6", "hr", "li", "ol",
@@ -123,3 +124,41 @@ def render_markdown(text: str) -> str:
 def render_inline_math(text: str) -> str:
     html = _inline.renderInline(text or "")
     return nh3.clean(html, tags=MATH_TAGS, attributes=MATH_ATTRIBUTES)
+
+
+# Plain text for where markup cannot go: <title>, meta tags, citation_* tags, feeds, JSON-LD.
+# pylatexenc gives each symbol its Unicode character and drops unknown commands' names
+# (keeping their arguments); spaces follow the source, so "\\log n" keeps its space.
+_latex_to_text = LatexNodes2Text(math_mode="text", strict_latex_spaces="based-on-source")
+_SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SUPERSCRIPTS = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+# A sub- or superscript that Unicode can write: "_1", "_{10}", "^2", "^{-1}", "^n".
+_SUBSCRIPT = re.compile(r"_(?:\{([0-9+\-=()]+)\}|([0-9]))")
+_SUPERSCRIPT = re.compile(r"\^(?:\{([0-9+\-=()ni]+)\}|([0-9ni]))")
+
+
+def _math_to_text(latex: str) -> str:
+    latex = _SUBSCRIPT.sub(lambda m: (m[1] or m[2]).translate(_SUBSCRIPTS), latex)
+    latex = _SUPERSCRIPT.sub(lambda m: (m[1] or m[2]).translate(_SUPERSCRIPTS), latex)
+    latex = latex.replace("\\|", "‖")
+    # Unbalanced braces make pylatexenc fill in its templates' "%s": strip those formulas.
+    if latex.count("{") == latex.count("}"):
+        try:
+            return _latex_to_text.latex_to_text(latex).strip()
+        # As render_math: no formula, however malformed, may break a page.
+        except Exception:
+            pass
+    return re.sub(r"\\[A-Za-z]+|[{}\\]", "", latex).strip()
+
+
+def plain_text(text: str) -> str:
+    """A title as plain Unicode text: each $...$ formula written out where Unicode can
+    ("$\\ell_1$" as "ℓ₁", "$2/\\eta$" as "2/η"), LaTeX command names dropped where it
+    cannot, backslash escapes resolved; split into formulas as ``render_inline_math`` does."""
+    if "$" not in (text or "") and "\\" not in (text or ""):
+        return text or ""
+    parts = []
+    for block in _inline.parseInline(text):
+        for token in block.children or ():
+            parts.append(_math_to_text(token.content) if token.type == "math_inline" else token.content)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()

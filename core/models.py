@@ -6,6 +6,8 @@ from django.db.models import Func
 from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
+from core.markup import plain_text
+
 
 class TimeStampedModel(models.Model):
     created = models.DateTimeField(auto_now_add=True)
@@ -140,11 +142,26 @@ def iso_partial_date(value, precision: str) -> str:
     return value.isoformat()
 
 
+SLUG_BASE_LENGTH = 70
+
+
+def slug_base(source: str) -> str:
+    """The slug a title or name would have before any "-2": its math written out first, so
+    "Sharp $\\ell_1$ bounds" gives "sharp-l1-bounds", not "sharp-ell_1-bounds"; cut at
+    the last whole word within ``SLUG_BASE_LENGTH``. Only new rows get one: a slug, once
+    saved, is a permanent URL."""
+    slug = slugify(plain_text(source).replace("_", " "))
+    if len(slug) <= SLUG_BASE_LENGTH:
+        return slug
+    cut = slug[: SLUG_BASE_LENGTH + 1].rpartition("-")[0]
+    return cut or slug[:SLUG_BASE_LENGTH]
+
+
 def unique_slug(instance: models.Model, source: str, field: str = "slug") -> str:
     """A slug from ``source`` that no other row of the model uses: 'name', 'name-2', ...
     One query reads every slug of that form, so the hundredth "Wei Zhang" costs what the
     second does."""
-    base = slugify(source)[:70] or instance._meta.model_name
+    base = slug_base(source) or instance._meta.model_name
     taken = set(
         type(instance)
         ._default_manager.filter(**{f"{field}__regex": rf"^{re.escape(base)}(-[0-9]+)?$"})

@@ -22,9 +22,9 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
-from django.utils.text import slugify
 
 from core.changes import content_changed, one_content_change
+from core.models import slug_base
 from core.search_updates import deferred_search_updates
 from core.text import single_line, strip_bidi_controls
 from core.validators import normalize_orcid, validate_orcid
@@ -460,7 +460,7 @@ class Importer:
 
     def slug(self, title: str) -> str:
         # As core.models.unique_slug, against the slugs read once rather than a query each.
-        base = slugify(title)[:70] or "publication"
+        base = slug_base(title) or "publication"
         candidate, n = base, 1
         while candidate in self.slugs:
             n += 1

@@ -273,6 +273,11 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
         help_text="The paper's key in every download, chosen once: never changed after.",
     )
     rendered_title = models.TextField(blank=True, editable=False)
+    plain_title = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The title with its math as Unicode text: for <title>, meta tags and feeds.",
+    )
     rendered_abstract = models.TextField(blank=True, editable=False)
     rendered_entry = models.TextField(
         blank=True, editable=False, help_text="The citation as lists show it; no owner marked."

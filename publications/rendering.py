@@ -30,7 +30,13 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from core.markup import MATH_ATTRIBUTES, MATH_TAGS, render_inline_math, render_markdown
+from core.markup import (
+    MATH_ATTRIBUTES,
+    MATH_TAGS,
+    plain_text,
+    render_inline_math,
+    render_markdown,
+)
 from publications import bibtex, bulk, citekeys, facets
 from publications.citation import citation
 from publications.csl import csl_item
@@ -58,6 +64,7 @@ STORED_FIELDS = [
     "rendered_entry",
     "bibtex",
     "csl_json",
+    "plain_title",
 ]
 # The stored texts, which a page that shows none of them defers.
 STORED_TEXTS = STORED_FIELDS[1:]
@@ -116,27 +123,26 @@ def _fragments(paper: Publication) -> dict[str, str]:
         "rendered_abstract": render_markdown(paper.abstract) if paper.abstract else "",
         "rendered_entry": clean_entry(entry).strip(),
         "csl_json": json.dumps(csl_item(paper), ensure_ascii=False),
+        "plain_title": plain_text(paper.title),
     }
 
 
-def _write(papers: list[Publication], taken: set[str] | None) -> None:
+def _write(papers: list[Publication], taken: set[str] | None, columns: list[str]) -> None:
     fragments = {paper.pk: _fragments(paper) for paper in papers}
     for attempt in itertools.count(1):
         keyed = []
         try:
             with transaction.atomic():
                 keyed = citekeys.assign_keys(papers, taken)
-                rows = [
-                    (
-                        paper.pk,
-                        paper.bibtex_key,
-                        *(fragments[paper.pk][name] for name in STORED_FIELDS[1:4]),
-                        bibtex.format_entry(citation(paper)),
-                        fragments[paper.pk]["csl_json"],
-                    )
-                    for paper in papers
-                ]
-                bulk.update_columns(Publication, STORED_FIELDS, rows)
+                rows = []
+                for paper in papers:
+                    values = {
+                        **fragments[paper.pk],
+                        "bibtex_key": paper.bibtex_key,
+                        "bibtex": bibtex.format_entry(citation(paper)),
+                    }
+                    rows.append((paper.pk, *(values[name] for name in columns)))
+                bulk.update_columns(Publication, columns, rows)
             return
         except IntegrityError:
             # Another transaction took one of these keys since they were looked up: ask
@@ -148,8 +154,9 @@ def _write(papers: list[Publication], taken: set[str] | None) -> None:
                 raise
 
 
-def render_now(pks: Iterable[int]) -> int:
-    """Renders and stores the fragments of the papers ``pks`` now; returns how many."""
+def render_now(pks: Iterable[int], columns: list[str] = STORED_FIELDS) -> int:
+    """Renders and stores the fragments of the papers ``pks`` now; returns how many.
+    ``columns`` for a migration, which may store only those its table has."""
     pks = sorted(set(pks))
     taken = None
     done = 0
@@ -158,7 +165,7 @@ def render_now(pks: Iterable[int]) -> int:
         if taken is None and len(pks) > citekeys.PREFIX_LOOKUPS and citekeys.wanting(papers):
             # Many papers at once read every key once, not their namesakes chunk by chunk.
             taken = citekeys.taken_keys(Publication)
-        _write(papers, taken)
+        _write(papers, taken, columns)
         done += len(papers)
     return done
 

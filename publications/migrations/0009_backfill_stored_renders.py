@@ -52,10 +52,21 @@ def render(apps, schema_editor):
     if not pks:
         return
     # The app's renderer, on the rows as they are now: what it reads is named field by
-    # field (rendering.PAPER_FIELDS), so later columns are not asked for.
+    # field (rendering.PAPER_FIELDS), so later columns are not asked for, and it writes
+    # the columns this table has (later ones, such as plain_title, come with their own).
     from publications import rendering
 
-    rendering.render_now(pks)
+    rendering.render_now(
+        pks,
+        columns=[
+            "bibtex_key",
+            "rendered_title",
+            "rendered_abstract",
+            "rendered_entry",
+            "bibtex",
+            "csl_json",
+        ],
+    )
 
 
 class Migration(migrations.Migration):
