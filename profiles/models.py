@@ -1,10 +1,12 @@
 import copy
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
@@ -13,6 +15,8 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 
 from core import roles
+from core.avatars import hue, initials
+from core.changes import ALL, scope_versions
 from core.fields import OrcidField
 from core.models import (
     ArrayToString,
@@ -149,6 +153,12 @@ class Organization(SlugModel, TimeStampedModel):
     @property
     def place(self) -> str:
         return ", ".join(part for part in (self.city, self.country) if part)
+
+
+class IdentityLink(NamedTuple):
+    kind: str  # the icon's id in static/icons.svg
+    label: str
+    url: str
 
 
 def researcher_name_forms(prefix: str = "") -> Case:
@@ -303,6 +313,37 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
             RegexValidator(r"^[A-Za-z\d](?:[A-Za-z\d-]{0,37}[A-Za-z\d])?$", "Not a GitHub user.")
         ],
     )
+    linkedin = models.CharField(
+        "LinkedIn profile",
+        max_length=100,
+        blank=True,
+        validators=[RegexValidator(r"^[\w-]{3,100}$", "The part after linkedin.com/in/.")],
+        help_text="The part after linkedin.com/in/.",
+    )
+    bluesky = models.CharField(
+        "Bluesky handle",
+        max_length=253,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(?=.{1,253}$)([a-z\d]([a-z\d-]{0,61}[a-z\d])?\.)+[a-z][a-z\d-]*$",
+                "A handle such as ann.bsky.social, without the @.",
+            )
+        ],
+        help_text="ann.bsky.social, without the @.",
+    )
+    mastodon = models.URLField(
+        "Mastodon profile",
+        blank=True,
+        help_text="The profile's address: https://mathstodon.xyz/@ann.",
+    )
+    x = models.CharField(
+        "X (Twitter) user",
+        max_length=15,
+        blank=True,
+        validators=[RegexValidator(r"^\w{1,15}$", "An X user name, without the @.")],
+        help_text="Without the @.",
+    )
     openalex_id = models.CharField(
         "OpenAlex id", max_length=20, blank=True, validators=[validate_openalex_author_id]
     )
@@ -410,6 +451,39 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
     def has_profile(self) -> bool:
         """A public member: the people with a page of their own."""
         return self.is_member and self.visibility == Visibility.PUBLIC
+
+    @property
+    def identity_links(self) -> list[IdentityLink]:
+        """The person's pages elsewhere, in the order a profile's header shows them (and a
+        crawler's ``sameAs`` lists them); the e-mail is not among them (shown obfuscated)."""
+        candidates = [
+            ("homepage", "Homepage", self.homepage),
+            ("orcid", "ORCID", self.orcid and f"https://orcid.org/{self.orcid}"),
+            (
+                "scholar",
+                "Google Scholar",
+                self.google_scholar_id
+                and f"https://scholar.google.com/citations?user={self.google_scholar_id}",
+            ),
+            ("github", "GitHub", self.github and f"https://github.com/{self.github}"),
+            (
+                "linkedin",
+                "LinkedIn",
+                self.linkedin and f"https://www.linkedin.com/in/{self.linkedin}",
+            ),
+            ("bluesky", "Bluesky", self.bluesky and f"https://bsky.app/profile/{self.bluesky}"),
+            ("mastodon", "Mastodon", self.mastodon),
+            ("x", "X", self.x and f"https://x.com/{self.x}"),
+        ]
+        return [IdentityLink(kind, label, url) for kind, label, url in candidates if url]
+
+    @property
+    def initials(self) -> str:
+        return initials(self.given_name, self.family_name, self.full_name)
+
+    @property
+    def avatar_hue(self) -> int:
+        return hue(self.full_name)
 
     @property
     def all_names(self) -> list[str]:
@@ -665,3 +739,123 @@ class MetricsSnapshot(TimeStampedModel):
 
     def __str__(self):
         return f"{self.researcher} on {self.source}, {self.as_of}"
+
+
+# How many of (year, month, day) a date of each precision means.
+DATE_PARTS = {DatePrecision.YEAR: 1, DatePrecision.MONTH: 2, DatePrecision.DAY: 3}
+
+
+class Membership(DateRangeMixin, TimeStampedModel):
+    """A period of a researcher in the group: when they joined, when they left, as what.
+    Who belongs to the group is an editor's record (members only see theirs); the people
+    list's alumni and a paper's marks of who was a member when it appeared are read here."""
+
+    class Role(models.TextChoices):
+        FACULTY = "faculty", "Faculty"
+        POSTDOC = "postdoc", "Postdoctoral researcher"
+        PHD = "phd", "PhD student"
+        MASTERS = "masters", "Master's student"
+        UNDERGRAD = "undergrad", "Undergraduate student"
+        STAFF = "staff", "Staff"
+        VISITOR = "visitor", "Visitor"
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    start_date = models.DateField(help_text="When they joined; for a month, its 1st.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="When they left; empty while still in the group."
+    )
+
+    class Meta:
+        ordering = ["researcher", "start_date"]
+        constraints = [
+            end_not_before_start("start_date", "end_date", "membership_end_after_start"),
+            sane_year_constraint("start_date__year", "membership_sane_start"),
+        ]
+        indexes = [models.Index(fields=["researcher", "start_date"])]
+
+    def __str__(self):
+        return f"{self.researcher}: {self.get_role_display()}, {self.period}"
+
+    @property
+    def years(self) -> str:
+        """The period in years, as an alumni list gives it: 2019-2023, or 2021-present."""
+        start = self.start_date.year
+        if self.end_date is None:
+            return f"{start}–present"
+        return str(start) if self.end_date.year == start else f"{start}–{self.end_date.year}"
+
+    def covers(self, day: datetime.date, precision: str) -> bool:
+        """Whether ``day``, known to ``precision`` (a paper's year alone, say), falls in the
+        period: compared at the coarser of the two precisions, so a paper of 2022 counts for
+        a member who joined in September 2022."""
+        parts = min(DATE_PARTS[precision], DATE_PARTS[self.date_precision])
+
+        def cut(value: datetime.date) -> tuple:
+            return (value.year, value.month, value.day)[:parts]
+
+        if cut(day) < cut(self.start_date):
+            return False
+        return self.end_date is None or cut(day) <= cut(self.end_date)
+
+
+class SiteSettings(TimeStampedModel):
+    """The group the site is about, edited in the admin: one row (id 1), read by every page
+    through ``current()``. Any change to it retires every cached page (scholarfolio.scopes)."""
+
+    name = models.CharField(
+        "group name", max_length=200, blank=True, help_text="Empty: the SITE_NAME setting."
+    )
+    logo = models.ImageField(upload_to="site/", blank=True, help_text="Square works best.")
+    introduction = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(MAX_SEARCHED_TEXT)],
+        help_text="Markdown, shown on the front page under the name; $...$ for math.",
+    )
+    address = models.TextField(blank=True, help_text="Postal address, one line per line.")
+    contact_email = models.EmailField(blank=True, help_text="Shown obfuscated against scrapers.")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="site_settings_singleton")]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or settings.SITE_NAME
+
+    @classmethod
+    def current(cls) -> "SiteSettings":
+        """The stored row with its links, else an unsaved default; kept in the process's
+        cache under the version of the ``all`` scope, which a change to either bumps, so a
+        page never shows settings older than the page's own key."""
+        version, _ = scope_versions([ALL]).get(ALL, (0, None))
+        key = f"site-settings:{version}"
+        cache = caches["pages-local"]
+        found = cache.get(key)
+        if found is None:
+            found = cls.objects.prefetch_related("links").filter(pk=1).first() or cls(pk=1)
+            found.link_list = list(found.links.all()) if found.created else []
+            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        return found
+
+
+class SiteLink(models.Model):
+    """A link the front page and the footer show: the department, a seminar, a repository."""
+
+    site = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=100)
+    url = models.URLField("URL")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label
