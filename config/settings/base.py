@@ -50,11 +50,13 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    "procrastinate.contrib.django",
     "core",
     "profiles",
     "publications",
     "events",
     "cv",
+    "inbox",
     "scholarfolio",
 ]
 
@@ -126,7 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.site",
+                "profiles.context_processors.site",
             ],
         },
     },
@@ -183,6 +185,13 @@ STORAGES = {
 SITE_NAME = os.environ.get("SITE_NAME", "Scholarfolio")
 # Sent with every request to ORCID, Crossref, arXiv and OpenAlex, as their etiquette asks.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "webmaster@localhost")
+# OpenAlex answers only requests carrying a key (free, openalex.org/settings/api) since
+# February 2026: citation syncs and the works inbox's harvests send it.
+OPENALEX_API_KEY = os.environ.get("OPENALEX_API_KEY", "")
+
+# The job queue (procrastinate, in this database): the works inbox's harvests. Its worker
+# runs beside the site (make run; the worker service of docker-compose.yml).
+PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": 1}
 
 # The default cache (the API's throttles, small lookups): each process's memory, or Redis
 # shared by every process when REDIS_URL is set. Public pages and API data (core/cache.py)
