@@ -14,18 +14,25 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from core import roles
-from core.admin import ScopedStackedInline, ScopedTabularInline, ScopedVersionAdmin
+from core.admin import (
+    OwnerLinkFormSet,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    ScopedVersionAdmin,
+    TimeStampedAdmin,
+)
 from core.images import PhotoField
 from core.models import ArrayToString
 from cv.admin_orcid import orcid_view
 from cv.admin_profile_import import profile_import_view
 from cv.merge import MergeError, researchers_merge_all
-from cv.models import Award, ResearchInterest, Service
+from cv.models import Award, Grant, GrantInvestigator, ResearchInterest, Service
 from cv.orcid import Orcid
 from profiles.admin import (
     ORGANIZATION_PATH,
     SMALL_TEXT,
     EducationInline,
+    MembershipInline,
     MetricsSnapshotInline,
     PositionInline,
     ProfileSectionInline,
@@ -79,6 +86,17 @@ class ServiceInline(ScopedStackedInline):
     autocomplete_fields = ["venue", "event", "organization"]
     formfield_overrides = SMALL_TEXT
     ordering = ["order"]
+    extra = 0
+
+
+class GrantRoleInline(ScopedTabularInline):
+    """The researcher's grants; the grant itself is edited on its own page."""
+
+    model = GrantInvestigator
+    fields = ["grant", "role", "order"]
+    autocomplete_fields = ["grant"]
+    verbose_name = "grant"
+    verbose_name_plural = "grants"
     extra = 0
 
 
@@ -157,6 +175,7 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         ),
     ]
     inlines = [
+        MembershipInline,
         PositionInline,
         EducationInline,
         ResearchInterestInline,
@@ -164,6 +183,7 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         ServiceInline,
         TeachingInline,
         ProjectMembershipInline,
+        GrantRoleInline,
         ProfileSectionInline,
         MetricsSnapshotInline,
     ]
@@ -322,3 +342,44 @@ class ServiceAdmin(ResearcherItemAdmin):
     ]
     autocomplete_fields = ["researcher", "venue", "event", "organization"]
     list_select_related = ["researcher", "venue", "event", f"organization{ORGANIZATION_PATH}"]
+
+
+class GrantInvestigatorFormSet(OwnerLinkFormSet):
+    owner_missing = "Keep yourself among the investigators: members edit only their own grants."
+
+
+class GrantInvestigatorInline(ScopedTabularInline):
+    model = GrantInvestigator
+    formset = GrantInvestigatorFormSet
+    fields = ["order", "researcher", "role"]
+    autocomplete_fields = ["researcher"]
+    ordering = ["order"]
+    extra = 1
+
+
+@admin.register(Grant)
+class GrantAdmin(TimeStampedAdmin):
+    list_display = ["__str__", "kind", "start_date", "end_date", "amount", "currency", "visibility"]
+    list_filter = ["kind", "visibility"]
+    search_fields = ["title", "funder_name", "award_number", "=funder_id", "=funder_ror_id"]
+    search_help_text = "Title, funder, award number, or the funder's exact ROR or Funder ID."
+    autocomplete_fields = ["publications", "projects"]
+    list_select_related = []
+    fieldsets = [
+        (None, {"fields": [("kind", "title"), ("award_number", "url")]}),
+        ("Funder", {"fields": ["funder_name", ("funder_ror_id", "funder_id")]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("start_date", "end_date", "date_precision"),
+                    ("amount", "currency"),
+                    "description",
+                    "publications",
+                    "projects",
+                    "visibility",
+                ]
+            },
+        ),
+    ]
+    inlines = [GrantInvestigatorInline]

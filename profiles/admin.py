@@ -10,15 +10,19 @@ from core.admin import (
     ScopedTabularInline,
     TimeStampedAdmin,
 )
+from core.images import PhotoField
 from profiles.models import (
     TEACHING_TERM_RANK,
     Education,
+    Membership,
     MetricsSnapshot,
     Organization,
     Position,
     ProfileSection,
     Project,
     ProjectMember,
+    SiteLink,
+    SiteSettings,
     Teaching,
 )
 
@@ -105,6 +109,17 @@ class ProjectMembershipInline(ScopedTabularInline):
     fields = ["project", "role", "order"]
     autocomplete_fields = ["project"]
     verbose_name = "project membership"
+    extra = 0
+
+
+class MembershipInline(ScopedTabularInline):
+    """The periods in the group; a member's account reads them (core.roles)."""
+
+    model = Membership
+    fields = ["role", "start_date", "end_date", "date_precision"]
+    verbose_name = "period in the group"
+    verbose_name_plural = "periods in the group"
+    ordering = ["start_date"]
     extra = 0
 
 
@@ -257,3 +272,33 @@ class ProjectMemberAdmin(ScopedAdmin):
     search_fields = ["project__title", "researcher__full_name", "role"]
     autocomplete_fields = ["project", "researcher"]
     list_select_related = ["project", "researcher"]
+
+
+class SiteLinkInline(admin.TabularInline):
+    model = SiteLink
+    fields = ["label", "url", "order"]
+    extra = 0
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(TimeStampedAdmin):
+    """The one record of the group's name, logo and front page: added once, never deleted."""
+
+    list_display = ["display_name", "contact_email", "updated"]
+    list_filter = []
+    search_fields = []
+    list_select_related = []
+    autocomplete_fields = []
+    formfield_overrides = {models.ImageField: {"form_class": PhotoField}}
+    fields = ["name", "logo", "introduction", "address", "contact_email"]
+    inlines = [SiteLinkInline]
+
+    @admin.display(description="group name")
+    def display_name(self, obj):
+        return obj.display_name
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,10 +14,19 @@ name is on profiles, talks and events) bump ``ALL``.
 from collections.abc import Iterable
 
 from core.changes import ALL, register_day_rule, register_scopes
-from cv.models import Award, ResearcherAlias, ResearcherFigures, ResearchInterest, Service
+from cv.models import (
+    Award,
+    Grant,
+    GrantInvestigator,
+    ResearcherAlias,
+    ResearcherFigures,
+    ResearchInterest,
+    Service,
+)
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
 from profiles.models import (
     Education,
+    Membership,
     MetricsSnapshot,
     Organization,
     Position,
@@ -25,6 +34,8 @@ from profiles.models import (
     Project,
     ProjectMember,
     Researcher,
+    SiteLink,
+    SiteSettings,
     Teaching,
 )
 from publications.models import (
@@ -38,6 +49,7 @@ from publications.models import (
 
 PEOPLE, PUBLICATIONS, EVENTS = "people", "publications", "events"
 LISTS = (PEOPLE, PUBLICATIONS, EVENTS)
+GRANTS = "grants"  # the API's list of grants; each grant is "grant:<pk>"
 
 # URL name -> the scopes of its page. A page not named here is keyed by the site's version.
 PAGE_SCOPES = {
@@ -85,6 +97,8 @@ PAGE_SCOPES = {
     "api:event-detail": ("event:{slug}",),
     "api:organization-list": (PEOPLE,),
     "api:organization-detail": (PEOPLE,),
+    "api:grant-list": (GRANTS,),
+    "api:grant-detail": ("grant:{pk}",),
 }
 
 
@@ -127,6 +141,9 @@ def researcher_rows(rows) -> set[str]:
         scopes |= researchers(
             Researcher._base_manager.filter(pk__in=advisees).values_list("pk", flat=True)
         ) | researchers(Researcher._base_manager.filter(pk__in=taught).values_list("pk", flat=True))
+        scopes |= grant_scopes(
+            GrantInvestigator.objects.filter(researcher__in=shown).values("grant")
+        )
     return scopes
 
 
@@ -151,6 +168,8 @@ def publications(pks) -> set[str]:
     scopes |= named(
         "talk", Talk._base_manager.filter(publications__in=papers).values_list("slug", flat=True)
     )
+    # A grant lists the papers it funded, on its investigators' pages and in the API.
+    scopes |= grant_scopes(Grant._base_manager.filter(publications__in=papers).values("pk"))
     # The member lists show each person's paper count.
     return scopes | {PUBLICATIONS, PEOPLE}
 
@@ -237,6 +256,26 @@ def project_scopes(pks) -> set[str]:
     return researchers(members) | {PEOPLE}
 
 
+def grant_scopes(pks) -> set[str]:
+    """A grant shows on its investigators' pages (the profile, CV, resume and API), on the
+    pages of the papers it funded, and in the API's grants."""
+    grants = list(Grant._base_manager.filter(pk__in=pks).values_list("pk", flat=True))
+    if not grants:
+        return set()
+    people = GrantInvestigator.objects.filter(grant__in=grants).values_list("researcher", flat=True)
+    papers = Publication._base_manager.filter(grants__in=grants).values_list("slug", flat=True)
+    return researchers(people) | named("publication", papers) | named("grant", grants) | {GRANTS}
+
+
+def membership_rows(rows) -> set[str]:
+    """A period in the group: the person's pages, the people list (alumni and their
+    years), and the pages of their papers, which mark who was a member when they appeared."""
+    people = ids(rows, "researcher_id")
+    papers = Authorship.objects.filter(researcher__in=people).values("publication")
+    slugs = Publication._base_manager.filter(pk__in=papers).values_list("slug", flat=True)
+    return profile_entries(rows) | named("publication", slugs)
+
+
 def everything(rows) -> set[str]:
     return {ALL}
 
@@ -279,10 +318,20 @@ def register() -> None:
         tracked=("project_id", "researcher_id"),
     )
     register_scopes(Project, lambda rows: project_scopes(ids(rows, "pk")))
+    register_scopes(Membership, membership_rows, tracked=("researcher_id",))
+    register_scopes(Grant, lambda rows: grant_scopes(ids(rows, "pk")))
+    register_scopes(
+        GrantInvestigator,
+        lambda rows: grant_scopes(ids(rows, "grant_id")) | researchers(ids(rows, "researcher_id")),
+        tracked=("grant_id", "researcher_id"),
+    )
     # Written by triggers with the change they follow, which names the pages; saved rows
     # (refresh_metrics) name the researcher's own and the member lists.
     register_scopes(ResearcherFigures, profile_entries)
     register_scopes(Organization, everything)
+    # The group's name heads every page, its links are in every footer.
+    register_scopes(SiteSettings, everything)
+    register_scopes(SiteLink, everything)
     register_scopes(Venue, venue_rows, tracked=("slug",))
     register_scopes(Publication, publication_rows, tracked=("slug", "venue_id"))
     register_scopes(
@@ -321,7 +370,7 @@ def day_changes(since, until) -> set[str]:
     days = {"date__gte": since, "date__lt": until}
     scopes = talk_scopes(Talk._base_manager.filter(**days))
     ended = {"end_date__gte": since, "end_date__lt": until}
-    for model in (Position, Education, Service):
+    for model in (Position, Education, Service, Membership):
         scopes |= researchers(
             model._base_manager.filter(**ended).values_list("researcher", flat=True)
         )
