@@ -69,6 +69,9 @@ MEMBER_ACTIONS = {
 EDITOR_ACTIONS = {
     **dict.fromkeys([*OWNER_PATHS, *SHARED], ALL_ACTIONS),
     "core.seedrecord": ("view",),
+    # The group's one settings record (added once, never deleted) and its links.
+    "profiles.sitesettings": ("view", "add", "change"),
+    "profiles.sitelink": ALL_ACTIONS,
 }
 # Fields of a researcher only an editor sets: who may log in as them, and their standing.
 EDITOR_ONLY_RESEARCHER_FIELDS = ("user", "is_member", "role", "sort_order")

@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db import models
+from django.db import DatabaseError, models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -835,14 +835,19 @@ class SiteSettings(TimeStampedModel):
         """The stored row with its links, else an unsaved default; kept in the process's
         cache under the version of the ``all`` scope, which a change to either bumps, so a
         page never shows settings older than the page's own key."""
-        version, _ = scope_versions([ALL]).get(ALL, (0, None))
-        key = f"site-settings:{version}"
-        cache = caches["pages-local"]
-        found = cache.get(key)
-        if found is None:
-            found = cls.objects.prefetch_related("links").filter(pk=1).first() or cls(pk=1)
-            found.link_list = list(found.links.all()) if found.created else []
-            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        try:
+            version, _ = scope_versions([ALL]).get(ALL, (0, None))
+            key = f"site-settings:{version}"
+            cache = caches["pages-local"]
+            found = cache.get(key)
+            if found is None:
+                found = cls.objects.prefetch_related("links").filter(pk=1).first() or cls(pk=1)
+                found.link_list = list(found.links.all()) if found.created else []
+                cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        except DatabaseError:
+            # An error page while the database is down still names the site.
+            found = cls(pk=1)
+            found.link_list = []
         return found
 
 
