@@ -5,17 +5,20 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import DetailView, ListView
 
 from core.cache import reads_query
 from core.models import DatePrecision, Visibility, format_partial_date
+from core.signposting import add_link_header
 from cv.charts import bar_chart
 from cv.metrics import coauthors, members_with_paper_counts, stored_figures
 from cv.models import ResearcherAlias, ResearchInterest, with_profile_entries
 from events.models import Event, Participation
 from events.views import published_talks
+from profiles import structured
 from profiles.models import Position, Researcher
 from publications.models import Publication
 from publications.rendering import entry_for
@@ -79,7 +82,7 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
             text="New paper"
             if p.status != Publication.Status.PUBLISHED
             else f"Published in {p.venue or p.year}",
-            title=p.title,
+            title=p.plain_title,
             target=p,
         )
         for p in publications
@@ -236,6 +239,30 @@ class ProfileMixin:
 class ResearcherDetailView(ProfileMixin, DetailView):
     template_name = "cv/researcher_detail.html"
     url_name = "detail"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(structured_head(self.request, self.object, context))
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return add_link_header(response, context["signposts"])
+
+
+def structured_head(request, researcher: Researcher, context) -> dict:
+    """What the profile's head tells crawlers (profiles.structured), from what the view
+    loaded."""
+    absolute = request.build_absolute_uri
+    json_ld = structured.profile_page(researcher, context["current_organizations"], absolute)
+    return {
+        "canonical_url": json_ld["url"],
+        "json_ld": json_ld,
+        "og_image": json_ld["mainEntity"].get("image", ""),
+        "signposts": structured.profile_signposts(
+            researcher, absolute(reverse("site:researcher_resume", args=[researcher.slug]))
+        ),
+    }
 
 
 class ResearcherCVView(ProfileMixin, DetailView):
