@@ -47,6 +47,7 @@ OWNER_PATHS = {
     "events.talkspeaker": "talk__speaker_links__researcher__user",
     "events.talkhost": "talk__speaker_links__researcher__user",
     "events.participation": "researcher__user",
+    "inbox.candidate": "researcher__user",
 }
 # Shared records every member picks from: they may look and add, not change or delete.
 SHARED = ("profiles.organization", "publications.venue", "events.event")
@@ -65,6 +66,8 @@ MEMBER_ACTIONS = {
     "publications.publication": ("view", "add", "change"),
     "events.talk": ("view", "add", "change"),
     **dict.fromkeys(SHARED, ("view", "add")),
+    # Harvested works are decided (a change), never added or deleted by hand.
+    "inbox.candidate": ("view", "change"),
 }
 EDITOR_ACTIONS = {
     **dict.fromkeys([*OWNER_PATHS, *SHARED], ALL_ACTIONS),
@@ -72,6 +75,7 @@ EDITOR_ACTIONS = {
     # The group's one settings record (added once, never deleted) and its links.
     "profiles.sitesettings": ("view", "add", "change"),
     "profiles.sitelink": ALL_ACTIONS,
+    "inbox.candidate": ("view", "change"),
 }
 # Fields of a researcher only an editor sets: who may log in as them, and their standing.
 EDITOR_ONLY_RESEARCHER_FIELDS = ("user", "is_member", "role", "sort_order")

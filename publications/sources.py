@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.html import strip_tags
 
@@ -73,6 +74,8 @@ def crossref_entry(work: dict) -> ParsedWork:
 
 class Arxiv(Source):
     name = "arXiv"
+    # arXiv's terms of use: no more than one request every three seconds.
+    min_interval = 3.0
 
     def entry(self, arxiv_id: str) -> ParsedWork:
         arxiv_id = normalize_arxiv_id(arxiv_id)
@@ -87,6 +90,11 @@ def arxiv_entry(atom: str) -> ParsedWork:
     entry = ET.fromstring(atom).find("a:entry", ATOM)
     if entry is None or entry.find("a:title", ATOM) is None:
         raise ValueError("no such paper")
+    return arxiv_work(entry)
+
+
+def arxiv_work(entry: ET.Element) -> ParsedWork:
+    """One ``<entry>`` of an arXiv Atom feed (the API's answer, or an author's feed)."""
 
     def text(path: str) -> str:
         found = entry.find(path, ATOM)
@@ -121,6 +129,14 @@ class CitationSync:
 class OpenAlex(Source):
     name = "OpenAlex"
     BATCH = 50
+
+    def get(self, url: str, params: dict | None = None):
+        """With the site's API key (OpenAlex requires one since February 2026) and its
+        contact address, as OpenAlex asks of every request."""
+        polite = {"mailto": settings.CONTACT_EMAIL}
+        if settings.OPENALEX_API_KEY:
+            polite["api_key"] = settings.OPENALEX_API_KEY
+        return super().get(url, {**polite, **(params or {})})
 
     def works(self, dois: list[str]) -> dict[str, dict]:
         """OpenAlex's work for each DOI it knows, keyed by the DOI in lower case."""
