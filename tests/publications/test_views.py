@@ -296,7 +296,7 @@ def test_scholarly_article_json_ld(client):
     assert "url" not in data["author"][1]
     assert data["url"] == f"http://testserver{paper.get_absolute_url()}"
     assert data["datePublished"] == "2024"
-    assert data["abstract"] == "About $v_t$."
+    assert data["abstract"] == "About v_t."  # plain text: no LaTeX for a crawler
     assert data["sameAs"] == ["https://doi.org/10.1234/x"]
 
 
