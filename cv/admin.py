@@ -7,8 +7,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Value
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +27,7 @@ from core.images import PhotoField
 from core.models import ArrayToString
 from cv.admin_orcid import orcid_view
 from cv.admin_profile_import import profile_import_view
+from cv.collaborators import collaborators_file
 from cv.merge import MergeError, researchers_merge_all
 from cv.models import Award, Grant, GrantInvestigator, ResearchInterest, Service
 from cv.orcid import Orcid
@@ -275,12 +278,27 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         return [
             path("import-orcid/", view, name="profiles_researcher_import_orcid"),
             path(
+                "<path:object_id>/collaborators.<str:fmt>",
+                self.admin_site.admin_view(self.collaborators_view),
+                name="profiles_researcher_collaborators",
+            ),
+            path(
                 "import-profile/",
                 self.admin_site.admin_view(partial(profile_import_view, self)),
                 name="profiles_researcher_import_profile",
             ),
             *super().get_urls(),
         ]
+
+    def collaborators_view(self, request, object_id, fmt):
+        """The NSF collaborators table (cv.collaborators) of a researcher this user may see
+        here, public profile or not; what it lists is public all the same."""
+        researcher = self.get_object(request, object_id)
+        if researcher is None:
+            raise Http404("No such researcher.")
+        if not self.has_view_permission(request, researcher):
+            raise PermissionDenied
+        return collaborators_file(researcher, fmt)
 
     def changelist_view(self, request, extra_context=None):
         can_import = self.has_add_permission(request) and not roles.is_scoped(request.user)

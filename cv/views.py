@@ -4,18 +4,22 @@ from itertools import groupby
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from core.cache import reads_query
 from core.models import DatePrecision, Visibility, format_partial_date
 from core.signposting import add_link_header
 from cv.charts import bar_chart
+from cv.collaborators import collaborators_file
 from cv.metrics import coauthors, members_with_paper_counts, stored_figures
 from cv.models import ResearcherAlias, ResearchInterest, with_profile_entries
+from cv.network import group_network, member_network
+from cv.similar import similar_researchers
 from events.models import Event, Participation
 from events.views import published_talks
 from profiles import structured
@@ -147,6 +151,7 @@ class ProfileMixin:
 
     context_object_name = "researcher"
     url_name = ""  # this page's name under people:, where an old slug redirects
+    shows_similar = False  # the members most like this one, in one more query
 
     def get_queryset(self):
         return with_profile_entries(Researcher.objects.public_members()).select_related("figures")
@@ -224,6 +229,7 @@ class ProfileMixin:
             ],
             figures=figures,
             coauthors=coauthors(researcher),
+            similar=similar_researchers(researcher) if self.shows_similar else [],
             papers_chart=bar_chart(figures.papers_per_year, title="Papers per year"),
             citations_chart=bar_chart(figures.citations_per_year, title="Citations per year"),
             talks=talks,
@@ -239,6 +245,7 @@ class ProfileMixin:
 class ResearcherDetailView(ProfileMixin, DetailView):
     template_name = "cv/researcher_detail.html"
     url_name = "detail"
+    shows_similar = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -268,3 +275,27 @@ def structured_head(request, researcher: Researcher, context) -> dict:
 class ResearcherCVView(ProfileMixin, DetailView):
     template_name = "cv/researcher_cv.html"
     url_name = "cv"
+
+
+def researcher_network(request, slug: str):
+    """A member's co-author network: the drawing and the same data as a table."""
+    researcher = get_object_or_404(
+        Researcher.objects.public_members().select_related("figures"), slug=slug
+    )
+    return render(
+        request,
+        "cv/network.html",
+        {"researcher": researcher, "network": member_network(researcher)},
+    )
+
+
+def network(request):
+    """The group's co-author network."""
+    return render(request, "cv/network.html", {"network": group_network()})
+
+
+@require_safe
+def collaborators(request, slug: str, fmt: str):
+    """The NSF collaborators table of a member with a public profile (cv.collaborators)."""
+    researcher = get_object_or_404(Researcher.objects.public_members(), slug=slug)
+    return collaborators_file(researcher, fmt)

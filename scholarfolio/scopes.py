@@ -49,12 +49,16 @@ from publications.models import (
 
 PEOPLE, PUBLICATIONS, EVENTS = "people", "publications", "events"
 LISTS = (PEOPLE, PUBLICATIONS, EVENTS)
+# Every profile's similar researchers (cv.similar), which anyone's interests may change.
+TOPICS = "topics"
 GRANTS = "grants"  # the API's list of grants; each grant is "grant:<pk>"
 
 # URL name -> the scopes of its page. A page not named here is keyed by the site's version.
 PAGE_SCOPES = {
     "site:home": LISTS,
     "site:search": LISTS,
+    "site:experts": LISTS,
+    "site:network": (PEOPLE, PUBLICATIONS),
     "sitemap": LISTS,
     "robots": (),
     "site:site_bibtex": (PUBLICATIONS,),
@@ -72,8 +76,12 @@ PAGE_SCOPES = {
     "site:talk_ics": ("talk:{slug}",),
     "site:event_ics": ("event:{slug}",),
     "people:list": (PEOPLE,),
-    "people:detail": ("researcher:{slug}",),
+    "people:detail": ("researcher:{slug}", TOPICS),
     "people:cv": ("researcher:{slug}",),
+    "people:network": ("researcher:{slug}",),
+    # Co-authors' affiliations come from their positions, whose changes name the lists.
+    "people:collaborators_csv": ("researcher:{slug}", PEOPLE),
+    "people:collaborators_xlsx": ("researcher:{slug}", PEOPLE),
     "publications:list": (PUBLICATIONS,),
     "publications:feed": (PUBLICATIONS,),
     "publications:researcher_feed": ("researcher:{slug}",),
@@ -125,6 +133,9 @@ def researcher_rows(rows) -> set[str]:
     shown = {row.pk for row in rows if getattr(row, "_scopes_previous", False)}
     if shown:
         scopes |= {PUBLICATIONS, EVENTS}
+        # Named in other members' similar researchers by their interests.
+        if ResearchInterest.objects.filter(researcher__in=shown).exists():
+            scopes.add(TOPICS)
         papers = Authorship.objects.filter(researcher__in=shown).values("publication")
         scopes |= publications(papers)
         talks = TalkSpeaker.objects.filter(researcher__in=shown).values("talk")
@@ -303,10 +314,12 @@ def register() -> None:
         ProfileSection,
         MetricsSnapshot,
         ResearcherAlias,
-        ResearchInterest,
         Service,
     ):
         register_scopes(model, profile_entries, tracked=("researcher_id",))
+    register_scopes(
+        ResearchInterest, lambda rows: profile_entries(rows) | {TOPICS}, tracked=("researcher_id",)
+    )
     register_scopes(Teaching, profile_entries, tracked=("researcher_id", "instructor_id"))
     register_scopes(Education, education_rows, tracked=("researcher_id",))
     register_scopes(

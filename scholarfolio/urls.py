@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 from core.admin import view_on_site
 from core.api import not_found as api_not_found
 from core.cache import reads_query
+from cv import views as cv_views
 from cv.api import ResearcherViewSet
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
 from profiles.api import OrganizationViewSet
@@ -62,6 +63,8 @@ PAPERS = [("bib", "bibtex"), ("ris", "ris"), ("json", "csljson")]
 site = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("experts/", views.experts, name="experts"),
+    path("network/", cv_views.network, name="network"),
     *downloads("publications.", "site", PAPERS),
     *downloads("publications/<slug:slug>.", "publication", PAPERS),
     *downloads(

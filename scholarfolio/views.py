@@ -10,6 +10,7 @@ from events.models import Talk
 from profiles.models import Researcher
 from publications.models import Publication
 from scholarfolio import exports
+from scholarfolio.experts import find_experts
 from scholarfolio.search import SEARCH_TYPES, site_search
 
 
@@ -64,4 +65,14 @@ def search(request):
         "scholarfolio/search.html",
         {"results": results, "error": error, "max_length": MAX_QUERY_LENGTH},
         status=400 if error else 200,
+    )
+
+
+@reads_query("q", "page")
+def experts(request):
+    """/experts/?q=...&page=N: members ranked by how their interests, papers and talks
+    match (scholarfolio.experts)."""
+    results = find_experts(text=clean_query(request.GET.get("q", "")), page=request.GET.get("page"))
+    return render(
+        request, "scholarfolio/experts.html", {"results": results, "max_length": MAX_QUERY_LENGTH}
     )
