@@ -1,52 +1,13 @@
 """The four clients of the works inbox on recorded answers, through a mocked transport."""
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
 
 from core.http import SourceError, retry_after
 from inbox.sources import ArxivAuthor, CrossrefWorks, OpenAlexWorks, OrcidWorks
-
-RECORDED = Path(__file__).parent / "recorded"
-ORCID = "0000-0002-1825-0097"
-OPENALEX_ID = "A5031780000"
-
-
-def replay(*answers, seen=None):
-    """Answers in turn: (status, body[, headers]), or an exception to raise."""
-    queue = list(answers)
-
-    def handler(request):
-        if seen is not None:
-            seen.append(request)
-        answer = queue.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        status, body, *headers = answer
-        return httpx.Response(status, content=body, headers=headers[0] if headers else None)
-
-    return httpx.MockTransport(handler)
-
-
-def recorded(name):
-    return (200, (RECORDED / name).read_bytes())
-
-
-class Clock:
-    """A monotonic clock that the client's sleeps move on."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.waits = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.waits.append(seconds)
-        self.now += seconds
+from tests.inbox.clients import OPENALEX_ID, ORCID, Clock, recorded, replay
 
 
 def test_orcid_lists_the_papers_of_an_id_and_reports_a_malformed_work():
