@@ -198,7 +198,8 @@ class Service(DateRangeMixin, ResearcherItem):
 def with_profile_entries(researchers):
     """``researchers`` with every public entry a profile shows prefetched, each with what it
     names: an unpublished event, talk or paper gets None in its place (the entry shows,
-    never what it names)."""
+    never what it names). Their public grants are ``public_grant_roles``, their own role
+    on each with the grant, its investigators, and its public papers and projects."""
     published_events = Event.objects.published().select_related("parent")
     return researchers.with_entries().prefetch_related(
         models.Prefetch(
@@ -216,6 +217,34 @@ def with_profile_entries(researchers):
             queryset=Service.objects.public()
             .select_related("venue", "organization")
             .prefetch_related(models.Prefetch("event", queryset=published_events)),
+        ),
+        models.Prefetch(
+            "grant_roles",
+            queryset=GrantInvestigator.objects.filter(grant__visibility=Visibility.PUBLIC)
+            .select_related("grant")
+            .prefetch_related(
+                models.Prefetch(
+                    "grant__investigator_links",
+                    queryset=GrantInvestigator.objects.select_related("researcher").only(
+                        "grant",
+                        "role",
+                        "order",
+                        "researcher__slug",
+                        "researcher__full_name",
+                        "researcher__visibility",
+                        "researcher__is_member",
+                    ),
+                ),
+                models.Prefetch(
+                    "grant__publications",
+                    queryset=Publication.objects.public().only(
+                        "slug", "title", "rendered_title", "year"
+                    ),
+                ),
+                models.Prefetch("grant__projects", queryset=Project.objects.public()),
+            )
+            .order_by(F("grant__start_date").desc(nulls_last=True), "grant__funder_name"),
+            to_attr="public_grant_roles",
         ),
     )
 
