@@ -30,13 +30,15 @@ from publications.rendering import entry_for
 
 @reads_query("role")
 class ResearcherListView(ListView):
-    """Members first, then alumni; ?role= narrows to one role."""
+    """Members first, then alumni with their years in the group; ?role= narrows to one
+    role. An alumnus is a member whose role says so, or whose every period in the group
+    has ended."""
 
     template_name = "cv/researcher_list.html"
     context_object_name = "people"
 
     def get_queryset(self):
-        people = members_with_paper_counts().prefetch_related(card_positions())
+        people = members_with_paper_counts().prefetch_related(card_positions(), "memberships")
         role = self.request.GET.get("role", "")
         if role:
             if role not in Researcher.Role.values:
@@ -46,13 +48,21 @@ class ResearcherListView(ListView):
 
     def get_context_data(self, **kwargs):
         people = with_current_organizations(self.object_list)
-        current = [p for p in people if p.role != Researcher.Role.ALUMNUS]
+        current, alumni = [], []
+        for person in people:
+            periods = list(person.memberships.all())
+            left = bool(periods) and not any(period.is_current for period in periods)
+            if left or person.role == Researcher.Role.ALUMNUS:
+                person.group_years = ", ".join(period.years for period in periods)
+                alumni.append(person)
+            else:
+                current.append(person)
         roles_present = set(
             Researcher.objects.public_members().values_list("role", flat=True).distinct()
         )
         return super().get_context_data(
             members=current,
-            alumni=[p for p in people if p.role == Researcher.Role.ALUMNUS],
+            alumni=alumni,
             roles=[(v, label) for v, label in Researcher.Role.choices if v in roles_present],
             selected_role=self.request.GET.get("role", ""),
             **kwargs,
@@ -212,7 +222,15 @@ class ProfileMixin:
         talks = list(published_talks().for_researcher(researcher))
         positions = list(researcher.positions.all())
         awards = list(researcher.awards.all())
+        grants = researcher.public_grant_roles
+        for role in grants:
+            role.others = [
+                link
+                for link in role.grant.public_investigators
+                if link.researcher_id != researcher.pk
+            ]
         return super().get_context_data(
+            grants=grants,
             news=news_items(publications, talks, awards),
             current_organizations=current_organizations(positions),
             positions=positions,
@@ -220,6 +238,7 @@ class ProfileMixin:
             teaching=list(researcher.teaching.all()),
             education=list(researcher.education.all()),
             services=list(researcher.services.all()),
+            group_periods=list(researcher.memberships.all()),
             memberships=memberships,
             interests=children.get(None, []),
             publications=publications,

@@ -14,7 +14,7 @@ from core.admin import view_on_site
 from core.api import not_found as api_not_found
 from core.cache import reads_query
 from cv import views as cv_views
-from cv.api import ResearcherViewSet
+from cv.api import GrantViewSet, ResearcherViewSet
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
 from profiles.api import OrganizationViewSet
 from profiles.media import photo
@@ -45,6 +45,7 @@ api.register("talks", TalkViewSet, basename="talk")
 api.register("events", EventViewSet, basename="event")
 api.register("venues", VenueViewSet, basename="venue")
 api.register("organizations", OrganizationViewSet, basename="organization")
+api.register("grants", GrantViewSet, basename="grant")
 
 # A 503 while the database is unreachable, Django's own 500 page otherwise.
 handler500 = "core.outage.server_error"

@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "ResearcherRoleEnum": "profiles.models.Researcher.Role",
         "TeachingRoleEnum": "profiles.models.Teaching.Role",
         "HostRoleEnum": "events.models.TalkHost.Role",
+        "InvestigatorRoleEnum": "cv.models.GrantInvestigator.Role",
     },
 }
 
