@@ -830,6 +830,14 @@ class SiteSettings(TimeStampedModel):
     def display_name(self) -> str:
         return self.name or settings.SITE_NAME
 
+    @property
+    def initials(self) -> str:
+        return initials(full=self.display_name)
+
+    @property
+    def avatar_hue(self) -> int:
+        return hue(self.display_name)
+
     @classmethod
     def current(cls) -> "SiteSettings":
         """The stored row with its links, else an unsaved default; kept in the process's

@@ -1,3 +1,6 @@
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -386,6 +389,19 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
             if url.startswith(("https://", "http://")):
                 shown.append((label, url))
         return shown
+
+    @property
+    def preview_url(self) -> str:
+        """The preview image's address on this site: an al-folio file name is looked for
+        under MEDIA_URL's previews/ (al-folio's assets/img/publication_preview/), a path
+        is taken as it is. An image on another site is not shown: the
+        Content-Security-Policy allows images from this site only."""
+        preview = self.preview.strip()
+        if not preview or "://" in preview or preview.startswith("//"):
+            return ""
+        if preview.startswith("/"):
+            return preview
+        return f"{settings.MEDIA_URL}previews/{quote(preview)}"
 
     @property
     def pdf_link(self) -> str:
