@@ -1,5 +1,6 @@
 from csp.decorators import csp_update
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -115,11 +116,19 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", reads_query("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The admin's language form (core.i18n reads the cookie it sets).
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+# The public pages in each language: English where they always were, Chinese under
+# /zh-hans/. The downloads and feeds there too, with the same data and their headings in
+# the page's language.
+urlpatterns += i18n_patterns(
     path("", include((site, "site"))),
     path("people/", include("cv.urls")),
     path("publications/", include("publications.urls")),
     path("", include("events.urls")),
-]
+    prefix_default_language=False,
+)
 
 if not settings.AWS_STORAGE_BUCKET_NAME:
     # Photos on this site's own disk are served by it, in production too (profiles/media.py).
