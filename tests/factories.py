@@ -252,6 +252,8 @@ class CandidateFactory(DjangoModelFactory):
     source = Candidate.Source.OPENALEX
     source_id = factory.Sequence(lambda n: f"W44{n:08d}")
     title = factory.Sequence(lambda n: f"Harvested work {n}")
+    doi = ""
+    arxiv_id = ""
     normalized_title = factory.LazyAttribute(lambda o: normal_title(o.title))
     year = 2025
     kind = Publication.Kind.JOURNAL_ARTICLE
