@@ -13,6 +13,8 @@ from django.db import DatabaseError, models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.avatars import hue, initials
@@ -81,7 +83,7 @@ class DateRangeMixin(models.Model):
     @property
     def period(self) -> str:
         start = format_partial_date(self.start_date, self.date_precision)
-        end = format_partial_date(self.end_date, self.date_precision) or "present"
+        end = format_partial_date(self.end_date, self.date_precision) or _("present")
         if not start:
             return "" if self.end_date is None else end
         if start == end:
@@ -91,15 +93,15 @@ class DateRangeMixin(models.Model):
 
 class Organization(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
-        UNIVERSITY = "university", "University"
-        SCHOOL = "school", "School or faculty"
-        DEPARTMENT = "department", "Department"
-        INSTITUTE = "institute", "Institute or centre"
-        PROGRAM = "program", "Programme or honours class"
-        COMPANY = "company", "Company"
-        GOVERNMENT = "government", "Government body"
-        SOCIETY = "society", "Learned society or association"
-        OTHER = "other", "Other"
+        UNIVERSITY = "university", _("University")
+        SCHOOL = "school", _("School or faculty")
+        DEPARTMENT = "department", _("Department")
+        INSTITUTE = "institute", _("Institute or centre")
+        PROGRAM = "program", _("Programme or honours class")
+        COMPANY = "company", _("Company")
+        GOVERNMENT = "government", _("Government body")
+        SOCIETY = "society", _("Learned society or association")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60, blank=True, help_text="e.g. SJTU, BICMR.")
@@ -247,14 +249,14 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
     TRACKED_FIELDS = ("user_id", *NAME_FIELDS)
 
     class Role(models.TextChoices):
-        FACULTY = "faculty", "Faculty"
-        POSTDOC = "postdoc", "Postdoctoral researcher"
-        PHD = "phd", "PhD student"
-        MASTERS = "masters", "Master's student"
-        UNDERGRAD = "undergrad", "Undergraduate student"
-        STAFF = "staff", "Staff"
-        ALUMNUS = "alumnus", "Alumnus"
-        EXTERNAL = "external", "External"
+        FACULTY = "faculty", _("Faculty")
+        POSTDOC = "postdoc", _("Postdoctoral researcher")
+        PHD = "phd", _("PhD student")
+        MASTERS = "masters", _("Master's student")
+        UNDERGRAD = "undergrad", _("Undergraduate student")
+        STAFF = "staff", _("Staff")
+        ALUMNUS = "alumnus", _("Alumnus")
+        EXTERNAL = "external", _("External")
 
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     full_name = models.CharField(max_length=200, help_text="As the person writes it.")
@@ -391,6 +393,17 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
             return f"{self.full_name} ({self.native_name})"
         return self.full_name
 
+    @property
+    def native_first(self) -> bool:
+        """On a Chinese page a name in Chinese script leads: 白志威 (Zhiwei Bai)."""
+        return bool(self.native_name) and (get_language() or "").startswith("zh")
+
+    @property
+    def display_name(self) -> str:
+        if self.native_first:
+            return f"{self.native_name} ({self.full_name})"
+        return self.full_name
+
     @classmethod
     def from_db(cls, db, field_names, values):
         researcher = super().from_db(db, field_names, values)
@@ -506,11 +519,11 @@ class ResearcherItem(VisibilityModel, TimeStampedModel):
 
 class Position(DateRangeMixin, ResearcherItem):
     class Kind(models.TextChoices):
-        STUDY = "study", "Student position"
-        EMPLOYMENT = "employment", "Employment"
-        INTERNSHIP = "internship", "Internship"
-        VISITING = "visiting", "Visiting"
-        AFFILIATION = "affiliation", "Affiliation"
+        STUDY = "study", _("Student position")
+        EMPLOYMENT = "employment", _("Employment")
+        INTERNSHIP = "internship", _("Internship")
+        VISITING = "visiting", _("Visiting")
+        AFFILIATION = "affiliation", _("Affiliation")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EMPLOYMENT)
     title = models.CharField(
@@ -531,11 +544,11 @@ class Position(DateRangeMixin, ResearcherItem):
 
 class Education(DateRangeMixin, ResearcherItem):
     class Degree(models.TextChoices):
-        PHD = "phd", "Ph.D."
-        MASTERS = "masters", "Master's"
-        BACHELORS = "bachelors", "Bachelor's"
-        MINOR = "minor", "Minor"
-        OTHER = "other", "Other"
+        PHD = "phd", _("Ph.D.")
+        MASTERS = "masters", _("Master's")
+        BACHELORS = "bachelors", _("Bachelor's")
+        MINOR = "minor", _("Minor")
+        OTHER = "other", _("Other")
 
     degree = models.CharField(max_length=20, choices=Degree.choices)
     degree_title = models.CharField(
@@ -597,10 +610,10 @@ class Teaching(ResearcherItem):
     Term = TeachingTerm
 
     class Role(models.TextChoices):
-        INSTRUCTOR = "instructor", "Instructor"
-        TA = "ta", "Teaching Assistant"
-        LECTURER = "lecturer", "Guest lecturer"
-        GRADER = "grader", "Grader"
+        INSTRUCTOR = "instructor", _("Instructor")
+        TA = "ta", _("Teaching Assistant")
+        LECTURER = "lecturer", _("Guest lecturer")
+        GRADER = "grader", _("Grader")
 
     course = models.CharField(max_length=200)
     course_code = models.CharField(max_length=40, blank=True)
@@ -640,11 +653,11 @@ class Teaching(ResearcherItem):
 
 class Project(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
-        BOOK = "book", "Book"
-        SOFTWARE = "software", "Software"
-        GRANT = "grant", "Grant"
-        DATASET = "dataset", "Dataset"
-        OTHER = "other", "Other"
+        BOOK = "book", _("Book")
+        SOFTWARE = "software", _("Software")
+        GRANT = "grant", _("Grant")
+        DATASET = "dataset", _("Dataset")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     title = models.CharField(max_length=300)
@@ -751,13 +764,13 @@ class Membership(DateRangeMixin, TimeStampedModel):
     list's alumni and a paper's marks of who was a member when it appeared are read here."""
 
     class Role(models.TextChoices):
-        FACULTY = "faculty", "Faculty"
-        POSTDOC = "postdoc", "Postdoctoral researcher"
-        PHD = "phd", "PhD student"
-        MASTERS = "masters", "Master's student"
-        UNDERGRAD = "undergrad", "Undergraduate student"
-        STAFF = "staff", "Staff"
-        VISITOR = "visitor", "Visitor"
+        FACULTY = "faculty", _("Faculty")
+        POSTDOC = "postdoc", _("Postdoctoral researcher")
+        PHD = "phd", _("PhD student")
+        MASTERS = "masters", _("Master's student")
+        UNDERGRAD = "undergrad", _("Undergraduate student")
+        STAFF = "staff", _("Staff")
+        VISITOR = "visitor", _("Visitor")
 
     researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
