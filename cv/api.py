@@ -161,15 +161,26 @@ class GrantViewSet(ReadOnlyViewSet):
         return Grant.objects.public().with_people()
 
 
+UNSYNCED = "null until some public paper has citation data: a zero would claim no citations."
+
+
 class MetricsSerializer(serializers.Serializer):
     """Computed from the site's public papers and their citation counts (stored, kept
-    current on every change: cv.models.ResearcherFigures)."""
+    current on every change: cv.models.ResearcherFigures). The citation figures are null
+    while no citation data was ever synced for any of the papers."""
 
     papers = serializers.IntegerField()
-    citations = serializers.IntegerField()
-    h_index = serializers.IntegerField()
-    i10_index = serializers.IntegerField()
+    citations = serializers.IntegerField(allow_null=True, help_text=UNSYNCED)
+    h_index = serializers.IntegerField(allow_null=True, help_text=UNSYNCED)
+    i10_index = serializers.IntegerField(allow_null=True, help_text=UNSYNCED)
     coauthors = serializers.IntegerField(source="coauthor_count")
+    citations_synced = serializers.BooleanField(source="citations_known")
+
+    def to_representation(self, figures):
+        data = super().to_representation(figures)
+        if not figures.citations_known:
+            data.update(citations=None, h_index=None, i10_index=None)
+        return data
 
 
 class ResearcherDetailSerializer(ResearcherSerializer):

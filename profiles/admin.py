@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 
@@ -12,6 +12,7 @@ from core.admin import (
 )
 from core.images import PhotoField
 from profiles.models import (
+    IMPLAUSIBLE,
     TEACHING_TERM_RANK,
     Education,
     Membership,
@@ -130,18 +131,27 @@ class ProfileSectionInline(ScopedStackedInline):
     extra = 0
 
 
+@admin.display(description="Figures check")
+def figures_check(snapshot: MetricsSnapshot) -> str:
+    """What an editor sees of ``MetricsSnapshot.problems``: such a snapshot is not on the
+    profile until its figures are corrected."""
+    if snapshot.pk is None:
+        return "-"
+    problems = snapshot.problems
+    return "Not shown on the profile: " + " ".join(problems) if problems else "Plausible"
+
+
 class MetricsSnapshotInline(ScopedStackedInline):
     model = MetricsSnapshot
     fields = [
         "source",
         "source_url",
         "as_of",
-        "paper_count",
-        "citation_count",
-        "h_index",
-        "i10_index",
+        ("paper_count", "citation_count", "h_index", "i10_index"),
+        figures_check,
         "extra",
     ]
+    readonly_fields = [figures_check]
     formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     classes = ["collapse"]
     ordering = ["-as_of"]
@@ -213,6 +223,21 @@ class ProfileSectionAdmin(ResearcherItemAdmin):
     search_fields = ["title", "body", "researcher__full_name"]
 
 
+class PlausibleFilter(admin.SimpleListFilter):
+    title = "figures"
+    parameter_name = "figures"
+
+    def lookups(self, request, model_admin):
+        return [("implausible", "Impossible together"), ("plausible", "Plausible")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "implausible":
+            return queryset.filter(IMPLAUSIBLE)
+        if self.value() == "plausible":
+            return queryset.exclude(IMPLAUSIBLE)
+        return queryset
+
+
 @admin.register(MetricsSnapshot)
 class MetricsSnapshotAdmin(TimeStampedAdmin):
     list_display = [
@@ -223,12 +248,23 @@ class MetricsSnapshotAdmin(TimeStampedAdmin):
         "citation_count",
         "h_index",
         "i10_index",
+        figures_check,
     ]
-    list_filter = ["source"]
+    list_filter = [PlausibleFilter, "source"]
+    readonly_fields = [figures_check]
     search_fields = ["researcher__full_name", "source"]
     autocomplete_fields = ["researcher"]
     list_select_related = ["researcher"]
     date_hierarchy = "as_of"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if problems := obj.problems:
+            messages.warning(
+                request,
+                f"Saved, but these figures cannot all be true, so the profile does not show "
+                f"them: {' '.join(problems)}",
+            )
 
 
 class ProjectMemberFormSet(OwnerLinkFormSet):

@@ -753,6 +753,33 @@ class MetricsSnapshot(TimeStampedModel):
     def __str__(self):
         return f"{self.researcher} on {self.source}, {self.as_of}"
 
+    @property
+    def problems(self) -> list[str]:
+        """Why these figures cannot all be true, if they cannot: a listing that miscounted or
+        mixed up its columns. Editors see them in the admin; the profile does not show such a
+        snapshot as fact. ``IMPLAUSIBLE`` finds the same rows in the database."""
+        papers, citations = self.paper_count, self.citation_count
+        h, i10 = self.h_index, self.i10_index
+        found = []
+        if h is not None and papers is not None and h > papers:
+            found.append(f"h-index {h} is above the {papers} papers counted.")
+        if i10 is not None and papers is not None and i10 > papers:
+            found.append(f"i10-index {i10} is above the {papers} papers counted.")
+        if h is not None and i10 is not None and h >= 10 and i10 < h:
+            found.append(f"h-index {h} means {h} papers cited 10+ times, yet i10-index is {i10}.")
+        if h is not None and citations is not None and citations < h * h:
+            found.append(f"h-index {h} needs at least {h * h} citations, not {citations}.")
+        return found
+
+
+# The rows whose ``problems`` are not empty, as a filter.
+IMPLAUSIBLE = (
+    Q(h_index__gt=F("paper_count"))
+    | Q(i10_index__gt=F("paper_count"))
+    | Q(h_index__gte=10, i10_index__lt=F("h_index"))
+    | Q(citation_count__lt=F("h_index") * F("h_index"))
+)
+
 
 # How many of (year, month, day) a date of each precision means.
 DATE_PARTS = {DatePrecision.YEAR: 1, DatePrecision.MONTH: 2, DatePrecision.DAY: 3}
