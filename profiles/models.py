@@ -30,6 +30,7 @@ from core.models import (
     VisibilityModel,
     format_partial_date,
 )
+from core.search import cjk_characters
 from core.validators import (
     MAX_SEARCHED_TEXT,
     MAX_YEAR,
@@ -227,8 +228,10 @@ class ResearcherQuerySet(PublicQuerySet):
         # a native-script name such as 白志威 stays one whole token.
         return self.update(
             search_vector=SearchVector(researcher_name_forms(), config="simple", weight="A")
-            + SearchVector("headline", config="english", weight="B")
-            + SearchVector("bio", config="english", weight="D")
+            + SearchVector("headline_en", config="english", weight="B")
+            + SearchVector(cjk_characters(F("headline_zh_hans")), config="simple", weight="B")
+            + SearchVector("bio_en", config="english", weight="D")
+            + SearchVector(cjk_characters(F("bio_zh_hans")), config="simple", weight="D")
         )
 
 

@@ -18,7 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Func, Sum, Value, Window
 from django.db.models.functions import RowNumber
 
-from core.search import MAX_RANKED, highlight, marked, search_query, snippet
+from core.search import MAX_RANKED, highlight, in_language, marked, search_query, snippet
 from cv.models import ResearchInterest
 from events.models import Talk, TalkSpeaker
 from profiles.models import Researcher
@@ -150,8 +150,8 @@ def explained(query: SearchQuery, page_people: list[Researcher], scored: dict) -
         SearchRank(prose("talk__search_vector"), query),
         TALKS_SHOWN,
     ).annotate(
-        title_html=marked("talk__title", query, "english"),
-        snippet_html=snippet("talk__abstract", query),
+        title_html=marked(in_language("talk__title"), query, "english"),
+        snippet_html=snippet(in_language("talk__abstract"), query),
     )
     for link in talks.defer("talk__search_vector"):
         link.title_html = highlight(link.title_html)

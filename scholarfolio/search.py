@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 
 from core.models import ArrayToString
-from core.search import MAX_RANKED, highlight, marked, search_query, snippet
+from core.search import MAX_RANKED, highlight, in_language, marked, search_query, snippet
 from events.models import Talk
 from profiles.models import Researcher
 from publications.models import Publication
@@ -74,9 +74,9 @@ def find_talks(query: SearchQuery, text: str) -> QuerySet:
         .with_people()
         .annotate(
             rank=SearchRank(F("search_vector"), query),
-            title_html=marked("title", query, "english"),
+            title_html=marked(in_language("title"), query, "english"),
             room_html=marked("room", query, "simple"),
-            snippet_html=snippet("abstract", query),
+            snippet_html=snippet(in_language("abstract"), query),
         )
         .order_by("-rank", "-date", "pk")
     )
