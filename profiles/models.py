@@ -3,22 +3,21 @@ import datetime
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import DatabaseError, models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, F, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, JSONObject
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.avatars import hue, initials
-from core.changes import ALL, scope_versions
 from core.fields import OrcidField
 from core.models import (
     ArrayToString,
@@ -322,6 +321,7 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
         "LinkedIn profile",
         max_length=100,
         blank=True,
+        db_default="",
         validators=[RegexValidator(r"^[\w-]{3,100}$", "The part after linkedin.com/in/.")],
         help_text="The part after linkedin.com/in/.",
     )
@@ -329,6 +329,7 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
         "Bluesky handle",
         max_length=253,
         blank=True,
+        db_default="",
         validators=[
             RegexValidator(
                 r"^(?=.{1,253}$)([a-z\d]([a-z\d-]{0,61}[a-z\d])?\.)+[a-z][a-z\d-]*$",
@@ -340,12 +341,14 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
     mastodon = models.URLField(
         "Mastodon profile",
         blank=True,
+        db_default="",
         help_text="The profile's address: https://mathstodon.xyz/@ann.",
     )
     x = models.CharField(
         "X (Twitter) user",
         max_length=15,
         blank=True,
+        db_default="",
         validators=[RegexValidator(r"^\w{1,15}$", "An X user name, without the @.")],
         help_text="Without the @.",
     )
@@ -883,22 +886,24 @@ class SiteSettings(TimeStampedModel):
 
     @classmethod
     def current(cls) -> "SiteSettings":
-        """The stored row with its links, else an unsaved default; kept in the process's
-        cache under the version of the ``all`` scope, which a change to either bumps, so a
-        page never shows settings older than the page's own key."""
+        """The stored row with its links (``link_list``) in one query, else an unsaved
+        default. Read per page made, not per page served: the page cache keeps the page,
+        and a change to the settings retires every cached one (scholarfolio.scopes)."""
+        links = (
+            SiteLink.objects.filter(site=OuterRef("pk"))
+            .order_by("order", "pk")
+            .values(data=JSONObject(label="label", url="url"))
+        )
         try:
-            version, _ = scope_versions([ALL]).get(ALL, (0, None))
-            key = f"site-settings:{version}"
-            cache = caches["pages-local"]
-            found = cache.get(key)
-            if found is None:
-                found = cls.objects.prefetch_related("links").filter(pk=1).first() or cls(pk=1)
-                found.link_list = list(found.links.all()) if found.created else []
-                cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+            found = cls.objects.annotate(link_data=ArraySubquery(links)).filter(pk=1).first()
         except DatabaseError:
-            # An error page while the database is down still names the site.
+            found = None  # an error page while the database is down still names the site
+        if found is None:
             found = cls(pk=1)
-            found.link_list = []
+            found.link_data = []
+        found.link_list = [
+            SiteLink(label=link["label"], url=link["url"]) for link in found.link_data
+        ]
         return found
 
 
