@@ -134,7 +134,7 @@ def test_the_profile_shows_similar_researchers_in_one_more_query(
     client, group, django_assert_max_num_queries
 ):
     f.ResearcherFactory(full_name="Dee Date", slug="dee", is_member=True)
-    with django_assert_max_num_queries(40) as queries:
+    with django_assert_max_num_queries(25) as queries:
         html = client.get("/people/ann/").content.decode()
     assert sum("tsvector_to_array" in q["sql"] for q in queries.captured_queries) == 1
     assert 'id="similar"' in html and '<a href="/people/cy/">Cy Cedar</a>' in html
