@@ -22,6 +22,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
+from django.dispatch import Signal
 
 from core.changes import content_changed, one_content_change
 from core.models import slug_base
@@ -50,6 +51,10 @@ IMPORT_LOCK = 0x5CF0_1A10
 
 
 WAITING = "Another import is running; waiting for it to finish."
+# Sent inside the import's transaction once its papers are written, with ``works``: the
+# (paper pk, ParsedWork) pairs of every paper created or matched. The apps above this one
+# keep what else a work says (cv: the grants its Crossref record names).
+works_imported = Signal()
 
 
 class ImportBusy(Exception):
@@ -172,6 +177,7 @@ class Importer:
         self.strict = strict
         self.report = Report()
         self.touched, self.new_ids = set(), set()
+        self.written: list[tuple[int, ParsedWork]] = []
         self.decided = {}
         self.venues = {}
         self.venue_index = None  # normalised name or alias -> venue pk, read at first use
@@ -229,6 +235,8 @@ class Importer:
         for plan in plans:
             self.report.warnings.extend(str(n) for n in plan.warnings)
         self.fill_venue_badges()
+        if self.written:
+            works_imported.send(sender=Importer, works=self.written)
         # One update of the stored search vectors for what changed, not one per row.
         Publication.objects.filter(pk__in=self.touched).update_search_vector()
         Researcher.objects.filter(pk__in=self.new_ids).update_search_vector()
@@ -434,6 +442,7 @@ class Importer:
             self.deadline.check()
             self.index_plan(plan, paper.pk)
             self.touched.add(paper.pk)
+            self.written.append((paper.pk, plan.entry))
             rows.extend(self.authorships(paper, plan.entry))
             records.append(
                 ImportRecord(
@@ -483,6 +492,7 @@ class Importer:
 
     def update_one(self, plan: "Plan", paper: Publication, record, authored: set) -> None:
         entry, values = plan.entry, plan.values
+        self.written.append((paper.pk, entry))
         last = record.values if record else {}
         changed = []
         for name, new in values.items():

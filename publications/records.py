@@ -7,6 +7,15 @@ import time
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class FundingRef:
+    """A funder a work thanks (Crossref's ``funder``), with the award numbers it gives."""
+
+    funder: str
+    funder_id: str = ""  # Crossref Funder ID: the digits after 10.13039/
+    awards: tuple[str, ...] = ()
+
+
 @dataclass
 class ParsedWork:
     """One work as its source gives it: plain data, matched and written by the importer.
@@ -64,6 +73,8 @@ class ParsedWork:
     extra_fields: dict[str, str] = field(default_factory=dict)
     # Problems with single fields of this work, each kept or dropped as it says.
     warnings: list["Notice"] = field(default_factory=list)
+    # Who funded it (Crossref): stored as grants by the app above (cv, works_imported).
+    funding: list[FundingRef] = field(default_factory=list)
 
 
 @dataclass

@@ -6,11 +6,12 @@ from factory.django import DjangoModelFactory
 
 from core.changes import content_changed
 from core.models import SeedRecord
-from cv.models import Award, ResearchInterest, Service
+from cv.models import Award, Grant, GrantInvestigator, ResearchInterest, Service
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
 from inbox.models import Candidate
 from profiles.models import (
     Education,
+    Membership,
     MetricsSnapshot,
     Organization,
     Position,
@@ -215,6 +216,36 @@ class ProfileSectionFactory(DjangoModelFactory):
     researcher = factory.SubFactory(ResearcherFactory)
     title = factory.Sequence(lambda n: f"Section {n}")
     body = "Some *Markdown*."
+
+
+class GrantFactory(DjangoModelFactory):
+    class Meta:
+        model = Grant
+
+    title = factory.Sequence(lambda n: f"Grant {n}")
+    funder_name = "National Natural Science Foundation of China"
+    funder_id = "501100001809"
+    award_number = factory.Sequence(lambda n: f"1237{n:04d}")
+    start_date = datetime.date(2024, 1, 1)
+    date_precision = "year"
+
+
+class GrantInvestigatorFactory(DjangoModelFactory):
+    class Meta:
+        model = GrantInvestigator
+
+    grant = factory.SubFactory(GrantFactory)
+    researcher = factory.SubFactory(ResearcherFactory)
+    role = GrantInvestigator.Role.PRINCIPAL
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    researcher = factory.SubFactory(ResearcherFactory)
+    role = Membership.Role.PHD
+    start_date = datetime.date(2021, 9, 1)
 
 
 class MetricsSnapshotFactory(DjangoModelFactory):

@@ -40,6 +40,7 @@ EXPECTED = {
         "cv.researchinterest": ENTRY,
         "cv.award": ENTRY,
         "cv.service": ENTRY,
+        "cv.grant": "list add change-own",
         "profiles.teaching": ENTRY,
         "profiles.profilesection": ENTRY,
         "profiles.metricssnapshot": ENTRY,
@@ -66,6 +67,7 @@ EXPECTED = {
                 "cv.researchinterest",
                 "cv.award",
                 "cv.service",
+                "cv.grant",
                 "profiles.teaching",
                 "profiles.profilesection",
                 "profiles.metricssnapshot",
@@ -111,6 +113,7 @@ def records_of(researcher, venue, organization, event):
     f.AuthorshipFactory(publication=publication, position=2)
     talk = f.TalkFactory(event=event, title=f"Talk of {researcher.full_name}")
     project = f.ProjectFactory()
+    grant = f.GrantFactory(title=f"Grant of {researcher.full_name}")
     return {
         "profiles.researcher": researcher,
         "profiles.position": f.PositionFactory(researcher=researcher, organization=organization),
@@ -123,6 +126,9 @@ def records_of(researcher, venue, organization, event):
         "profiles.metricssnapshot": f.MetricsSnapshotFactory(researcher=researcher),
         "profiles.project": project,
         "profiles.projectmember": f.ProjectMemberFactory(researcher=researcher, project=project),
+        "profiles.membership": f.MembershipFactory(researcher=researcher),
+        "cv.grant": grant,
+        "cv.grantinvestigator": f.GrantInvestigatorFactory(grant=grant, researcher=researcher),
         "publications.publication": publication,
         "publications.authorship": authorship,
         "publications.citationcount": f.CitationCountFactory(publication=publication),
