@@ -47,3 +47,7 @@ class OrcidField(NormalizedCharField):
 class FunderIdField(NormalizedCharField):
     normalize = staticmethod(normalize_funder_id)
     default_validators = [validate_funder_id]
+
+    def formfield(self, **kwargs):
+        # Room for the DOI or its URL as pasted; the digits kept fit the column.
+        return super().formfield(**{"max_length": 100, **kwargs})

@@ -225,14 +225,8 @@ def with_profile_entries(researchers):
             .prefetch_related(
                 models.Prefetch(
                     "grant__investigator_links",
-                    queryset=GrantInvestigator.objects.select_related("researcher").only(
-                        "grant",
-                        "role",
-                        "order",
-                        "researcher__slug",
-                        "researcher__full_name",
-                        "researcher__visibility",
-                        "researcher__is_member",
+                    queryset=GrantInvestigator.objects.select_related("researcher").defer(
+                        "researcher__search_vector", "researcher__bio"
                     ),
                 ),
                 models.Prefetch(
@@ -309,7 +303,9 @@ class GrantQuerySet(PublicQuerySet):
         return self.prefetch_related(
             models.Prefetch(
                 "investigator_links",
-                queryset=GrantInvestigator.objects.select_related("researcher"),
+                queryset=GrantInvestigator.objects.select_related("researcher").defer(
+                    "researcher__search_vector", "researcher__bio"
+                ),
             ),
             models.Prefetch("publications", queryset=Publication.objects.public()),
             models.Prefetch("projects", queryset=Project.objects.public()),
@@ -419,11 +415,13 @@ class GrantInvestigator(models.Model):
         PRINCIPAL = "pi", "Principal investigator"
         CO_PRINCIPAL = "co-pi", "Co-principal investigator"
         CO_INVESTIGATOR = "co-i", "Co-investigator"
+        # As ORCID's funding summaries and Crossref leave it: on the grant, role not given.
+        INVESTIGATOR = "investigator", "Investigator"
         PARTICIPANT = "participant", "Participant"
 
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="investigator_links")
     researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="grant_roles")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.INVESTIGATOR)
     order = models.PositiveSmallIntegerField(default=0)
     orcid_put_code = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 

@@ -23,11 +23,13 @@ from django.core.exceptions import ValidationError
 from core.http import Source, SourceError, load_json
 from core.models import DatePrecision
 from core.validators import (
+    FUNDER_ID_RE,
     MAX_YEAR,
     MIN_YEAR,
     ROR_RE,
     normalize_arxiv_id,
     normalize_doi,
+    normalize_funder_id,
     normalize_orcid,
     validate_arxiv_id,
     validate_doi,
@@ -107,6 +109,26 @@ class Affiliation:
 
 
 @dataclass(frozen=True)
+class Funding:
+    """One funding summary (the record's /fundings section): a grant, contract, award or
+    salary award, its funder identified by ROR or Crossref Funder ID when ORCID
+    disambiguated it. Summaries carry no amount and no contributors: the record's person is
+    the investigator known."""
+
+    put_code: int
+    type: str  # grant, contract, award, salary-award
+    title: str
+    funder: str
+    funder_ror_id: str = ""
+    funder_id: str = ""  # Crossref Funder ID, the digits after 10.13039/
+    award_number: str = ""
+    url: str = ""
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class OrcidRecord:
     orcid: str
     given_name: str = ""
@@ -118,6 +140,7 @@ class OrcidRecord:
     distinctions: tuple[Affiliation, ...] = ()
     invited_positions: tuple[Affiliation, ...] = ()
     services: tuple[Affiliation, ...] = ()
+    fundings: tuple[Funding, ...] = ()
     works: tuple[ParsedWork, ...] = ()
     # The works ORCID lists (its groups; a group holding two different works counts two).
     work_count: int = 0
@@ -283,6 +306,7 @@ def parse_record(data: dict) -> OrcidRecord:
         distinctions=affiliations(activities, "distinction", reading),
         invited_positions=affiliations(activities, "invited-position", reading),
         services=affiliations(activities, "service", reading),
+        fundings=fundings(activities["fundings"], reading),
     )
     works = Works(record.full_name)
     works.read(activities["works"])
@@ -332,6 +356,77 @@ def affiliations(activities: At, kind: str, reading: Reading) -> tuple[Affiliati
             except Malformed as error:
                 reading.skipped_items.append(ItemNotice(label, 0, f"{error} Skipped."))
     return tuple(found)
+
+
+def fundings(section: At, reading: Reading) -> tuple[Funding, ...]:
+    """One funding per group, its preferred summary (the highest display index; ORCID
+    groups the sources asserting one grant); a summary that cannot be read is skipped with
+    its reason."""
+    found = []
+    try:
+        groups = section["group"].items()
+    except Malformed as error:
+        reading.skipped_items.append(ItemNotice("fundings", 0, f"{error} The section is skipped."))
+        return ()
+    for group in groups:
+        try:
+            summaries = group["funding-summary"].items()
+        except Malformed as error:
+            reading.skipped_items.append(ItemNotice("funding", 0, f"{error} Skipped."))
+            continue
+        if not summaries:
+            continue
+        summary = max(summaries, key=display_index)  # the first of equals
+        label = item_label(summary, "funding")
+        try:
+            found.append(funding(summary, label, warner(reading.warnings, label, ItemNotice)))
+        except Malformed as error:
+            reading.skipped_items.append(ItemNotice(label, 0, f"{error} Skipped."))
+    return tuple(found)
+
+
+def funding(summary: At, label: str, warn) -> Funding:
+    if summary.value is None:
+        raise summary.error("is missing")
+    organization = summary["organization"]
+    disambiguated = organization["disambiguated-organization"]
+    funder_id = ""
+    if disambiguated["disambiguation-source"].text().upper() == "FUNDREF":
+        value = disambiguated["disambiguated-organization-identifier"].text()
+        funder_id = normalize_funder_id(value)
+        if not FUNDER_ID_RE.match(funder_id):
+            warn(f"“{value}” is no Crossref Funder ID; left out", "organization Funder ID")
+            funder_id = ""
+    numbers = []
+    try:
+        ids = summary["external-ids"]["external-id"].items()
+    except Malformed as error:
+        warn(f"{error.problem}; the award number is left out", "external-ids")
+        ids = []
+    for external in ids:
+        try:
+            kind = external["external-id-type"].text().lower()
+            value = " ".join(external["external-id-value"].text().split())
+            relation = (external["external-id-relationship"].text() or "self").lower()
+        except Malformed as error:
+            warn(f"{error.path} {error.problem}; this identifier is left out", "external-ids")
+            continue
+        # "part-of" names a larger programme the grant belongs to, not its own number.
+        if kind == "grant_number" and relation == "self" and value:
+            numbers.append(value)
+    return Funding(
+        put_code=summary["put-code"].number(required=True),
+        type=summary["type"].text().lower().replace("_", "-"),
+        title=" ".join(summary["title"]["title"]["value"].text().split()),
+        funder=" ".join(organization["name"].text(required=True).split()),
+        funder_ror_id=ror_id(disambiguated, warn),
+        funder_id=funder_id,
+        award_number=numbers[0] if numbers else "",
+        url=summary["url"]["value"].text(),
+        start=partial_date(summary["start-date"], warn),
+        end=partial_date(summary["end-date"], warn),
+        label=label,
+    )
 
 
 def item_label(summary: At, kind: str) -> str:

@@ -1,5 +1,6 @@
 """An ORCID record into the database: the researcher, their positions, education, awards,
-service and papers, in one transaction.
+service, grants (its fundings, the researcher an investigator of each) and papers, in one
+transaction.
 
 Repeatable: an item is the same when the researcher, the organization, the title (or role)
 and the start date agree, so a second import creates nothing. A matched item is left as it
@@ -25,14 +26,15 @@ from django.db import models, transaction
 from core.changes import one_content_change
 from core.http import SourceError
 from core.models import DatePrecision
-from cv.models import Award, Service
-from cv.orcid import Affiliation, ItemNotice, OrcidRecord
+from cv.grants import find_grant
+from cv.models import Award, Grant, GrantInvestigator, Service
+from cv.orcid import Affiliation, Funding, ItemNotice, OrcidRecord
 from profiles.models import Education, Organization, Position, Researcher
 from profiles.names import matches
 from publications.importer import Importer, Report, import_lock
 from publications.records import NO_DEADLINE, Deadline, ImportProblem, TooSlow
 
-KINDS = ("positions", "education", "awards", "services")
+KINDS = ("positions", "education", "awards", "services", "grants")
 # Researcher fields an import can do without: one the model refuses is left out, warned of.
 OPTIONAL_PERSON_FIELDS = {"bio", "given_name", "family_name"}
 COARSER = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
@@ -124,6 +126,7 @@ def import_orcid(
         with one_content_change():
             orcid_import = OrcidImport(record, researcher, strict=strict)
             orcid_import.affiliations()
+            orcid_import.grants()
         report = orcid_import.report
         # The importer names the paper's owner by their name, so a new paper gets them as
         # its author; a known paper keeps its author list.
@@ -278,6 +281,58 @@ class OrcidImport:
                 kind=kind,
                 **period(item),
             )
+
+    def grants(self) -> None:
+        for item in self.record.fundings:
+            organizations = len(self.report.new_organizations)
+            try:
+                with transaction.atomic():
+                    self.grant(item)
+            except ItemRefused as error:
+                del self.report.new_organizations[organizations:]
+                self.report.skipped.append(f"{item.label}: {error}; skipped")
+
+    def grant(self, item: Funding) -> None:
+        """The funding as a grant with the researcher an investigator of it: the one their
+        link names by its put-code (imported before), else the funder's grant with its award
+        number, else a new one."""
+        link = (
+            GrantInvestigator.objects.filter(
+                researcher=self.researcher, orcid_put_code=item.put_code
+            )
+            .select_related("grant")
+            .first()
+        )
+        if link is not None:
+            self.report.unchanged["grants"].append(str(link.grant))
+            return
+        grant = find_grant(
+            funder=item.funder, funder_id=item.funder_id, award_number=item.award_number
+        )
+        if grant is None:
+            grant = Grant(
+                kind=item.type if item.type in Grant.Kind.values else Grant.Kind.GRANT,
+                title=item.title[:500],
+                funder_name=item.funder[:300],
+                funder_ror_id=item.funder_ror_id,
+                funder_id=item.funder_id,
+                award_number=item.award_number[:100],
+                url=item.url if len(item.url) <= 500 else "",
+                start_date=start(item),
+                **period(item),
+            )
+            self.store(grant, f"the grant “{grant}”")
+            self.report.created["grants"].append(str(grant))
+        else:
+            self.report.unchanged["grants"].append(str(grant))
+        link, created = GrantInvestigator.objects.get_or_create(
+            grant=grant,
+            researcher=self.researcher,
+            defaults={"orcid_put_code": item.put_code, "order": grant.investigator_links.count()},
+        )
+        if not created and link.orcid_put_code is None:
+            link.orcid_put_code = item.put_code
+            link.save(update_fields=["orcid_put_code"])
 
     def position(self, item: Affiliation, kind: str) -> None:
         self.item(
