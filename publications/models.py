@@ -423,8 +423,12 @@ class Authorship(models.Model):
     printed_name = models.CharField(
         max_length=200, blank=True, help_text="The name as printed on this paper, if different."
     )
-    equal_contribution = models.BooleanField("#", default=False, help_text="Equal contribution.")
-    corresponding = models.BooleanField("*", default=False, help_text="Corresponding author.")
+    equal_contribution = models.BooleanField(
+        "equal contribution (#)", default=False, help_text="Printed with # after the name."
+    )
+    corresponding = models.BooleanField(
+        "corresponding author (*)", default=False, help_text="Printed with * after the name."
+    )
     other_marks = models.CharField(
         max_length=10, blank=True, help_text="Marks from an import with no meaning here (‡, §)."
     )
