@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from modeltranslation.admin import TranslationAdmin
 
 from core import roles
 from core.admin import (
@@ -104,7 +105,8 @@ class GrantRoleInline(ScopedTabularInline):
 
 
 @admin.register(Researcher)
-class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
+# The headline, bio and interests' introduction once per language (profiles/translation.py).
+class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
     actions = ["sync_citations", "merge_researchers"]
     orcid_source = Orcid
     list_display = [

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -42,7 +43,7 @@ class ResearcherListView(ListView):
         role = self.request.GET.get("role", "")
         if role:
             if role not in Researcher.Role.values:
-                raise Http404(f"There is no role called {role!r}.")
+                raise Http404(_("There is no role called %(role)r.") % {"role": role})
             people = people.filter(role=role)
         return people
 
@@ -93,9 +94,9 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
         NewsItem(
             date=p.arxiv_date or p.date or datetime.date(p.year, 1, 1),
             precision=DatePrecision.DAY if (p.arxiv_date or p.date) else DatePrecision.YEAR,
-            text="New paper"
+            text=_("New paper")
             if p.status != Publication.Status.PUBLISHED
-            else f"Published in {p.venue or p.year}",
+            else _("Published in %(venue)s") % {"venue": p.venue or p.year},
             title=p.plain_title,
             target=p,
         )
@@ -105,14 +106,17 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
         NewsItem(
             date=t.date,
             precision=t.date_precision,
-            text=t.get_kind_display() + (f" at {t.event.full_name}" if t.event else ""),
+            text=_("%(kind)s at %(event)s")
+            % {"kind": t.get_kind_display(), "event": t.event.full_name}
+            if t.event
+            else t.get_kind_display(),
             title=t.title,
             target=t,
         )
         for t in talks
     ]
     items += [
-        NewsItem(date=a.date, precision=a.date_precision, text="Honour", title=a.title)
+        NewsItem(date=a.date, precision=a.date_precision, text=_("Honour"), title=a.title)
         for a in awards
         if a.date
     ]
@@ -251,8 +255,8 @@ class ProfileMixin:
             figures=figures,
             coauthors=coauthors(researcher),
             similar=similar_researchers(researcher) if self.shows_similar else [],
-            papers_chart=bar_chart(figures.papers_per_year, title="Papers per year"),
-            citations_chart=bar_chart(figures.citations_per_year, title="Citations per year"),
+            papers_chart=bar_chart(figures.papers_per_year, title=_("Papers per year")),
+            citations_chart=bar_chart(figures.citations_per_year, title=_("Citations per year")),
             talks=talks,
             participations=Participation.objects.filter(
                 researcher=researcher, event__in=Event.objects.published()

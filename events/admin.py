@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from modeltranslation.admin import TranslationAdmin
 
 from core.admin import (
     OwnerLinkFormSet,
@@ -142,12 +143,14 @@ class TalkAdminForm(forms.ModelForm):
 
 
 @admin.register(Talk)
-class TalkAdmin(ScopedVersionAdmin):
+# The title and abstract once per language (events/translation.py), English first.
+class TalkAdmin(TranslationAdmin, ScopedVersionAdmin):
     form = TalkAdminForm
     list_display = ["title", "speaker_list", "date", "kind", "event", "visibility"]
     list_filter = ["kind", "visibility", "event__kind"]
     search_fields = [
-        "title",
+        "title_en",
+        "title_zh_hans",
         "location",
         "event__name",
         "event__short_name",
@@ -200,7 +203,12 @@ class TalkAdmin(ScopedVersionAdmin):
 class TalkSpeakerAdmin(ScopedAdmin):
     list_display = ["talk", "position", "researcher", "affiliation"]
     list_filter = ["talk__kind"]
-    search_fields = ["talk__title", "researcher__full_name", "affiliation"]
+    search_fields = [
+        "talk__title_en",
+        "talk__title_zh_hans",
+        "researcher__full_name",
+        "affiliation",
+    ]
     autocomplete_fields = ["talk", "researcher"]
     list_select_related = ["talk", "researcher"]
 
@@ -209,7 +217,12 @@ class TalkSpeakerAdmin(ScopedAdmin):
 class TalkHostAdmin(ScopedAdmin):
     list_display = ["talk", "role", "position", "researcher", "affiliation"]
     list_filter = ["role"]
-    search_fields = ["talk__title", "researcher__full_name", "affiliation"]
+    search_fields = [
+        "talk__title_en",
+        "talk__title_zh_hans",
+        "researcher__full_name",
+        "affiliation",
+    ]
     autocomplete_fields = ["talk", "researcher"]
     list_select_related = ["talk", "researcher"]
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext, gettext_lazy
 
 from core.markup import plain_text
 from events.views import published_talks
@@ -12,12 +13,12 @@ class TalkFeed(Feed):
 
     feed_type = Atom1Feed
     link = reverse_lazy("events:talk_list")
-    subtitle = "Talks, seminars and posters given by the group."
+    subtitle = gettext_lazy("Talks, seminars and posters given by the group.")
     description_template = "events/feeds/talk_description.html"
     limit = 50
 
     def title(self):
-        return f"Talks · {settings.SITE_NAME}"
+        return gettext("Talks · %(site)s") % {"site": settings.SITE_NAME}
 
     def items(self):
         return published_talks().order_by("-date", "-start")[: self.limit]
@@ -26,7 +27,7 @@ class TalkFeed(Feed):
         return plain_text(talk.title)
 
     def item_author_name(self, talk):
-        return ", ".join(link.researcher.full_name for link in talk.speaker_links.all())
+        return ", ".join(link.researcher.display_name for link in talk.speaker_links.all())
 
     def item_pubdate(self, talk):
         return talk.created

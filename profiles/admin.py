@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from core.admin import (
     OwnerLinkFormSet,
@@ -124,7 +125,8 @@ class MembershipInline(ScopedTabularInline):
     extra = 0
 
 
-class ProfileSectionInline(ScopedStackedInline):
+# Translated fields (profiles/translation.py) show once per language, English first.
+class ProfileSectionInline(TranslationStackedInline, ScopedStackedInline):
     model = ProfileSection
     fields = [("order", "title", "visibility"), "body"]
     ordering = ["order"]
@@ -217,10 +219,17 @@ class TeachingAdmin(ResearcherItemAdmin):
 
 
 @admin.register(ProfileSection)
-class ProfileSectionAdmin(ResearcherItemAdmin):
+class ProfileSectionAdmin(TranslationAdmin, ResearcherItemAdmin):
     list_display = ["title", "researcher", "visibility", "order"]
     list_filter = ["visibility"]
-    search_fields = ["title", "body", "researcher__full_name"]
+    # Both languages' columns: "title" alone would search the editor's language only.
+    search_fields = [
+        "title_en",
+        "title_zh_hans",
+        "body_en",
+        "body_zh_hans",
+        "researcher__full_name",
+    ]
 
 
 class PlausibleFilter(admin.SimpleListFilter):
@@ -281,10 +290,10 @@ class ProjectMemberInline(ScopedTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TimeStampedAdmin):
+class ProjectAdmin(TranslationAdmin, TimeStampedAdmin):
     list_display = ["title", "kind", "language", "member_count", "visibility"]
     list_filter = ["kind", "visibility"]
-    search_fields = ["title", "description"]
+    search_fields = ["title_en", "title_zh_hans", "description_en", "description_zh_hans"]
     autocomplete_fields = []
     list_select_related = []
     fields = ["title", "kind", "language", "description", "url", "code_url", "visibility", "slug"]
@@ -305,7 +314,7 @@ class ProjectAdmin(TimeStampedAdmin):
 class ProjectMemberAdmin(ScopedAdmin):
     list_display = ["project", "researcher", "role", "order"]
     list_filter = ["project__kind"]
-    search_fields = ["project__title", "researcher__full_name", "role"]
+    search_fields = ["project__title_en", "project__title_zh_hans", "researcher__full_name", "role"]
     autocomplete_fields = ["project", "researcher"]
     list_select_related = ["project", "researcher"]
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from profiles.models import Researcher
 from publications import citation
@@ -18,10 +19,10 @@ class PublicationFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self):
-        return f"{settings.SITE_NAME}: publications"
+        return _("%(site)s: publications") % {"site": settings.SITE_NAME}
 
     def subtitle(self):
-        return f"Papers by the researchers of {settings.SITE_NAME}."
+        return _("Papers by the researchers of %(site)s.") % {"site": settings.SITE_NAME}
 
     def link(self):
         return reverse("publications:list")
@@ -57,10 +58,13 @@ class ResearcherPublicationFeed(PublicationFeed):
         return get_object_or_404(Researcher.objects.public_members(), slug=slug)
 
     def title(self, obj):
-        return f"{obj.full_name}: publications"
+        return _("%(site)s: publications") % {"site": obj.display_name}
 
     def subtitle(self, obj):
-        return f"Papers by {obj.full_name} on {settings.SITE_NAME}."
+        return _("Papers by %(name)s on %(site)s.") % {
+            "name": obj.display_name,
+            "site": settings.SITE_NAME,
+        }
 
     def link(self, obj):
         return obj.get_absolute_url()

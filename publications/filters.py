@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from core.filters import (
@@ -38,23 +39,23 @@ class Facet:
 
 
 class PublicationFilter(django_filters.FilterSet):
-    year = YearFilter(label="Year")
-    kind = django_filters.ChoiceFilter(label="Type", choices=Publication.Kind.choices)
-    status = django_filters.ChoiceFilter(label="Status", choices=Publication.Status.choices)
+    year = YearFilter(label=_("Year"))
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=Publication.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Publication.Status.choices)
     # An author is any public researcher, co-authors included. One authorship per person
     # and paper, and one venue per paper: neither filter repeats a paper, so no DISTINCT.
     author = ResearcherFilter(
-        label="Author",
+        label=_("Author"),
         field_name="authorships__researcher",
         queryset=Researcher.objects.public(),
         distinct=False,
     )
     venue = django_filters.ModelChoiceFilter(
-        label="Venue",
+        label=_("Venue"),
         to_field_name="slug",
         queryset=Venue.objects.all(),
         distinct=False,
-        error_messages={"invalid_choice": "No venue on this site has the id “%(value)s”."},
+        error_messages={"invalid_choice": _("No venue on this site has the id “%(value)s”.")},
     )
 
     class Meta:
@@ -129,11 +130,11 @@ class PublicationFilter(django_filters.FilterSet):
 class PublicationApiFilter(PublicationFilter, RankedFilterSet):
     """The HTML list's filters, plus what programs ask for."""
 
-    year_min = YearFilter(label="From year", field_name="year", lookup_expr="gte")
-    year_max = YearFilter(label="To year", field_name="year", lookup_expr="lte")
-    has_doi = BooleanFilter(label="Has a DOI", method="filter_has")
-    has_arxiv = BooleanFilter(label="Has an arXiv id", method="filter_has")
-    featured = BooleanFilter(label="Selected paper")
+    year_min = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_max = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+    has_doi = BooleanFilter(label=_("Has a DOI"), method="filter_has")
+    has_arxiv = BooleanFilter(label=_("Has an arXiv id"), method="filter_has")
+    featured = BooleanFilter(label=_("Selected paper"))
     q = SearchFilter()
     ordering = OrderingFilter(
         fields=[

@@ -12,6 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
 
 from core.models import ArrayToString
 from core.search import MAX_RANKED, highlight, in_language, marked, search_query, snippet
@@ -92,9 +93,9 @@ class SearchType:
 SEARCH_TYPES = {
     kind.key: kind
     for kind in [
-        SearchType("people", "People", find_people),
-        SearchType("papers", "Papers", find_papers),
-        SearchType("talks", "Talks", find_talks),
+        SearchType("people", _("People"), find_people),
+        SearchType("papers", _("Papers"), find_papers),
+        SearchType("talks", _("Talks"), find_talks),
     ]
 }
 

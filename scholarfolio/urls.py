@@ -4,6 +4,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -23,9 +25,9 @@ from publications.api import PublicationViewSet, ResearcherPublicationViewSet, V
 from scholarfolio import views
 from scholarfolio.sitemaps import SITEMAPS
 
-admin.site.site_header = f"{settings.SITE_NAME} editor"
+admin.site.site_header = format_lazy(_("{site_name} editor"), site_name=settings.SITE_NAME)
 admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Profiles, publications and talks"
+admin.site.index_title = _("Profiles, publications and talks")
 
 
 class ApiRouter(DefaultRouter):

@@ -1,5 +1,6 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
 
 from core.cache import reads_query
@@ -15,13 +16,13 @@ from scholarfolio.search import SEARCH_TYPES, site_search
 
 # The front page's member groups, in the order of Researcher.Role.
 ROLE_HEADINGS = {
-    Researcher.Role.FACULTY: "Faculty",
-    Researcher.Role.POSTDOC: "Postdoctoral researchers",
-    Researcher.Role.PHD: "PhD students",
-    Researcher.Role.MASTERS: "Master's students",
-    Researcher.Role.UNDERGRAD: "Undergraduate students",
-    Researcher.Role.STAFF: "Staff",
-    Researcher.Role.EXTERNAL: "Other members",
+    Researcher.Role.FACULTY: _("Faculty"),
+    Researcher.Role.POSTDOC: _("Postdoctoral researchers"),
+    Researcher.Role.PHD: _("PhD students"),
+    Researcher.Role.MASTERS: _("Master's students"),
+    Researcher.Role.UNDERGRAD: _("Undergraduate students"),
+    Researcher.Role.STAFF: _("Staff"),
+    Researcher.Role.EXTERNAL: _("Other members"),
 }
 
 
@@ -82,7 +83,7 @@ def search(request):
     error = ""
     if only and only not in SEARCH_TYPES:
         # As on the publication list: a link naming no type is the link's fault; say so.
-        error = f"There is no result type called “{only}”; showing all types."
+        error = _("There is no result type called “%(type)s”; showing all types.") % {"type": only}
         only = ""
     results = site_search(
         text=clean_query(request.GET.get("q", "")), only=only, page=request.GET.get("page")

@@ -94,6 +94,18 @@ def demo(_module_demo, db):
 
 
 @pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Each test starts in English: the language a request to a Chinese page activates stays
+    active in the test's thread after it, where factories would write Chinese fields."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: a rolled-back test database reuses content
     version numbers, which key the cached pages."""
