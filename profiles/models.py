@@ -870,6 +870,11 @@ class SiteSettings(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        if self._state.adding and (
+            created := SiteSettings.objects.filter(pk=1).values_list("created", flat=True).first()
+        ):
+            # A new instance saved over the one row keeps that row's creation time.
+            self.created, self._state.adding = created, False
         super().save(*args, **kwargs)
 
     @property

@@ -90,8 +90,8 @@ def test_not_found_page_uses_the_site_design(client):
 def test_pages_announce_their_feeds(client, demo):
     home = client.get("/").content.decode()
     assert (
-        'type="application/atom+xml" title="Deep Learning Theory Group: publications" href="/publications/feed/"'
-        in home
+        'type="application/atom+xml" title="Deep Learning Theory Group: publications" '
+        'href="/publications/feed/"' in home
     )
     assert 'href="/talks/feed/"' in home
     profile = client.get("/people/zhiwei-bai/").content.decode()

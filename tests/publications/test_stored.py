@@ -19,6 +19,7 @@ from publications.citekeys import KeyedRow, backfilled_keys
 from publications.models import Authorship, FacetCount, Publication
 from tests.factories import (
     AuthorshipFactory,
+    CitationCountFactory,
     PublicationFactory,
     ResearcherFactory,
     VenueFactory,
@@ -283,7 +284,7 @@ def test_a_hidden_researcher_loses_their_link(client, change):
 
     entry = stored(paper).rendered_entry
     assert author.get_absolute_url() not in entry
-    assert entry.startswith('<span class="authors">Hidden Person, <a href=')
+    assert '<div class="authors">Hidden Person, <a href=' in entry
     for url in ("/publications/", owner.get_absolute_url(), "/"):
         assert author.get_absolute_url() not in get(client, url), url
 
@@ -314,7 +315,7 @@ def test_a_researcher_saved_half_loaded_is_not_read_field_by_field():
 def test_an_author_added_or_removed_renders_the_paper_again():
     paper = paper_by(person("Zhiwei Bai"))
     extra = AuthorshipFactory(publication=paper, researcher=person("Wei Li"), position=2)
-    assert "Zhiwei Bai, Wei Li\n.</span>" in stored(paper).rendered_entry
+    assert '<div class="authors">Zhiwei Bai, Wei Li</div>' in stored(paper).rendered_entry
     extra.delete()
     assert "Wei Li" not in stored(paper).rendered_entry
 
@@ -337,14 +338,15 @@ def test_markup_in_a_title_stays_text_and_bad_math_links_nowhere():
     assert "javascript:" not in entry
 
 
-def test_the_entry_is_the_one_lists_showed(client):
-    """The stored entry is what the citation include rendered on each view before."""
+def test_the_entry_holds_badges_buttons_and_the_count_with_its_source(client):
+    """The stored entry as every list shows it: venue badge, authors with their marks,
+    venue, status and note badges, award badge, link buttons and the citation count."""
     member, coauthor = person("Zhiwei Bai", is_member=True), person("Wei Li")
     paper = paper_by(
         member,
         coauthor,
         title="Deep networks",
-        venue=VenueFactory(name="Journal of Examples"),
+        venue=VenueFactory(name="Journal of Examples", short_name="JEx"),
         volume="5",
         issue="2",
         pages="1-9",
@@ -352,22 +354,36 @@ def test_the_entry_is_the_one_lists_showed(client):
         doi="10.1000/xyz",
         arxiv_id="2401.00001",
         code_url="https://example.org/code",
+        links={"slides": "https://example.org/slides.pdf", "poster": "poster.pdf"},
         note="Spotlight",
+        award_name="Best Paper",
         status="accepted",
     )
     Authorship.objects.filter(researcher=coauthor).update(corresponding=True)
+    Publication.objects.filter(pk=paper.pk).update(citation_count=12)
+    CitationCountFactory(publication=paper, year=2024, count=12, source="OpenAlex")
     rendering.render_now([paper.pk])
     assert stored(paper).rendered_entry == (
-        f'<span class="authors"><a href="{member.get_absolute_url()}">Zhiwei Bai</a>, '
-        'Wei Li<sup title="corresponding author">*</sup>\n.</span>\n'
-        f'<a class="title" href="{paper.get_absolute_url()}">Deep networks</a>.\n'
-        "<em>Journal of Examples</em>, 5(2): 1-9, 2024.\n"
-        '<span class="badge">Accepted</span>\n'
-        '<span class="badge">Spotlight</span>\n'
-        '<a href="https://arxiv.org/pdf/2401.00001">PDF</a>\n'
-        '<a href="https://doi.org/10.1000/xyz">DOI</a>\n'
-        '<a href="https://arxiv.org/abs/2401.00001">arXiv:2401.00001</a>\n'
-        '<a href="https://example.org/code">Code</a>'
+        '<div class="entry">\n'
+        '<div class="entry-side"><abbr class="venue-badge" title="Journal of Examples">JEx</abbr>'
+        "</div>\n"
+        '<div class="entry-main">\n'
+        f'<div class="entry-title"><a class="title" href="{paper.get_absolute_url()}">'
+        "Deep networks</a></div>\n"
+        f'<div class="authors"><a href="{member.get_absolute_url()}">Zhiwei Bai</a>, '
+        'Wei Li<sup title="corresponding author">*</sup></div>\n'
+        '<div class="entry-venue"><em>Journal of Examples</em>, 5(2): 1-9, 2024.\n'
+        '<span class="badge status">Accepted</span>\n'
+        '<span class="badge">Spotlight</span></div>\n'
+        '<div class="entry-links"><span class="badge award">Best Paper</span>'
+        '<a class="button" href="https://arxiv.org/pdf/2401.00001">PDF</a>'
+        '<a class="button" href="https://example.org/code">Code</a>'
+        '<a class="button" href="https://example.org/slides.pdf">Slides</a>'
+        '<a class="button" href="https://doi.org/10.1000/xyz">DOI</a>'
+        '<a class="button" href="https://arxiv.org/abs/2401.00001">arXiv</a>'
+        '<span class="cited">Cited by 12 (OpenAlex)</span></div>\n'
+        "</div>\n"
+        "</div>"
     )
 
 
