@@ -96,10 +96,15 @@ class Notice:
 
 def work_from_row(row: dict) -> ParsedWork:
     """A ParsedWork back from ``dataclasses.asdict`` after a trip through JSON (the admin's
-    session), which turns notices into dicts and integer keys into strings."""
+    session, a candidate of the works inbox), which turns notices and funders into dicts,
+    tuples into lists and integer keys into strings."""
     row = dict(row)
     row["warnings"] = [Notice(**notice) for notice in row.get("warnings", [])]
     row["other_marks"] = {int(k): v for k, v in row.get("other_marks", {}).items()}
+    row["funding"] = [
+        FundingRef(**{**ref, "awards": tuple(ref.get("awards", ()))})
+        for ref in row.get("funding", [])
+    ]
     return ParsedWork(**row)
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cv.models import Grant
 from inbox.models import Candidate
 from inbox.services import candidates_accept, candidates_harvest, candidates_reject
 from profiles.models import Researcher
@@ -61,6 +62,9 @@ def test_accepting_makes_a_paper_with_its_authors_matched(bai, xu, editor):
     authors = [(a.position, a.researcher) for a in paper.authorships.order_by("position")]
     assert authors[2:] == [(3, bai), (4, xu)]
     assert ImportRecord.objects.get(publication=paper).source == "crossref"
+    # The funder Crossref names comes through the candidate's stored work as a grant.
+    (grant,) = Grant.objects.filter(publications=paper)
+    assert (grant.funder_id, grant.award_number) == ("501100001809", "12101401")
 
 
 def test_the_researcher_takes_the_place_the_source_named_by_id(bai, editor):
