@@ -31,7 +31,7 @@ SEED = 20260
 WIDTH, HEIGHT, MARGIN = 800, 600, 60
 MIN_RADIUS, MAX_RADIUS = 6, 26
 MIN_STROKE, MAX_STROKE = 1, 8
-MAX_LABELS = 25
+MAX_LABELS = 12
 
 
 @dataclass
@@ -234,6 +234,9 @@ def place(nodes: list[Node], edges) -> None:
             pos=dict.fromkeys(centre, (0.5, 0.5)) or None,
             fixed=centre or None,
             iterations=100,
+            # Twice networkx's default spacing: a many-author paper is a clique, which the
+            # default packs too tight to tell its people apart.
+            k=2 / len(nodes) ** 0.5,
         )
     points = {pk: (float(x), float(y)) for pk, (x, y) in positions.items()}
     # Fitted to the box, scaled evenly on both axes so the picture is not stretched.
