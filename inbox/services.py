@@ -197,18 +197,19 @@ def candidates_accept(*, candidates: Iterable[Candidate], user, wait=None) -> De
         for candidate in pending(candidates, decision):
             groups[candidate.researcher_id, candidate.source].append(candidate)
         for (researcher_pk, source), group in groups.items():
-            accept_group(Researcher.objects.get(pk=researcher_pk), source, group, user, decision)
+            researcher = Researcher.objects.get(pk=researcher_pk)
+            accept_group(researcher, source, group, user, decision, wait)
     return decision
 
 
-def accept_group(researcher, source, group, user, decision: Decision) -> None:
+def accept_group(researcher, source, group, user, decision: Decision, wait) -> None:
     entries = []
     for candidate in group:
         work = work_from_row(candidate.work)
         work.key = candidate.source_id
         entries.append(work)
     importer = Importer(researcher=researcher, source=source)
-    report = importer.run(entries, wait=lambda: None)
+    report = importer.run(entries, wait=wait)
     outcome = {key: (what, detail) for _, key, what, detail in report.entries}
     decision.warnings.extend(report.warnings)
     now = timezone.now()

@@ -1,13 +1,15 @@
 """The works inbox in the admin: who sees and decides which candidates, and the actions."""
 
+import psycopg
 import pytest
 from django.contrib.auth.models import Group
 from procrastinate import testing
-from procrastinate.contrib.django import app
+from procrastinate.contrib.django import app, connector_params
 
 from core import roles
 from inbox.models import Candidate
 from profiles.models import Researcher
+from publications.importer import IMPORT_LOCK
 from publications.models import Publication
 from tests import factories as f
 from tests.test_admin import admin_url
@@ -160,3 +162,14 @@ def test_the_researchers_admin_keeps_its_own_actions(admin_client, people):
     response = admin_client.get(admin_url(Researcher, "changelist"))
     actions = [name for name, _ in response.context["action_form"].fields["action"].choices]
     assert {"sync_citations", "merge_researchers", "harvest_works"} <= set(actions)
+
+
+def test_accepting_while_another_import_runs_says_so(admin_client, people):
+    candidate = people["candidates"]["alice"]
+    with psycopg.connect(**connector_params(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+        response = act(admin_client, "accept", candidate)
+
+    assert "Nothing was accepted: Another import is running" in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.status == Candidate.Status.NEW
