@@ -251,16 +251,18 @@ def place(nodes: list[Node], edges) -> None:
 
 
 def draw(network: Network) -> str:
-    """The network as an inline SVG: scalable (a viewBox, no fixed size), described for
-    screen readers by its label (the table beside it holds the same data, and the same
-    links, which is why the drawing's links take no keyboard focus), each node a link
-    with its name and count as its title."""
+    """The network as an inline SVG: scalable (a viewBox, no fixed size), each node a
+    link with its name and count as its title. A labelled group, not role="img": an
+    image's children are presentational, which would hide its links from assistive
+    technology. The links take no keyboard focus, as the table beside the drawing holds
+    the same people, data and links in reading order; the lines, whose counts the table
+    gives too, are hidden from screen readers."""
     label = escape(network.label)
     parts = [
-        f'<svg class="network" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}" '
+        f'<svg class="network" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" aria-label="{label}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f"<title>{label}</title>",
-        '<g class="edges">',
+        '<g class="edges" aria-hidden="true">',
     ]
     for edge in network.edges:
         parts.append(
