@@ -165,12 +165,14 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
             },
         ),
         (
-            "Identifiers",
+            "Identifiers and links",
             {
                 "classes": ["collapse"],
                 "fields": [
                     ("orcid", "openalex_id"),
                     ("google_scholar_id", "github", "arxiv_author_id"),
+                    ("linkedin", "bluesky"),
+                    ("mastodon", "x"),
                 ],
             },
         ),

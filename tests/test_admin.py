@@ -11,7 +11,7 @@ from django.urls import reverse
 from events.models import Talk
 from inbox.tasks import harvest_later
 from profiles.admin import ResearcherItemAdmin
-from profiles.models import Researcher
+from profiles.models import Researcher, SiteLink, SiteSettings
 from publications.models import Publication
 from tests import factories as f
 
@@ -85,6 +85,8 @@ def one_of_each():
     f.ProfileSectionFactory(researcher=member)
     f.MetricsSnapshotFactory(researcher=member)
     f.SeedRecordFactory(target=publication)
+    site = SiteSettings.objects.create(name="Deep Learning Theory Group")
+    SiteLink.objects.create(site=site, label="Seminar", url="https://example.org/seminar")
     f.CandidateFactory(researcher=member)
     harvest_later(member)  # a job of the queue (procrastinate's admin)
     # django-axes's records of admin logins: what a failed and a successful login leave.

@@ -19,7 +19,7 @@ from core.models import SeedRecord, Visibility
 from cv.models import ResearchInterest
 from events.models import Event, Talk
 from inbox.tasks import harvest_later
-from profiles.models import Organization, Position, Project, Researcher
+from profiles.models import Organization, Position, Project, Researcher, SiteSettings
 from publications.models import Publication
 from tests import factories as f
 from tests.test_admin import admin_url, management_form
@@ -88,6 +88,8 @@ EXPECTED = {
         ),
         "core.seedrecord": "list view-all",
         "inbox.candidate": "list change-all",
+        # One record, added once and never deleted.
+        "profiles.sitesettings": "list change-all",
     },
     # A staff account in no group: the admin index and nothing else.
     "staff": {},
@@ -149,6 +151,7 @@ def site(django_user_model):
         "publications.venue": venue,
         "profiles.organization": organization,
         "events.event": event,
+        "profiles.sitesettings": SiteSettings.objects.create(name="Lab"),
     }
     accounts = {}
     owned = {}
