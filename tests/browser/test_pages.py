@@ -28,6 +28,9 @@ PAGES = [
     "/talks/phenomenon-driven-deep-learning-theory/",
     "/events/csiam-2024/",
     "/search/?q=loss+spike",
+    "/people/zhiwei-bai/network/",
+    "/network/",
+    "/experts/?q=implicit+bias",
 ]
 WIDTHS = [390, 1280]
 HEIGHT = 800
