@@ -401,8 +401,16 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
 
     @property
     def native_first(self) -> bool:
-        """On a Chinese page a name in Chinese script leads: 白志威 (Zhiwei Bai)."""
-        return bool(self.native_name) and (get_language() or "").startswith("zh")
+        """On a Chinese page a name in Chinese script leads: 白志威 (Zhiwei Bai). Only a public
+        person's: a hidden co-author's page prints their full name alone. A row read without
+        these fields (a list's ``.only()``) shows the full name, and reads nothing more."""
+        if {"native_name", "visibility"} & self.get_deferred_fields():
+            return False
+        return (
+            bool(self.native_name)
+            and self.visibility == Visibility.PUBLIC
+            and (get_language() or "").startswith("zh")
+        )
 
     @property
     def display_name(self) -> str:

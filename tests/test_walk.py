@@ -33,6 +33,14 @@ def urls(member="ann", paper="paper", talk="talk", event="event"):
         f"/experts/?q={SECRET}", "/experts/?q=alert", "/experts/?q=plain",
         f"/people/{member}/collaborators.csv", f"/people/{member}/collaborators.xlsx",
     ]  # fmt: skip
+    # The pages again in Chinese, showing the Chinese fields (build_site fills them too).
+    chinese = [
+        f"/zh-hans{page}" for page in (
+            "/", "/people/", f"/people/{member}/", f"/people/{member}/cv/", "/publications/",
+            f"/publications/{paper}/", "/talks/", f"/talks/{talk}/", f"/events/{event}/",
+            f"/search/?q={SECRET}", "/search/?q=alert", "/publications/feed/", "/talks/feed/",
+        )
+    ]  # fmt: skip
     api = [
         "/api/v1/researchers/", f"/api/v1/researchers/{member}/",
         f"/api/v1/researchers/{member}/publications/", f"/api/v1/researchers/{member}/talks/",
@@ -44,7 +52,7 @@ def urls(member="ann", paper="paper", talk="talk", event="event"):
         f"/api/v1/publications/{paper}/?format=bibtex", "/api/v1/talks/?format=ics",
         "/api/v1/publications/?format=ris", f"/api/v1/researchers/{member}/?format=resume",
     ]  # fmt: skip
-    return pages + api
+    return pages + chinese + api
 
 
 def build_site(text: str, markdown: str, hidden_text: str | None = None):
@@ -55,6 +63,7 @@ def build_site(text: str, markdown: str, hidden_text: str | None = None):
     ann = f.ResearcherFactory(
         slug="ann", is_member=True, full_name=f"Ann {text}", native_name=text, headline=text,
         bio=markdown, interests_intro=markdown, office=text, name_variants=[text],
+        headline_zh_hans=text, bio_zh_hans=markdown, interests_intro_zh_hans=markdown,
     )  # fmt: skip
     paper = f.PublicationFactory(
         slug="paper", title=f"Paper {text}", abstract=markdown, venue=venue, venue_detail=text,
@@ -63,8 +72,9 @@ def build_site(text: str, markdown: str, hidden_text: str | None = None):
     f.AuthorshipFactory(publication=paper, researcher=ann, position=1, printed_name=f"A {text}")
     event = f.EventFactory(slug="event", name=f"Event {text}", description=markdown, city=text)
     talk = f.TalkFactory(
-        slug="talk", title=f"Talk {text}", abstract=markdown, room=text, event=event
-    )
+        slug="talk", title=f"Talk {text}", abstract=markdown, room=text, event=event,
+        title_zh_hans=f"报告 {text}", abstract_zh_hans=markdown,
+    )  # fmt: skip
     f.TalkSpeakerFactory(talk=talk, researcher=ann, affiliation=text)
     f.TalkHostFactory(talk=talk, affiliation=text)
     f.PositionFactory(researcher=ann, organization=org, title=text)
@@ -75,17 +85,30 @@ def build_site(text: str, markdown: str, hidden_text: str | None = None):
     f.ServiceFactory(researcher=ann, role=text, description=text, organization=org)
     f.TeachingFactory(researcher=ann, course=text, organization=org)
     f.ProjectMemberFactory(
-        researcher=ann, project=f.ProjectFactory(title=text, description=markdown)
+        researcher=ann,
+        project=f.ProjectFactory(
+            title=text, description=markdown, title_zh_hans=text, description_zh_hans=markdown
+        ),
     )
-    f.ProfileSectionFactory(researcher=ann, title=f"Section {text}", body=markdown)
+    f.ProfileSectionFactory(
+        researcher=ann,
+        title=f"Section {text}",
+        body=markdown,
+        title_zh_hans=f"栏目 {text}",
+        body_zh_hans=markdown,
+    )
     if hidden_text:
         hidden = Visibility.HIDDEN
         secret = f.PublicationFactory(title=hidden_text, visibility=hidden)
         f.AuthorshipFactory(publication=secret, researcher=ann, position=1)
         f.ResearcherFactory(is_member=True, full_name=hidden_text, visibility=hidden)
-        f.TalkFactory(title=hidden_text, visibility=Visibility.DRAFT, event=event)
+        f.TalkFactory(
+            title=hidden_text, title_zh_hans=hidden_text, visibility=Visibility.DRAFT, event=event
+        )
         f.EventFactory(name=hidden_text, visibility=hidden)
-        f.ProfileSectionFactory(researcher=ann, title=hidden_text, visibility=hidden)
+        f.ProfileSectionFactory(
+            researcher=ann, title=hidden_text, title_zh_hans=hidden_text, visibility=hidden
+        )
         f.PositionFactory(researcher=ann, organization=org, title=hidden_text, visibility=hidden)
         f.EducationFactory(
             researcher=ann, institution=org, thesis_title=hidden_text, visibility=hidden
@@ -168,19 +191,21 @@ def test_no_hidden_record_anywhere(client, path):
     response = client.get(path)
     assert response.status_code == 200, path
     body = text_of(response)
+    plain = path.removeprefix("/zh-hans")
     if f"q={SECRET}" in path:
         # Not even a record whose text hides the word, such as a hidden person's other names.
-        if path.startswith("/search/"):
-            assert "Nothing matches" in body
-        elif path.startswith("/experts/"):
+        if plain.startswith("/search/"):
+            assert "Nothing matches" in body or "没有与" in body
+        elif plain.startswith("/experts/"):
             assert "No member works on" in body
         else:
             assert '"count":0' in body
-    if path.startswith(("/search/", "/experts/")):
+    if plain.startswith(("/search/", "/experts/")):
         # The search page repeats what was asked; it must find nothing to highlight (but
         # the public member's own words, asked for).
         assert "<mark>" not in body or path.endswith("q=plain")
         body = body.replace(f"q={SECRET}", "").replace(f"Search: {SECRET}", "")
+        body = body.replace(f"搜索：{SECRET}", "")
         body = body.replace(f"Experts: {SECRET}", "")
         body = body.replace(f'value="{SECRET}"', "").replace(f"“{SECRET}”", "")
     # Lower case too: slugs in links and the sitemap are made from the names.
