@@ -263,7 +263,8 @@ def test_the_import_creates_the_researcher_and_each_kind():
     assert set(ImportRecord.objects.values_list("source", flat=True)) == {"orcid"}
     assert report.summary() == (
         "Zhiwei Bai (new researcher). Created: 3 positions, 1 education, 1 awards, 1 services, "
-        "7 organizations; unchanged: 0 positions, 0 education, 0 awards, 0 services; "
+        "0 grants, 7 organizations; unchanged: 0 positions, 0 education, 0 awards, 0 services, "
+        "0 grants; "
         "0 skipped, 0 warnings. 6 works in the record, 0 merged as duplicates: "
         + report.papers.summary()
     )
@@ -282,7 +283,7 @@ def test_a_second_import_creates_nothing():
     assert counts() == before
     assert not report.new_researcher
     assert all(not items for items in report.created.values())
-    assert [len(report.unchanged[kind]) for kind in report.unchanged] == [3, 1, 1, 1]
+    assert [len(report.unchanged[kind]) for kind in report.unchanged] == [3, 1, 1, 1, 0]
     assert (len(report.papers.created), len(report.papers.unchanged)) == (0, 4)
 
 
