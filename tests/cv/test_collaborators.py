@@ -201,3 +201,13 @@ def test_positions_sorted_as_ongoing_first(ann):
         start_date=datetime.date(2024, 1, 1),
     )
     assert [r.affiliation for r in collaborators(ann) if r.name == "Zhu, Zoe"] == ["New Institute"]
+
+
+def test_a_coauthors_new_position_retires_the_cached_table(client, ann):
+    client.get("/people/ann/collaborators.csv")
+    assert client.get("/people/ann/collaborators.csv")["X-Cache"] == "hit"
+    position = Position.objects.get(title="Professor")
+    position.organization = f.OrganizationFactory(name="Moved Institute")
+    position.save()
+    response = client.get("/people/ann/collaborators.csv")
+    assert "Moved Institute" in response.content.decode("utf-8-sig")
