@@ -6,7 +6,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # More pytest arguments for make pytest, e.g. PYTEST_ARGS='-m "not browser"'.
 PYTEST_ARGS ?=
 
-.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime bench bench-faults bench-import bench-search
+.PHONY: run test pytest install install-dev lint clean browser-tools java-runtime gettext messages bench bench-faults bench-import bench-search
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -26,6 +26,15 @@ APT_GET_INSTALL := apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get i
 /usr/bin/chromium:
 	$(APT_GET_INSTALL) chromium
 
+# Chinese pages in Chromium's screenshots: a CJK font (static/css/site.css names it first
+# among the CJK fallbacks), else its characters draw as boxes.
+/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:
+	$(APT_GET_INSTALL) fonts-noto-cjk
+
+# msgfmt and xgettext: makemessages, and tests/core/test_i18n.py's check of the catalogue.
+gettext:
+	@command -v msgfmt >/dev/null || { $(APT_GET_INSTALL) gettext; }
+
 # For tests/test_deploy.py: Debian's docker-compose validates docker-compose.yml offline.
 /usr/bin/docker-compose:
 	$(APT_GET_INSTALL) docker-compose
@@ -38,7 +47,7 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-browser-tools: /usr/bin/chromium /usr/bin/docker-compose java-runtime node_modules/.installed
+browser-tools: /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/bin/docker-compose java-runtime node_modules/.installed
 
 # Local work's settings file (config/settings/local.py reads it): written once, with DEBUG on
 # and a key of its own, and never overwritten, so edits to it stay.
@@ -51,11 +60,20 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# The job queue's worker (the works inbox's harvests) runs beside the server, and stops with it.
 run: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# After marking or changing interface strings: the catalogue updated (then translate what
+# msgfmt --statistics counts as untranslated or fuzzy) and compiled; both files are committed.
+messages: install gettext
+	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'bench/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -70,7 +88,7 @@ test: lint
 	$(MAKE) pytest
 
 # On every core (pytest-xdist), each worker with a test database of its own.
-pytest: install-dev browser-tools
+pytest: install-dev browser-tools gettext
 	$(PY) -m pytest --numprocesses auto $(PYTEST_ARGS)
 
 # Options of the bench scripts, e.g. BENCH_ARGS='--duration 5 --crawl-limit 2000'.

@@ -187,6 +187,22 @@ def _header(description: str, schema: dict | None = None) -> dict:
     return {"schema": schema or {"type": "string"}, "description": description}
 
 
+# The language of the translated fields (core.i18n): a researcher's headline, bio and
+# interests' introduction, a section's or project's texts, a talk's title and abstract.
+ACCEPT_LANGUAGE = {
+    "in": "header",
+    "name": "Accept-Language",
+    "required": False,
+    "schema": {"type": "string", "pattern": r"^[\x20-\x7e]*$", "example": "zh-Hans"},
+    "description": (
+        "The language of the translated texts (a researcher's headline, bio and interests' "
+        "introduction, profile sections, projects, a talk's title and abstract): `zh-Hans` "
+        "(or zh, zh-CN) for Simplified Chinese, where given, else English. English by "
+        "default. Names, titles of papers and every other field are the same in both."
+    ),
+}
+
+
 class ApiSchema(AutoSchema):
     """drf-spectacular's schema, plus what this API does on every operation: the error
     bodies, the caching and paging headers, and the body of each other format (a renderer
@@ -205,7 +221,7 @@ class ApiSchema(AutoSchema):
                     schema.setdefault("minLength", 1)
             elif schema.get("type") == "array":
                 schema.setdefault("minItems", 1)
-        return parameters
+        return [*parameters, ACCEPT_LANGUAGE]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -226,6 +242,7 @@ class ApiSchema(AutoSchema):
         headers = super()._get_response_headers_for_code(status_code, direction)
         if status_code == "200":
             headers["ETag"] = _header("Changes whenever the site's content changes.")
+            headers["Content-Language"] = _header("The language of the translated texts.")
             headers["Last-Modified"] = _header("When the site's content last changed.")
             headers["Cache-Control"] = _header("public, with a max-age in seconds.")
             if self._is_list_view():

@@ -3,10 +3,12 @@ shows (core.changes): after an edit or an import no request can find a page made
 on any page that could show it, and every other page stays cached.
 
 A page's scopes come from its URL's name (``register_page_scopes``; scholarfolio.scopes
-holds the table), so they are known before the page is looked up: a profile is
-``researcher:<slug>``, the publication list ``publications``. A page with no entry shows
-anything and is keyed by the site's version, which every change bumps; every key also holds
-``ALL``, which a change no rule narrows bumps.
+holds the table; resolved in the language LocaleMiddleware took from the URL, so
+``/zh-hans/people/<slug>/`` is the profile's page family too), so they are known before
+the page is looked up: a profile is ``researcher:<slug>``, the publication list
+``publications``. A page with no entry shows anything and is keyed by the site's version,
+which every change bumps; every key also holds ``ALL``, which a change no rule narrows
+bumps.
 
 Pages are stored once, compressed, in a store every process shares (Redis with REDIS_URL,
 else a table in PostgreSQL: a crawl of the whole site fits in either), with each process's
@@ -25,6 +27,7 @@ from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
+from django.utils.translation import get_language
 from rest_framework.settings import api_settings
 
 from core.changes import ALL, SITE, page_state
@@ -53,8 +56,8 @@ def page_scopes(view_name: str, kwargs: dict) -> tuple[str, ...]:
 class PublicPageCacheMiddleware:
     """Anonymous GET and HEAD requests for public pages and the API, answered from the
     cache when the same page was made at the same versions of its scopes. A page's key holds
-    only the query parameters it reads, and the Accept header on the API. Only 200s are
-    stored, so a request the API refuses (an unknown parameter) reaches the view every
+    only the query parameters it reads, and the Accept header and language on the API. Only
+    200s are stored, so a request the API refuses (an unknown parameter) reaches the view every
     time, and the API's throttles count cached answers too. It sits outside the gzip
     middleware: a page is stored once, compressed (by that middleware, or here), and
     unpacked for a client that takes no gzip; and inside ConditionalGetMiddleware, which
@@ -129,7 +132,9 @@ class PublicPageCacheMiddleware:
 def page_key(request, versions: str) -> str:
     address = request.build_absolute_uri()
     if request.path.startswith(API_PREFIX):
-        address += "\n" + request.headers.get("Accept", "")
+        # The API's language comes from Accept-Language (core.i18n), a page's from its URL;
+        # keyed by the language chosen, not the header, which has endless spellings.
+        address += "\n" + request.headers.get("Accept", "") + "\n" + get_language()
     return f"page:{versions}:{hashlib.md5(address.encode()).hexdigest()}"
 
 

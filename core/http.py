@@ -2,12 +2,15 @@
 
 One client per source: a timeout, a User-Agent with the site's contact address (the
 sources' etiquette), retries with exponential back-off on timeouts, lost connections,
-429 and 5xx (honouring Retry-After), and one exception, ``SourceError``, whose message
+429 and 5xx (honouring Retry-After), a pause between requests where a source asks for one
+(``min_interval``: arXiv's three seconds), and one exception, ``SourceError``, whose message
 says which source failed and how. ``within(seconds)`` bounds all of a client's requests,
 retries and waits together, as the admin must answer inside the server's worker timeout.
 Tests pass an ``httpx.MockTransport``.
 """
 
+import datetime
+import email.utils
 import json
 import time
 
@@ -29,6 +32,8 @@ class SourceError(Exception):
 
 class Source:
     name = "source"
+    # Seconds from one request's start to the next one's, retries included.
+    min_interval = 0.0
 
     def __init__(
         self, transport: httpx.BaseTransport | None = None, sleep=time.sleep, clock=time.monotonic
@@ -36,6 +41,7 @@ class Source:
         self.sleep = sleep
         self.clock = clock
         self.seconds = self.ends = None
+        self.last_request: float | None = None
         self.client = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(READ_TIMEOUT, connect=5.0),
@@ -68,7 +74,9 @@ class Source:
             if attempt:
                 self.time_left(needed=wait)
                 self.sleep(wait)
+            self.keep_interval()
             left = self.time_left()
+            self.last_request = self.clock()
             try:
                 response = self.client.get(
                     url, params=params, timeout=httpx.Timeout(left, connect=min(left, 5.0))
@@ -89,6 +97,14 @@ class Source:
                 raise SourceError(f"{self.name} refused the request: HTTP {response.status_code}.")
             return response
         raise SourceError(f"{self.name} {problem}, {ATTEMPTS} attempts; try again later.")
+
+    def keep_interval(self) -> None:
+        if self.last_request is None or not self.min_interval:
+            return
+        wait = self.last_request + self.min_interval - self.clock()
+        if wait > 0:
+            self.time_left(needed=wait)
+            self.sleep(wait)
 
     def get_json(self, url: str, params: dict | None = None):
         response = self.get(url, params)
@@ -117,5 +133,14 @@ def load_json(text: str | bytes):
 
 
 def retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return min(float(value), 60.0) if value.isdigit() else None
+    """Retry-After in seconds, given as seconds or as an HTTP date; at most a minute."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return min(float(value), 60.0)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return min(max((when - datetime.datetime.now(datetime.UTC)).total_seconds(), 0.0), 60.0)

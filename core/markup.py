@@ -160,5 +160,7 @@ def plain_text(text: str) -> str:
     parts = []
     for block in _inline.parseInline(text):
         for token in block.children or ():
-            parts.append(_math_to_text(token.content) if token.type == "math_inline" else token.content)
+            parts.append(
+                _math_to_text(token.content) if token.type == "math_inline" else token.content
+            )
     return re.sub(r"\s+", " ", "".join(parts)).strip()

@@ -4,7 +4,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Func
 from django.db.models.expressions import RawSQL
+from django.utils import dateformat
 from django.utils.text import slugify
+from django.utils.translation import pgettext
 
 from core.markup import plain_text
 
@@ -124,11 +126,12 @@ class DatePrecision(models.TextChoices):
 def format_partial_date(value, precision: str) -> str:
     if value is None:
         return ""
+    # Django's date format characters, translated per language ("Y年n月j日" in Chinese).
     if precision == DatePrecision.YEAR:
-        return f"{value:%Y}"
+        return dateformat.format(value, pgettext("date: year only", "Y"))
     if precision == DatePrecision.MONTH:
-        return f"{value:%b %Y}"
-    return f"{value:%-d %b %Y}"
+        return dateformat.format(value, pgettext("date: month and year", "M Y"))
+    return dateformat.format(value, pgettext("date: day, month and year", "j M Y"))
 
 
 def iso_partial_date(value, precision: str) -> str:

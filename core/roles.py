@@ -5,9 +5,10 @@
   ``EDIT_ANY`` that lifts the per-object scoping below.
 - Members (the group; joined by linking an account to a researcher in ``Researcher.user``):
   only what their researcher owns, by ``OWNER_PATHS``: their profile and its entries, the
-  papers they are an author of, the talks they give and the projects they belong to. They
-  add papers, talks, projects, name-only co-authors and the shared records (venues,
-  organizations, events), but change none of the shared records.
+  papers they are an author of, the talks they give, the projects they belong to and the
+  grants they hold. They add papers, talks, projects, grants, name-only co-authors and the
+  shared records (venues, organizations, events), but change none of the shared records,
+  and only read their periods in the group.
 
 Any other staff account without ``EDIT_ANY`` is scoped like a member. The groups' permissions
 are defined here and set again on every ``migrate`` (``sync_roles``).
@@ -36,6 +37,9 @@ OWNER_PATHS = {
     "profiles.metricssnapshot": "researcher__user",
     "profiles.project": "memberships__researcher__user",
     "profiles.projectmember": "project__memberships__researcher__user",
+    "profiles.membership": "researcher__user",
+    "cv.grant": "investigator_links__researcher__user",
+    "cv.grantinvestigator": "grant__investigator_links__researcher__user",
     "publications.publication": "authorships__researcher__user",
     "publications.authorship": "publication__authorships__researcher__user",
     "publications.citationcount": "publication__authorships__researcher__user",
@@ -43,25 +47,35 @@ OWNER_PATHS = {
     "events.talkspeaker": "talk__speaker_links__researcher__user",
     "events.talkhost": "talk__speaker_links__researcher__user",
     "events.participation": "researcher__user",
+    "inbox.candidate": "researcher__user",
 }
 # Shared records every member picks from: they may look and add, not change or delete.
 SHARED = ("profiles.organization", "publications.venue", "events.event")
 
 ALL_ACTIONS = ("view", "add", "change", "delete")
-# Papers, talks and projects are shared with co-authors, co-speakers and colleagues, so a
-# member hides one rather than deleting it; an editor deletes. Deleting one's own
-# researcher is an editor's decision too.
+# Papers, talks, projects and grants are shared with co-authors, co-speakers and
+# colleagues, so a member hides one rather than deleting it; an editor deletes. Deleting
+# one's own researcher is an editor's decision too.
 MEMBER_ACTIONS = {
     **dict.fromkeys(OWNER_PATHS, ALL_ACTIONS),
     "profiles.researcher": ("view", "add", "change"),
     "profiles.project": ("view", "add", "change"),
+    "cv.grant": ("view", "add", "change"),
+    # Who belongs to the group, and since when, is the group's record: a member reads it.
+    "profiles.membership": ("view",),
     "publications.publication": ("view", "add", "change"),
     "events.talk": ("view", "add", "change"),
     **dict.fromkeys(SHARED, ("view", "add")),
+    # Harvested works are decided (a change), never added or deleted by hand.
+    "inbox.candidate": ("view", "change"),
 }
 EDITOR_ACTIONS = {
     **dict.fromkeys([*OWNER_PATHS, *SHARED], ALL_ACTIONS),
     "core.seedrecord": ("view",),
+    # The group's one settings record (added once, never deleted) and its links.
+    "profiles.sitesettings": ("view", "add", "change"),
+    "profiles.sitelink": ALL_ACTIONS,
+    "inbox.candidate": ("view", "change"),
 }
 # Fields of a researcher only an editor sets: who may log in as them, and their standing.
 EDITOR_ONLY_RESEARCHER_FIELDS = ("user", "is_member", "role", "sort_order")

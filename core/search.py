@@ -3,11 +3,22 @@ highlighting of what matched. The site's search across people, papers and talks 
 scholarfolio.search; the API's ``q=`` filters are core.filters.
 """
 
+import re
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
 
 MAX_QUERY_LENGTH = 200
+# CJK Unified Ideographs with Extension A, and the compatibility ideographs.
+CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = re.compile(f"[{CJK_RANGES}]")
+CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 # Matches ranked per search, at most: the most recent, read along the list's index. Ranking
 # reads every candidate's vector, so a word most papers share would otherwise cost in
 # proportion to the site; with the cap a search costs the same at 1,000 papers and 100,000.
@@ -28,9 +39,43 @@ def clean_query(text: str) -> str:
 def search_query(text: str) -> SearchQuery:
     # Prose is indexed in 'english' (stemmed) and names in 'simple' (as written): asking in
     # both finds "spikes" in a title and the surname "He", an English stop word.
-    return SearchQuery(text, config="english", search_type="websearch") | SearchQuery(
+    query = SearchQuery(text, config="english", search_type="websearch") | SearchQuery(
         text, config="simple", search_type="websearch"
     )
+    if CJK.search(text):
+        # Chinese texts are indexed a character a token (cjk_characters): a run of Chinese
+        # characters typed is asked as a phrase of them, so 深度学习 finds 深度学习现象导论.
+        phrases = CJK_RUN.sub(lambda run: f' "{" ".join(run.group())}" ', text)
+        query |= SearchQuery(phrases, config="simple", search_type="websearch")
+    return query
+
+
+def cjk_characters(expression) -> Func:
+    """A text with a space around each Chinese, Japanese or Korean ideograph: PostgreSQL's
+    parsers split words at spaces and punctuation, which Chinese does not write, so 'simple'
+    would index a whole sentence as one token. Each character a token, with its position,
+    lets a phrase query find any word in it (a character n-gram index, n = 1, matched in
+    order); English words in the same text stay whole."""
+    return Func(
+        Coalesce(expression, Value("")),
+        Value(f"([{CJK_RANGES}])"),
+        Value(r" \1 "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def in_language(field: str) -> Coalesce:
+    """A translated field (profiles/translation.py, events/translation.py) in the active
+    language, its English where that is empty: what the model's attribute reads, for SQL
+    (headlines), where django-modeltranslation would read the active language's column
+    alone. ``field`` may be a path (``talk__title``)."""
+    default = build_localized_fieldname(field, settings.LANGUAGE_CODE)
+    local = build_localized_fieldname(field, get_language() or settings.LANGUAGE_CODE)
+    if local == default:
+        return Coalesce(F(default), Value(""))
+    return Coalesce(NullIf(F(local), Value("")), F(default), Value(""))
 
 
 def highlight(marked: str) -> SafeString:

@@ -7,25 +7,35 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Value
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from core import roles
-from core.admin import ScopedStackedInline, ScopedTabularInline, ScopedVersionAdmin
+from core.admin import (
+    OwnerLinkFormSet,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    ScopedVersionAdmin,
+    TimeStampedAdmin,
+)
 from core.images import PhotoField
 from core.models import ArrayToString
 from cv.admin_orcid import orcid_view
 from cv.admin_profile_import import profile_import_view
+from cv.collaborators import collaborators_file
 from cv.merge import MergeError, researchers_merge_all
-from cv.models import Award, ResearchInterest, Service
+from cv.models import Award, Grant, GrantInvestigator, ResearchInterest, Service
 from cv.orcid import Orcid
 from profiles.admin import (
     ORGANIZATION_PATH,
     SMALL_TEXT,
     EducationInline,
+    MembershipInline,
     MetricsSnapshotInline,
     PositionInline,
     ProfileSectionInline,
@@ -79,6 +89,17 @@ class ServiceInline(ScopedStackedInline):
     autocomplete_fields = ["venue", "event", "organization"]
     formfield_overrides = SMALL_TEXT
     ordering = ["order"]
+    extra = 0
+
+
+class GrantRoleInline(ScopedTabularInline):
+    """The researcher's grants; the grant itself is edited on its own page."""
+
+    model = GrantInvestigator
+    fields = ["grant", "role", "order"]
+    autocomplete_fields = ["grant"]
+    verbose_name = "grant"
+    verbose_name_plural = "grants"
     extra = 0
 
 
@@ -157,6 +178,7 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         ),
     ]
     inlines = [
+        MembershipInline,
         PositionInline,
         EducationInline,
         ResearchInterestInline,
@@ -164,6 +186,7 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         ServiceInline,
         TeachingInline,
         ProjectMembershipInline,
+        GrantRoleInline,
         ProfileSectionInline,
         MetricsSnapshotInline,
     ]
@@ -255,12 +278,27 @@ class ResearcherAdmin(CitationSyncMixin, ScopedVersionAdmin):
         return [
             path("import-orcid/", view, name="profiles_researcher_import_orcid"),
             path(
+                "<path:object_id>/collaborators.<str:fmt>",
+                self.admin_site.admin_view(self.collaborators_view),
+                name="profiles_researcher_collaborators",
+            ),
+            path(
                 "import-profile/",
                 self.admin_site.admin_view(partial(profile_import_view, self)),
                 name="profiles_researcher_import_profile",
             ),
             *super().get_urls(),
         ]
+
+    def collaborators_view(self, request, object_id, fmt):
+        """The NSF collaborators table (cv.collaborators) of a researcher this user may see
+        here, public profile or not; what it lists is public all the same."""
+        researcher = self.get_object(request, object_id)
+        if researcher is None:
+            raise Http404("No such researcher.")
+        if not self.has_view_permission(request, researcher):
+            raise PermissionDenied
+        return collaborators_file(researcher, fmt)
 
     def changelist_view(self, request, extra_context=None):
         can_import = self.has_add_permission(request) and not roles.is_scoped(request.user)
@@ -322,3 +360,44 @@ class ServiceAdmin(ResearcherItemAdmin):
     ]
     autocomplete_fields = ["researcher", "venue", "event", "organization"]
     list_select_related = ["researcher", "venue", "event", f"organization{ORGANIZATION_PATH}"]
+
+
+class GrantInvestigatorFormSet(OwnerLinkFormSet):
+    owner_missing = "Keep yourself among the investigators: members edit only their own grants."
+
+
+class GrantInvestigatorInline(ScopedTabularInline):
+    model = GrantInvestigator
+    formset = GrantInvestigatorFormSet
+    fields = ["order", "researcher", "role"]
+    autocomplete_fields = ["researcher"]
+    ordering = ["order"]
+    extra = 1
+
+
+@admin.register(Grant)
+class GrantAdmin(TimeStampedAdmin):
+    list_display = ["__str__", "kind", "start_date", "end_date", "amount", "currency", "visibility"]
+    list_filter = ["kind", "visibility"]
+    search_fields = ["title", "funder_name", "award_number", "=funder_id", "=funder_ror_id"]
+    search_help_text = "Title, funder, award number, or the funder's exact ROR or Funder ID."
+    autocomplete_fields = ["publications", "projects"]
+    list_select_related = []
+    fieldsets = [
+        (None, {"fields": [("kind", "title"), ("award_number", "url")]}),
+        ("Funder", {"fields": ["funder_name", ("funder_ror_id", "funder_id")]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("start_date", "end_date", "date_precision"),
+                    ("amount", "currency"),
+                    "description",
+                    "publications",
+                    "projects",
+                    "visibility",
+                ]
+            },
+        ),
+    ]
+    inlines = [GrantInvestigatorInline]

@@ -1,13 +1,22 @@
 """The API's researchers: the list, and one researcher with every profile entry nested, or
 as JSON Resume."""
 
+import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import renderers, serializers
 
+from core import filters
 from core.api import ModelSerializer, ReadOnlyViewSet
 from cv.metrics import stored_figures
-from cv.models import Award, ResearchInterest, Service, with_profile_entries
+from cv.models import (
+    Award,
+    Grant,
+    GrantInvestigator,
+    ResearchInterest,
+    Service,
+    with_profile_entries,
+)
 from cv.resume import json_resume
 from profiles.api import (
     EducationSerializer,
@@ -18,13 +27,14 @@ from profiles.api import (
     ProjectSerializer,
     PublicationRef,
     ResearcherFilter,
+    ResearcherRefSerializer,
     ResearcherSerializer,
     SectionSerializer,
     TalkRef,
     TeachingSerializer,
     VenueRef,
 )
-from profiles.models import ProfileSection, Researcher
+from profiles.models import ProfileSection, Project, Researcher
 from publications.models import Publication
 
 
@@ -66,15 +76,111 @@ class ServiceSerializer(PeriodMixin, ModelSerializer):
         fields += ["start_date", "end_date", "date_precision", "period"]
 
 
+class FunderSerializer(serializers.Serializer):
+    name = serializers.CharField(source="funder_name")
+    ror_id = serializers.CharField(source="funder_ror_id", help_text="ROR id, or empty.")
+    funder_id = serializers.CharField(
+        help_text="Crossref Funder ID (the digits after 10.13039/), or empty."
+    )
+    doi = serializers.CharField(source="funder_doi", help_text="The Funder ID as a DOI.")
+
+
+class InvestigatorSerializer(serializers.Serializer):
+    researcher = ResearcherRefSerializer()
+    role = serializers.ChoiceField(choices=GrantInvestigator.Role.choices)
+
+
+class ProjectRef(ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["slug", "title"]
+
+
+class GrantSerializer(PeriodMixin, ModelSerializer):
+    """A public grant fetched ``with_people()``: its public investigators, in order, and
+    its public papers and projects."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:grant-detail", lookup_field="pk")
+    funder = FunderSerializer(source="*")
+    homepage = serializers.URLField(source="url", help_text="A page about the award, or empty.")
+    investigators = InvestigatorSerializer(many=True, source="public_investigators")
+    publications = PublicationRef(many=True)
+    projects = ProjectRef(many=True)
+
+    class Meta:
+        model = Grant
+        fields = ["id", "url", "kind", "title", "funder", "award_number", "homepage"]
+        fields += ["start_date", "end_date", "date_precision", "period", "amount", "currency"]
+        fields += ["description", "investigators", "publications", "projects"]
+
+
+class GrantRoleSerializer(serializers.Serializer):
+    """One of the researcher's grants, with their role on it."""
+
+    role = serializers.ChoiceField(choices=GrantInvestigator.Role.choices)
+    grant = GrantSerializer()
+
+
+class GrantFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Grant.Kind.choices)
+    funder_id = django_filters.CharFilter(help_text="A Crossref Funder ID, e.g. 501100001809.")
+    funder_ror_id = django_filters.CharFilter(help_text="A funder's ROR id.")
+    # One link per person and grant: the filter repeats no grant, so no DISTINCT.
+    investigator = filters.ResearcherFilter(
+        field_name="investigator_links__researcher",
+        queryset=Researcher.objects.public(),
+        distinct=False,
+    )
+    publication = django_filters.ModelChoiceFilter(
+        field_name="publications",
+        to_field_name="slug",
+        queryset=Publication.objects.public(),
+        distinct=False,
+        help_text="A paper's slug: the grants that funded it.",
+        error_messages={"invalid_choice": "No paper on this site has the slug “%(value)s”."},
+    )
+    ordering = filters.OrderingFilter(
+        fields=[("start_date", "start_date"), ("end_date", "end_date")],
+        help_text="start_date or end_date; '-' for descending.",
+    )
+
+    class Meta:
+        model = Grant
+        fields = ["kind", "funder_id", "funder_ror_id", "investigator", "publication"]
+
+
+class GrantViewSet(ReadOnlyViewSet):
+    """Public grants, latest first: funder, award number, period, amount, investigators and
+    the papers they funded."""
+
+    lookup_field = "pk"
+    serializer_class = GrantSerializer
+    filterset_class = GrantFilter
+
+    def get_queryset(self):
+        return Grant.objects.public().with_people()
+
+
+UNSYNCED = "null until some public paper has citation data: a zero would claim no citations."
+
+
 class MetricsSerializer(serializers.Serializer):
     """Computed from the site's public papers and their citation counts (stored, kept
-    current on every change: cv.models.ResearcherFigures)."""
+    current on every change: cv.models.ResearcherFigures). The citation figures are null
+    while no citation data was ever synced for any of the papers."""
 
     papers = serializers.IntegerField()
-    citations = serializers.IntegerField()
-    h_index = serializers.IntegerField()
-    i10_index = serializers.IntegerField()
+    citations = serializers.IntegerField(allow_null=True, help_text=UNSYNCED)
+    h_index = serializers.IntegerField(allow_null=True, help_text=UNSYNCED)
+    i10_index = serializers.IntegerField(allow_null=True, help_text=UNSYNCED)
     coauthors = serializers.IntegerField(source="coauthor_count")
+    citations_synced = serializers.BooleanField(source="citations_known")
+
+    def to_representation(self, figures):
+        data = super().to_representation(figures)
+        if not figures.citations_known:
+            data.update(citations=None, h_index=None, i10_index=None)
+        return data
 
 
 class ResearcherDetailSerializer(ResearcherSerializer):
@@ -87,13 +193,14 @@ class ResearcherDetailSerializer(ResearcherSerializer):
     teaching = TeachingSerializer(many=True)
     service = ServiceSerializer(many=True, source="services")
     projects = serializers.SerializerMethodField()
+    grants = GrantRoleSerializer(many=True, source="public_grant_roles")
     sections = SectionSerializer(many=True, source="public_sections")
     metrics = serializers.SerializerMethodField()
 
     class Meta(ResearcherSerializer.Meta):
         fields = [*ResearcherSerializer.Meta.fields, "bio", "interests_intro", "office"]
         fields += ["metrics", "positions", "education", "interests", "awards", "teaching"]
-        fields += ["service", "projects", "sections"]
+        fields += ["service", "projects", "grants", "sections"]
 
     @extend_schema_field(InterestSerializer(many=True))
     def get_interests(self, researcher):

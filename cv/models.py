@@ -9,13 +9,25 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
-from core.models import DatePrecision, PublicTreeQuerySet, format_partial_date, tree_depth_problem
-from core.validators import MAX_YEAR, MIN_YEAR
+from core.fields import FunderIdField
+from core.models import (
+    DatePrecision,
+    PublicQuerySet,
+    PublicTreeQuerySet,
+    TimeStampedModel,
+    Visibility,
+    VisibilityModel,
+    format_partial_date,
+    tree_depth_problem,
+)
+from core.validators import FUNDER_DOI_PREFIX, MAX_YEAR, MIN_YEAR, validate_ror_id
 from events.models import Event, Talk
 from profiles.models import (
     DateRangeMixin,
     Organization,
+    Project,
     Researcher,
     ResearcherItem,
     end_not_before_start,
@@ -186,7 +198,8 @@ class Service(DateRangeMixin, ResearcherItem):
 def with_profile_entries(researchers):
     """``researchers`` with every public entry a profile shows prefetched, each with what it
     names: an unpublished event, talk or paper gets None in its place (the entry shows,
-    never what it names)."""
+    never what it names). Their public grants are ``public_grant_roles``, their own role
+    on each with the grant, its investigators, and its public papers and projects."""
     published_events = Event.objects.published().select_related("parent")
     return researchers.with_entries().prefetch_related(
         models.Prefetch(
@@ -204,6 +217,34 @@ def with_profile_entries(researchers):
             queryset=Service.objects.public()
             .select_related("venue", "organization")
             .prefetch_related(models.Prefetch("event", queryset=published_events)),
+        ),
+        models.Prefetch(
+            "grant_roles",
+            queryset=GrantInvestigator.objects.filter(grant__visibility=Visibility.PUBLIC)
+            .select_related("grant")
+            .prefetch_related(
+                models.Prefetch(
+                    "grant__investigator_links",
+                    queryset=GrantInvestigator.objects.select_related("researcher").only(
+                        "grant",
+                        "role",
+                        "order",
+                        "researcher__slug",
+                        "researcher__full_name",
+                        "researcher__visibility",
+                        "researcher__is_member",
+                    ),
+                ),
+                models.Prefetch(
+                    "grant__publications",
+                    queryset=Publication.objects.public().only(
+                        "slug", "title", "rendered_title", "year"
+                    ),
+                ),
+                models.Prefetch("grant__projects", queryset=Project.objects.public()),
+            )
+            .order_by(F("grant__start_date").desc(nulls_last=True), "grant__funder_name"),
+            to_attr="public_grant_roles",
         ),
     )
 
@@ -259,3 +300,140 @@ class ResearcherFigures(models.Model):
 
     def __str__(self):
         return f"{self.researcher_id}: {self.papers} papers, {self.citations} citations"
+
+
+class GrantQuerySet(PublicQuerySet):
+    def with_people(self):
+        """Each grant with its investigators in order (hidden people among them too: a
+        page names only the public ones) and its public papers and projects."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "investigator_links",
+                queryset=GrantInvestigator.objects.select_related("researcher"),
+            ),
+            models.Prefetch("publications", queryset=Publication.objects.public()),
+            models.Prefetch("projects", queryset=Project.objects.public()),
+        )
+
+
+class Grant(DateRangeMixin, VisibilityModel, TimeStampedModel):
+    """Funding: an award from a funder, with its principal and co-investigators among the
+    site's researchers, the papers it paid for and the projects it belongs to. The funder
+    is named as given and identified by its ROR id and/or its Crossref Funder ID, which ORCID
+    and Crossref give. Repeatable imports match a grant on the funder and award number."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Grant"
+        CONTRACT = "contract", "Contract"
+        AWARD = "award", "Award"
+        SALARY_AWARD = "salary-award", "Salary award or fellowship"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GRANT)
+    title = models.CharField(max_length=500, blank=True)
+    funder_name = models.CharField("funder", max_length=300)
+    funder_ror_id = models.CharField(
+        "funder ROR id",
+        max_length=9,
+        blank=True,
+        validators=[validate_ror_id],
+        help_text="Research Organization Registry id, e.g. 01h0zpd94.",
+    )
+    funder_id = FunderIdField(
+        "Crossref Funder ID",
+        max_length=12,
+        blank=True,
+        help_text="The digits after 10.13039/, e.g. 501100001809; the DOI or its URL is "
+        "accepted and shortened.",
+    )
+    award_number = models.CharField(
+        max_length=100, blank=True, help_text="The funder's number, e.g. 12371511."
+    )
+    url = models.URLField(blank=True, max_length=500, help_text="A page about the award.")
+    amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code such as CNY.")],
+        help_text="ISO 4217 code, e.g. CNY.",
+    )
+    description = models.TextField(blank=True, help_text="Markdown.")
+    investigators = models.ManyToManyField(
+        Researcher, through="GrantInvestigator", related_name="grants", blank=True
+    )
+    publications = models.ManyToManyField(
+        Publication, blank=True, related_name="grants", help_text="Papers it funded."
+    )
+    projects = models.ManyToManyField(
+        Project, blank=True, related_name="grants", help_text="Projects it belongs to."
+    )
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "funder_name", "award_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""),
+                name="grant_amount_has_currency",
+                violation_error_message="An amount needs a currency.",
+            ),
+            end_not_before_start("start_date", "end_date", "grant_end_after_start"),
+            models.UniqueConstraint(
+                Lower("funder_name"),
+                "award_number",
+                condition=~Q(award_number=""),
+                name="grant_unique_award",
+                violation_error_message="This funder's award number is already a grant here.",
+            ),
+        ]
+
+    def __str__(self):
+        number = f" {self.award_number}" if self.award_number else ""
+        return f"{self.funder_name}{number}" + (f": {self.title}" if self.title else "")
+
+    @property
+    def funder_doi(self) -> str:
+        return f"{FUNDER_DOI_PREFIX}{self.funder_id}" if self.funder_id else ""
+
+    @property
+    def public_investigators(self) -> list:
+        """The investigator links of public researchers, from ``with_people()``."""
+        return [
+            link
+            for link in self.investigator_links.all()
+            if link.researcher.visibility == Visibility.PUBLIC
+        ]
+
+
+class GrantInvestigator(models.Model):
+    """A researcher on a grant, in its order, with their role. ``orcid_put_code`` is the
+    grant's put-code in this researcher's ORCID record, so a second import finds it."""
+
+    class Role(models.TextChoices):
+        PRINCIPAL = "pi", "Principal investigator"
+        CO_PRINCIPAL = "co-pi", "Co-principal investigator"
+        CO_INVESTIGATOR = "co-i", "Co-investigator"
+        PARTICIPANT = "participant", "Participant"
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="investigator_links")
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="grant_roles")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    order = models.PositiveSmallIntegerField(default=0)
+    orcid_put_code = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["grant", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "researcher"], name="grant_investigator_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.researcher} ({self.get_role_display()}) on {self.grant}"

@@ -4,18 +4,25 @@ from itertools import groupby
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from core.cache import reads_query
 from core.models import DatePrecision, Visibility, format_partial_date
+from core.signposting import add_link_header
 from cv.charts import bar_chart
+from cv.collaborators import collaborators_file
 from cv.metrics import coauthors, members_with_paper_counts, stored_figures
 from cv.models import ResearcherAlias, ResearchInterest, with_profile_entries
+from cv.network import group_network, member_network
+from cv.similar import similar_researchers
 from events.models import Event, Participation
 from events.views import published_talks
+from profiles import structured
 from profiles.models import Position, Researcher
 from publications.models import Publication
 from publications.rendering import entry_for
@@ -23,13 +30,15 @@ from publications.rendering import entry_for
 
 @reads_query("role")
 class ResearcherListView(ListView):
-    """Members first, then alumni; ?role= narrows to one role."""
+    """Members first, then alumni with their years in the group; ?role= narrows to one
+    role. An alumnus is a member whose role says so, or whose every period in the group
+    has ended."""
 
     template_name = "cv/researcher_list.html"
     context_object_name = "people"
 
     def get_queryset(self):
-        people = members_with_paper_counts().prefetch_related(card_positions())
+        people = members_with_paper_counts().prefetch_related(card_positions(), "memberships")
         role = self.request.GET.get("role", "")
         if role:
             if role not in Researcher.Role.values:
@@ -39,13 +48,21 @@ class ResearcherListView(ListView):
 
     def get_context_data(self, **kwargs):
         people = with_current_organizations(self.object_list)
-        current = [p for p in people if p.role != Researcher.Role.ALUMNUS]
+        current, alumni = [], []
+        for person in people:
+            periods = list(person.memberships.all())
+            left = bool(periods) and not any(period.is_current for period in periods)
+            if left or person.role == Researcher.Role.ALUMNUS:
+                person.group_years = ", ".join(period.years for period in periods)
+                alumni.append(person)
+            else:
+                current.append(person)
         roles_present = set(
             Researcher.objects.public_members().values_list("role", flat=True).distinct()
         )
         return super().get_context_data(
             members=current,
-            alumni=[p for p in people if p.role == Researcher.Role.ALUMNUS],
+            alumni=alumni,
             roles=[(v, label) for v, label in Researcher.Role.choices if v in roles_present],
             selected_role=self.request.GET.get("role", ""),
             **kwargs,
@@ -79,7 +96,7 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
             text="New paper"
             if p.status != Publication.Status.PUBLISHED
             else f"Published in {p.venue or p.year}",
-            title=p.title,
+            title=p.plain_title,
             target=p,
         )
         for p in publications
@@ -129,14 +146,16 @@ def profile_entry(publication: Publication, owner: Researcher) -> SafeString:
     """A paper as its author's profile lists it: the stored entry with the owner marked,
     then its abstract and BibTeX to unfold. Joined here, once per paper, rather than by a
     template include, which cost a 300-paper profile most of its render."""
-    parts = [entry_for(publication, owner)]
+    toggles = []
     if publication.abstract:
-        parts.append(
+        toggles.append(
             f"<details><summary>Abstract</summary>{publication.rendered_abstract}</details>"
         )
     bibtex = escape(publication.bibtex)
-    parts.append(f'<details><summary>Cite</summary><pre tabindex="0">{bibtex}</pre></details>')
-    return mark_safe("\n".join(parts))
+    toggles.append(f'<details><summary>BibTeX</summary><pre tabindex="0">{bibtex}</pre></details>')
+    return mark_safe(
+        f'{entry_for(publication, owner)}\n<div class="toggles">{"".join(toggles)}</div>'
+    )
 
 
 class ProfileMixin:
@@ -144,6 +163,7 @@ class ProfileMixin:
 
     context_object_name = "researcher"
     url_name = ""  # this page's name under people:, where an old slug redirects
+    shows_similar = False  # the members most like this one, in one more query
 
     def get_queryset(self):
         return with_profile_entries(Researcher.objects.public_members()).select_related("figures")
@@ -204,7 +224,15 @@ class ProfileMixin:
         talks = list(published_talks().for_researcher(researcher))
         positions = list(researcher.positions.all())
         awards = list(researcher.awards.all())
+        grants = researcher.public_grant_roles
+        for role in grants:
+            role.others = [
+                link
+                for link in role.grant.public_investigators
+                if link.researcher_id != researcher.pk
+            ]
         return super().get_context_data(
+            grants=grants,
             news=news_items(publications, talks, awards),
             current_organizations=current_organizations(positions),
             positions=positions,
@@ -212,6 +240,7 @@ class ProfileMixin:
             teaching=list(researcher.teaching.all()),
             education=list(researcher.education.all()),
             services=list(researcher.services.all()),
+            group_periods=list(researcher.memberships.all()),
             memberships=memberships,
             interests=children.get(None, []),
             publications=publications,
@@ -221,6 +250,7 @@ class ProfileMixin:
             ],
             figures=figures,
             coauthors=coauthors(researcher),
+            similar=similar_researchers(researcher) if self.shows_similar else [],
             papers_chart=bar_chart(figures.papers_per_year, title="Papers per year"),
             citations_chart=bar_chart(figures.citations_per_year, title="Citations per year"),
             talks=talks,
@@ -236,8 +266,57 @@ class ProfileMixin:
 class ResearcherDetailView(ProfileMixin, DetailView):
     template_name = "cv/researcher_detail.html"
     url_name = "detail"
+    shows_similar = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(structured_head(self.request, self.object, context))
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return add_link_header(response, context["signposts"])
+
+
+def structured_head(request, researcher: Researcher, context) -> dict:
+    """What the profile's head tells crawlers (profiles.structured), from what the view
+    loaded."""
+    absolute = request.build_absolute_uri
+    json_ld = structured.profile_page(researcher, context["current_organizations"], absolute)
+    return {
+        "canonical_url": json_ld["url"],
+        "json_ld": json_ld,
+        "og_image": json_ld["mainEntity"].get("image", ""),
+        "signposts": structured.profile_signposts(
+            researcher, absolute(reverse("site:researcher_resume", args=[researcher.slug]))
+        ),
+    }
 
 
 class ResearcherCVView(ProfileMixin, DetailView):
     template_name = "cv/researcher_cv.html"
     url_name = "cv"
+
+
+def researcher_network(request, slug: str):
+    """A member's co-author network: the drawing and the same data as a table."""
+    researcher = get_object_or_404(
+        Researcher.objects.public_members().select_related("figures"), slug=slug
+    )
+    return render(
+        request,
+        "cv/network.html",
+        {"researcher": researcher, "network": member_network(researcher)},
+    )
+
+
+def network(request):
+    """The group's co-author network."""
+    return render(request, "cv/network.html", {"network": group_network()})
+
+
+@require_safe
+def collaborators(request, slug: str, fmt: str):
+    """The NSF collaborators table of a member with a public profile (cv.collaborators)."""
+    researcher = get_object_or_404(Researcher.objects.public_members(), slug=slug)
+    return collaborators_file(researcher, fmt)

@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
+from core.markup import plain_text
 from events.views import published_talks
 
 
@@ -22,7 +23,7 @@ class TalkFeed(Feed):
         return published_talks().order_by("-date", "-start")[: self.limit]
 
     def item_title(self, talk):
-        return talk.title
+        return plain_text(talk.title)
 
     def item_author_name(self, talk):
         return ", ".join(link.researcher.full_name for link in talk.speaker_links.all())

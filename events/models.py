@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from core.models import (
     DatePrecision,
@@ -22,6 +24,7 @@ from core.models import (
     format_partial_date,
     tree_depth_problem,
 )
+from core.search import cjk_characters
 from core.validators import MAX_SEARCHED_TEXT
 from profiles.models import (
     Organization,
@@ -40,19 +43,39 @@ def validate_timezone(value: str) -> None:
         )
 
 
+# The zones the group's talks are in, named as their readers say it ("北京时间"); any other
+# zone is shown by its IANA name.
+ZONE_NAMES = {
+    "Asia/Shanghai": pgettext_lazy("time zone", "Asia/Shanghai"),
+    "Asia/Hong_Kong": pgettext_lazy("time zone", "Asia/Hong_Kong"),
+    "Asia/Taipei": pgettext_lazy("time zone", "Asia/Taipei"),
+    "Asia/Tokyo": pgettext_lazy("time zone", "Asia/Tokyo"),
+    "Asia/Singapore": pgettext_lazy("time zone", "Asia/Singapore"),
+    "Europe/London": pgettext_lazy("time zone", "Europe/London"),
+    "Europe/Paris": pgettext_lazy("time zone", "Europe/Paris"),
+    "America/New_York": pgettext_lazy("time zone", "America/New_York"),
+    "America/Los_Angeles": pgettext_lazy("time zone", "America/Los_Angeles"),
+    "UTC": pgettext_lazy("time zone", "UTC"),
+}
+
+
+def zone_name(zone: str) -> str:
+    return str(ZONE_NAMES.get(zone, zone))
+
+
 def default_timezone() -> str:
     return settings.TIME_ZONE
 
 
 class Event(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
-        CONFERENCE = "conference", "Conference"
-        WORKSHOP = "workshop", "Workshop"
-        SEMINAR_SERIES = "seminar_series", "Seminar series"
-        FORUM = "forum", "Forum"
-        SUMMER_SCHOOL = "summer_school", "Summer school"
-        MEETING = "meeting", "Meeting"
-        VISIT = "visit", "Visit or company talk"
+        CONFERENCE = "conference", _("Conference")
+        WORKSHOP = "workshop", _("Workshop")
+        SEMINAR_SERIES = "seminar_series", _("Seminar series")
+        FORUM = "forum", _("Forum")
+        SUMMER_SCHOOL = "summer_school", _("Summer school")
+        MEETING = "meeting", _("Meeting")
+        VISIT = "visit", _("Visit or company talk")
 
     slug = models.SlugField(max_length=100, unique=True, blank=True)
     name = models.CharField(max_length=300)
@@ -170,23 +193,26 @@ class TalkQuerySet(PublicQuerySet):
             .values("names")
         )
         return self.update(
-            search_vector=SearchVector("title", config="english", weight="A")
+            search_vector=SearchVector("title_en", config="english", weight="A")
+            # The Chinese texts a character a token (core.search.cjk_characters).
+            + SearchVector(cjk_characters(F("title_zh_hans")), config="simple", weight="A")
             + SearchVector(Subquery(event), config="english", weight="B")
             # Places and people in 'simple', as names on Researcher: no stemming, no stop words.
             + SearchVector("room", "location", Subquery(speakers), config="simple", weight="B")
-            + SearchVector("abstract", config="english", weight="C")
+            + SearchVector("abstract_en", config="english", weight="C")
+            + SearchVector(cjk_characters(F("abstract_zh_hans")), config="simple", weight="C")
         )
 
 
 class Talk(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
-        TALK = "talk", "Talk"
-        INVITED = "invited", "Invited talk"
-        ORAL = "oral", "Oral presentation"
-        POSTER = "poster", "Poster"
-        SEMINAR = "seminar", "Seminar"
-        KEYNOTE = "keynote", "Keynote"
-        LECTURE = "lecture", "Lecture"
+        TALK = "talk", _("Talk")
+        INVITED = "invited", _("Invited talk")
+        ORAL = "oral", _("Oral presentation")
+        POSTER = "poster", _("Poster")
+        SEMINAR = "seminar", _("Seminar")
+        KEYNOTE = "keynote", _("Keynote")
+        LECTURE = "lecture", _("Lecture")
 
     slug = models.SlugField(max_length=100, unique=True, blank=True)
     title = models.CharField(max_length=500, help_text="$...$ for math.")
@@ -289,10 +315,17 @@ class Talk(SlugModel, VisibilityModel, TimeStampedModel):
     def when(self) -> str:
         if self.start is None:
             return format_partial_date(self.date, self.date_precision)
-        text = f"{self.local_start:%Y-%m-%d, %H:%M}"
+        # "2025-10-16, 16:10 to 17:00 (Asia/Shanghai)", or as the page's language writes it.
+        text = dateformat.format(self.local_start, pgettext("talk's start", "Y-m-d, H:i"))
         if self.end:
-            text += f" to {self.local_end:%H:%M}"
-        return f"{text} ({self.timezone})"
+            text = pgettext("talk's start and end time", "%(start)s to %(end)s") % {
+                "start": text,
+                "end": f"{self.local_end:%H:%M}",
+            }
+        return pgettext("talk's time in its zone", "%(time)s (%(zone)s)") % {
+            "time": text,
+            "zone": zone_name(self.timezone),
+        }
 
 
 class TalkSpeaker(models.Model):
@@ -318,9 +351,9 @@ class TalkSpeaker(models.Model):
 
 class TalkHost(models.Model):
     class Role(models.TextChoices):
-        HOST = "host", "Host"
-        ADVISOR = "advisor", "Advisor"
-        CHAIR = "chair", "Chair"
+        HOST = "host", _("Host")
+        ADVISOR = "advisor", _("Advisor")
+        CHAIR = "chair", _("Chair")
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="host_links")
     researcher = models.ForeignKey(Researcher, on_delete=models.PROTECT, related_name="host_links")
@@ -340,10 +373,10 @@ class TalkHost(models.Model):
 
 class Participation(models.Model):
     class Role(models.TextChoices):
-        ATTENDEE = "attendee", "Attendee"
-        ORGANIZER = "organizer", "Organizer"
-        VOLUNTEER = "volunteer", "Volunteer"
-        CHAIR = "chair", "Chair"
+        ATTENDEE = "attendee", _("Attendee")
+        ORGANIZER = "organizer", _("Organizer")
+        VOLUNTEER = "volunteer", _("Volunteer")
+        CHAIR = "chair", _("Chair")
 
     researcher = models.ForeignKey(
         Researcher, on_delete=models.CASCADE, related_name="participations"

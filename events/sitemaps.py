@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
+from core.sitemaps import LanguageSitemap
 from events.models import Event, Talk
 
 
-class TalkSitemap(Sitemap):
+class TalkSitemap(LanguageSitemap):
     def items(self):
         return Talk.objects.published().order_by("pk")
 
@@ -11,7 +10,7 @@ class TalkSitemap(Sitemap):
         return talk.updated
 
 
-class EventSitemap(Sitemap):
+class EventSitemap(LanguageSitemap):
     def items(self):
         return Event.objects.published().order_by("pk")
 

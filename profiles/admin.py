@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 
@@ -10,15 +10,20 @@ from core.admin import (
     ScopedTabularInline,
     TimeStampedAdmin,
 )
+from core.images import PhotoField
 from profiles.models import (
+    IMPLAUSIBLE,
     TEACHING_TERM_RANK,
     Education,
+    Membership,
     MetricsSnapshot,
     Organization,
     Position,
     ProfileSection,
     Project,
     ProjectMember,
+    SiteLink,
+    SiteSettings,
     Teaching,
 )
 
@@ -108,11 +113,32 @@ class ProjectMembershipInline(ScopedTabularInline):
     extra = 0
 
 
+class MembershipInline(ScopedTabularInline):
+    """The periods in the group; a member's account reads them (core.roles)."""
+
+    model = Membership
+    fields = ["role", "start_date", "end_date", "date_precision"]
+    verbose_name = "period in the group"
+    verbose_name_plural = "periods in the group"
+    ordering = ["start_date"]
+    extra = 0
+
+
 class ProfileSectionInline(ScopedStackedInline):
     model = ProfileSection
     fields = [("order", "title", "visibility"), "body"]
     ordering = ["order"]
     extra = 0
+
+
+@admin.display(description="Figures check")
+def figures_check(snapshot: MetricsSnapshot) -> str:
+    """What an editor sees of ``MetricsSnapshot.problems``: such a snapshot is not on the
+    profile until its figures are corrected."""
+    if snapshot.pk is None:
+        return "-"
+    problems = snapshot.problems
+    return "Not shown on the profile: " + " ".join(problems) if problems else "Plausible"
 
 
 class MetricsSnapshotInline(ScopedStackedInline):
@@ -121,12 +147,11 @@ class MetricsSnapshotInline(ScopedStackedInline):
         "source",
         "source_url",
         "as_of",
-        "paper_count",
-        "citation_count",
-        "h_index",
-        "i10_index",
+        ("paper_count", "citation_count", "h_index", "i10_index"),
+        figures_check,
         "extra",
     ]
+    readonly_fields = [figures_check]
     formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     classes = ["collapse"]
     ordering = ["-as_of"]
@@ -198,6 +223,21 @@ class ProfileSectionAdmin(ResearcherItemAdmin):
     search_fields = ["title", "body", "researcher__full_name"]
 
 
+class PlausibleFilter(admin.SimpleListFilter):
+    title = "figures"
+    parameter_name = "figures"
+
+    def lookups(self, request, model_admin):
+        return [("implausible", "Impossible together"), ("plausible", "Plausible")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "implausible":
+            return queryset.filter(IMPLAUSIBLE)
+        if self.value() == "plausible":
+            return queryset.exclude(IMPLAUSIBLE)
+        return queryset
+
+
 @admin.register(MetricsSnapshot)
 class MetricsSnapshotAdmin(TimeStampedAdmin):
     list_display = [
@@ -208,12 +248,23 @@ class MetricsSnapshotAdmin(TimeStampedAdmin):
         "citation_count",
         "h_index",
         "i10_index",
+        figures_check,
     ]
-    list_filter = ["source"]
+    list_filter = [PlausibleFilter, "source"]
+    readonly_fields = [figures_check]
     search_fields = ["researcher__full_name", "source"]
     autocomplete_fields = ["researcher"]
     list_select_related = ["researcher"]
     date_hierarchy = "as_of"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if problems := obj.problems:
+            messages.warning(
+                request,
+                f"Saved, but these figures cannot all be true, so the profile does not show "
+                f"them: {' '.join(problems)}",
+            )
 
 
 class ProjectMemberFormSet(OwnerLinkFormSet):
@@ -257,3 +308,33 @@ class ProjectMemberAdmin(ScopedAdmin):
     search_fields = ["project__title", "researcher__full_name", "role"]
     autocomplete_fields = ["project", "researcher"]
     list_select_related = ["project", "researcher"]
+
+
+class SiteLinkInline(admin.TabularInline):
+    model = SiteLink
+    fields = ["label", "url", "order"]
+    extra = 0
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(TimeStampedAdmin):
+    """The one record of the group's name, logo and front page: added once, never deleted."""
+
+    list_display = ["display_name", "contact_email", "updated"]
+    list_filter = []
+    search_fields = []
+    list_select_related = []
+    autocomplete_fields = []
+    formfield_overrides = {models.ImageField: {"form_class": PhotoField}}
+    fields = ["name", "logo", "introduction", "address", "contact_email"]
+    inlines = [SiteLinkInline]
+
+    @admin.display(description="group name")
+    def display_name(self, obj):
+        return obj.display_name
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

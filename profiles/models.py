@@ -1,18 +1,23 @@
 import copy
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db import models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Concat
+from django.db import DatabaseError, models
+from django.db.models import Case, F, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, JSONObject
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from core import roles
+from core.avatars import hue, initials
 from core.fields import OrcidField
 from core.models import (
     ArrayToString,
@@ -24,6 +29,7 @@ from core.models import (
     VisibilityModel,
     format_partial_date,
 )
+from core.search import cjk_characters
 from core.validators import (
     MAX_SEARCHED_TEXT,
     MAX_YEAR,
@@ -77,7 +83,7 @@ class DateRangeMixin(models.Model):
     @property
     def period(self) -> str:
         start = format_partial_date(self.start_date, self.date_precision)
-        end = format_partial_date(self.end_date, self.date_precision) or "present"
+        end = format_partial_date(self.end_date, self.date_precision) or _("present")
         if not start:
             return "" if self.end_date is None else end
         if start == end:
@@ -87,15 +93,15 @@ class DateRangeMixin(models.Model):
 
 class Organization(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
-        UNIVERSITY = "university", "University"
-        SCHOOL = "school", "School or faculty"
-        DEPARTMENT = "department", "Department"
-        INSTITUTE = "institute", "Institute or centre"
-        PROGRAM = "program", "Programme or honours class"
-        COMPANY = "company", "Company"
-        GOVERNMENT = "government", "Government body"
-        SOCIETY = "society", "Learned society or association"
-        OTHER = "other", "Other"
+        UNIVERSITY = "university", _("University")
+        SCHOOL = "school", _("School or faculty")
+        DEPARTMENT = "department", _("Department")
+        INSTITUTE = "institute", _("Institute or centre")
+        PROGRAM = "program", _("Programme or honours class")
+        COMPANY = "company", _("Company")
+        GOVERNMENT = "government", _("Government body")
+        SOCIETY = "society", _("Learned society or association")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60, blank=True, help_text="e.g. SJTU, BICMR.")
@@ -149,6 +155,12 @@ class Organization(SlugModel, TimeStampedModel):
     @property
     def place(self) -> str:
         return ", ".join(part for part in (self.city, self.country) if part)
+
+
+class IdentityLink(NamedTuple):
+    kind: str  # the icon's id in static/icons.svg
+    label: str
+    url: str
 
 
 def researcher_name_forms(prefix: str = "") -> Case:
@@ -215,8 +227,10 @@ class ResearcherQuerySet(PublicQuerySet):
         # a native-script name such as 白志威 stays one whole token.
         return self.update(
             search_vector=SearchVector(researcher_name_forms(), config="simple", weight="A")
-            + SearchVector("headline", config="english", weight="B")
-            + SearchVector("bio", config="english", weight="D")
+            + SearchVector("headline_en", config="english", weight="B")
+            + SearchVector(cjk_characters(F("headline_zh_hans")), config="simple", weight="B")
+            + SearchVector("bio_en", config="english", weight="D")
+            + SearchVector(cjk_characters(F("bio_zh_hans")), config="simple", weight="D")
         )
 
 
@@ -237,14 +251,14 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
     TRACKED_FIELDS = ("user_id", *NAME_FIELDS)
 
     class Role(models.TextChoices):
-        FACULTY = "faculty", "Faculty"
-        POSTDOC = "postdoc", "Postdoctoral researcher"
-        PHD = "phd", "PhD student"
-        MASTERS = "masters", "Master's student"
-        UNDERGRAD = "undergrad", "Undergraduate student"
-        STAFF = "staff", "Staff"
-        ALUMNUS = "alumnus", "Alumnus"
-        EXTERNAL = "external", "External"
+        FACULTY = "faculty", _("Faculty")
+        POSTDOC = "postdoc", _("Postdoctoral researcher")
+        PHD = "phd", _("PhD student")
+        MASTERS = "masters", _("Master's student")
+        UNDERGRAD = "undergrad", _("Undergraduate student")
+        STAFF = "staff", _("Staff")
+        ALUMNUS = "alumnus", _("Alumnus")
+        EXTERNAL = "external", _("External")
 
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     full_name = models.CharField(max_length=200, help_text="As the person writes it.")
@@ -303,6 +317,41 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
             RegexValidator(r"^[A-Za-z\d](?:[A-Za-z\d-]{0,37}[A-Za-z\d])?$", "Not a GitHub user.")
         ],
     )
+    linkedin = models.CharField(
+        "LinkedIn profile",
+        max_length=100,
+        blank=True,
+        db_default="",
+        validators=[RegexValidator(r"^[\w-]{3,100}$", "The part after linkedin.com/in/.")],
+        help_text="The part after linkedin.com/in/.",
+    )
+    bluesky = models.CharField(
+        "Bluesky handle",
+        max_length=253,
+        blank=True,
+        db_default="",
+        validators=[
+            RegexValidator(
+                r"^(?=.{1,253}$)([a-z\d]([a-z\d-]{0,61}[a-z\d])?\.)+[a-z][a-z\d-]*$",
+                "A handle such as ann.bsky.social, without the @.",
+            )
+        ],
+        help_text="ann.bsky.social, without the @.",
+    )
+    mastodon = models.URLField(
+        "Mastodon profile",
+        blank=True,
+        db_default="",
+        help_text="The profile's address: https://mathstodon.xyz/@ann.",
+    )
+    x = models.CharField(
+        "X (Twitter) user",
+        max_length=15,
+        blank=True,
+        db_default="",
+        validators=[RegexValidator(r"^\w{1,15}$", "An X user name, without the @.")],
+        help_text="Without the @.",
+    )
     openalex_id = models.CharField(
         "OpenAlex id", max_length=20, blank=True, validators=[validate_openalex_author_id]
     )
@@ -348,6 +397,17 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
     def __str__(self):
         if self.native_name:
             return f"{self.full_name} ({self.native_name})"
+        return self.full_name
+
+    @property
+    def native_first(self) -> bool:
+        """On a Chinese page a name in Chinese script leads: 白志威 (Zhiwei Bai)."""
+        return bool(self.native_name) and (get_language() or "").startswith("zh")
+
+    @property
+    def display_name(self) -> str:
+        if self.native_first:
+            return f"{self.native_name} ({self.full_name})"
         return self.full_name
 
     @classmethod
@@ -412,6 +472,39 @@ class Researcher(SlugModel, VisibilityModel, TimeStampedModel):
         return self.is_member and self.visibility == Visibility.PUBLIC
 
     @property
+    def identity_links(self) -> list[IdentityLink]:
+        """The person's pages elsewhere, in the order a profile's header shows them (and a
+        crawler's ``sameAs`` lists them); the e-mail is not among them (shown obfuscated)."""
+        candidates = [
+            ("homepage", "Homepage", self.homepage),
+            ("orcid", "ORCID", self.orcid and f"https://orcid.org/{self.orcid}"),
+            (
+                "scholar",
+                "Google Scholar",
+                self.google_scholar_id
+                and f"https://scholar.google.com/citations?user={self.google_scholar_id}",
+            ),
+            ("github", "GitHub", self.github and f"https://github.com/{self.github}"),
+            (
+                "linkedin",
+                "LinkedIn",
+                self.linkedin and f"https://www.linkedin.com/in/{self.linkedin}",
+            ),
+            ("bluesky", "Bluesky", self.bluesky and f"https://bsky.app/profile/{self.bluesky}"),
+            ("mastodon", "Mastodon", self.mastodon),
+            ("x", "X", self.x and f"https://x.com/{self.x}"),
+        ]
+        return [IdentityLink(kind, label, url) for kind, label, url in candidates if url]
+
+    @property
+    def initials(self) -> str:
+        return initials(self.given_name, self.family_name, self.full_name)
+
+    @property
+    def avatar_hue(self) -> int:
+        return hue(self.full_name)
+
+    @property
     def all_names(self) -> list[str]:
         names = [self.full_name, *self.name_variants]
         if self.native_name:
@@ -432,11 +525,11 @@ class ResearcherItem(VisibilityModel, TimeStampedModel):
 
 class Position(DateRangeMixin, ResearcherItem):
     class Kind(models.TextChoices):
-        STUDY = "study", "Student position"
-        EMPLOYMENT = "employment", "Employment"
-        INTERNSHIP = "internship", "Internship"
-        VISITING = "visiting", "Visiting"
-        AFFILIATION = "affiliation", "Affiliation"
+        STUDY = "study", _("Student position")
+        EMPLOYMENT = "employment", _("Employment")
+        INTERNSHIP = "internship", _("Internship")
+        VISITING = "visiting", _("Visiting")
+        AFFILIATION = "affiliation", _("Affiliation")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EMPLOYMENT)
     title = models.CharField(
@@ -457,11 +550,11 @@ class Position(DateRangeMixin, ResearcherItem):
 
 class Education(DateRangeMixin, ResearcherItem):
     class Degree(models.TextChoices):
-        PHD = "phd", "Ph.D."
-        MASTERS = "masters", "Master's"
-        BACHELORS = "bachelors", "Bachelor's"
-        MINOR = "minor", "Minor"
-        OTHER = "other", "Other"
+        PHD = "phd", _("Ph.D.")
+        MASTERS = "masters", _("Master's")
+        BACHELORS = "bachelors", _("Bachelor's")
+        MINOR = "minor", _("Minor")
+        OTHER = "other", _("Other")
 
     degree = models.CharField(max_length=20, choices=Degree.choices)
     degree_title = models.CharField(
@@ -523,10 +616,10 @@ class Teaching(ResearcherItem):
     Term = TeachingTerm
 
     class Role(models.TextChoices):
-        INSTRUCTOR = "instructor", "Instructor"
-        TA = "ta", "Teaching Assistant"
-        LECTURER = "lecturer", "Guest lecturer"
-        GRADER = "grader", "Grader"
+        INSTRUCTOR = "instructor", _("Instructor")
+        TA = "ta", _("Teaching Assistant")
+        LECTURER = "lecturer", _("Guest lecturer")
+        GRADER = "grader", _("Grader")
 
     course = models.CharField(max_length=200)
     course_code = models.CharField(max_length=40, blank=True)
@@ -566,11 +659,11 @@ class Teaching(ResearcherItem):
 
 class Project(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
-        BOOK = "book", "Book"
-        SOFTWARE = "software", "Software"
-        GRANT = "grant", "Grant"
-        DATASET = "dataset", "Dataset"
-        OTHER = "other", "Other"
+        BOOK = "book", _("Book")
+        SOFTWARE = "software", _("Software")
+        GRANT = "grant", _("Grant")
+        DATASET = "dataset", _("Dataset")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     title = models.CharField(max_length=300)
@@ -665,3 +758,165 @@ class MetricsSnapshot(TimeStampedModel):
 
     def __str__(self):
         return f"{self.researcher} on {self.source}, {self.as_of}"
+
+    @property
+    def problems(self) -> list[str]:
+        """Why these figures cannot all be true, if they cannot: a listing that miscounted or
+        mixed up its columns. Editors see them in the admin; the profile does not show such a
+        snapshot as fact. ``IMPLAUSIBLE`` finds the same rows in the database."""
+        papers, citations = self.paper_count, self.citation_count
+        h, i10 = self.h_index, self.i10_index
+        found = []
+        if h is not None and papers is not None and h > papers:
+            found.append(f"h-index {h} is above the {papers} papers counted.")
+        if i10 is not None and papers is not None and i10 > papers:
+            found.append(f"i10-index {i10} is above the {papers} papers counted.")
+        if h is not None and i10 is not None and h >= 10 and i10 < h:
+            found.append(f"h-index {h} means {h} papers cited 10+ times, yet i10-index is {i10}.")
+        if h is not None and citations is not None and citations < h * h:
+            found.append(f"h-index {h} needs at least {h * h} citations, not {citations}.")
+        return found
+
+
+# The rows whose ``problems`` are not empty, as a filter.
+IMPLAUSIBLE = (
+    Q(h_index__gt=F("paper_count"))
+    | Q(i10_index__gt=F("paper_count"))
+    | Q(h_index__gte=10, i10_index__lt=F("h_index"))
+    | Q(citation_count__lt=F("h_index") * F("h_index"))
+)
+
+
+# How many of (year, month, day) a date of each precision means.
+DATE_PARTS = {DatePrecision.YEAR: 1, DatePrecision.MONTH: 2, DatePrecision.DAY: 3}
+
+
+class Membership(DateRangeMixin, TimeStampedModel):
+    """A period of a researcher in the group: when they joined, when they left, as what.
+    Who belongs to the group is an editor's record (members only see theirs); the people
+    list's alumni and a paper's marks of who was a member when it appeared are read here."""
+
+    class Role(models.TextChoices):
+        FACULTY = "faculty", _("Faculty")
+        POSTDOC = "postdoc", _("Postdoctoral researcher")
+        PHD = "phd", _("PhD student")
+        MASTERS = "masters", _("Master's student")
+        UNDERGRAD = "undergrad", _("Undergraduate student")
+        STAFF = "staff", _("Staff")
+        VISITOR = "visitor", _("Visitor")
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    start_date = models.DateField(help_text="When they joined; for a month, its 1st.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="When they left; empty while still in the group."
+    )
+
+    class Meta:
+        ordering = ["researcher", "start_date"]
+        constraints = [
+            end_not_before_start("start_date", "end_date", "membership_end_after_start"),
+            sane_year_constraint("start_date__year", "membership_sane_start"),
+        ]
+        indexes = [models.Index(fields=["researcher", "start_date"])]
+
+    def __str__(self):
+        return f"{self.researcher}: {self.get_role_display()}, {self.period}"
+
+    @property
+    def years(self) -> str:
+        """The period in years, as an alumni list gives it: 2019-2023, or 2021-present."""
+        start = self.start_date.year
+        if self.end_date is None:
+            return f"{start}–present"
+        return str(start) if self.end_date.year == start else f"{start}–{self.end_date.year}"
+
+    def covers(self, day: datetime.date, precision: str) -> bool:
+        """Whether ``day``, known to ``precision`` (a paper's year alone, say), falls in the
+        period: compared at the coarser of the two precisions, so a paper of 2022 counts for
+        a member who joined in September 2022."""
+        parts = min(DATE_PARTS[precision], DATE_PARTS[self.date_precision])
+
+        def cut(value: datetime.date) -> tuple:
+            return (value.year, value.month, value.day)[:parts]
+
+        if cut(day) < cut(self.start_date):
+            return False
+        return self.end_date is None or cut(day) <= cut(self.end_date)
+
+
+class SiteSettings(TimeStampedModel):
+    """The group the site is about, edited in the admin: one row (id 1), read by every page
+    through ``current()``. Any change to it retires every cached page (scholarfolio.scopes)."""
+
+    name = models.CharField(
+        "group name", max_length=200, blank=True, help_text="Empty: the SITE_NAME setting."
+    )
+    logo = models.ImageField(upload_to="site/", blank=True, help_text="Square works best.")
+    introduction = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(MAX_SEARCHED_TEXT)],
+        help_text="Markdown, shown on the front page under the name; $...$ for math.",
+    )
+    address = models.TextField(blank=True, help_text="Postal address, one line per line.")
+    contact_email = models.EmailField(blank=True, help_text="Shown obfuscated against scrapers.")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="site_settings_singleton")]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or settings.SITE_NAME
+
+    @property
+    def initials(self) -> str:
+        return initials(full=self.display_name)
+
+    @property
+    def avatar_hue(self) -> int:
+        return hue(self.display_name)
+
+    @classmethod
+    def current(cls) -> "SiteSettings":
+        """The stored row with its links (``link_list``) in one query, else an unsaved
+        default. Read per page made, not per page served: the page cache keeps the page,
+        and a change to the settings retires every cached one (scholarfolio.scopes)."""
+        links = (
+            SiteLink.objects.filter(site=OuterRef("pk"))
+            .order_by("order", "pk")
+            .values(data=JSONObject(label="label", url="url"))
+        )
+        try:
+            found = cls.objects.annotate(link_data=ArraySubquery(links)).filter(pk=1).first()
+        except DatabaseError:
+            found = None  # an error page while the database is down still names the site
+        if found is None:
+            found = cls(pk=1)
+            found.link_data = []
+        found.link_list = [
+            SiteLink(label=link["label"], url=link["url"]) for link in found.link_data
+        ]
+        return found
+
+
+class SiteLink(models.Model):
+    """A link the front page and the footer show: the department, a seminar, a repository."""
+
+    site = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=100)
+    url = models.URLField("URL")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label

@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
+from core.sitemaps import LanguageSitemap
 from profiles.models import Researcher
 
 
-class ResearcherSitemap(Sitemap):
+class ResearcherSitemap(LanguageSitemap):
     changefreq = "weekly"
 
     def items(self):

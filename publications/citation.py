@@ -6,8 +6,15 @@ Every function reads a publication fetched ``with_authors()``, so none of them q
 import re
 from collections.abc import Callable
 
+from core.markup import plain_text
+from core.models import Visibility
+from core.signposting import Signpost, schema_type
 from publications import bibtex
 from publications.models import Authorship, Publication, Venue
+
+PDF = "application/pdf"
+BIBTEX = "application/x-bibtex"
+CSL_JSON = "application/vnd.citationstyles.csl+json"
 
 
 def person(authorship: Authorship) -> bibtex.Person:
@@ -121,7 +128,7 @@ def scholar_meta(publication: Publication) -> list[tuple[str, str]]:
     date = publication.date
     first_page, last_page = page_range(publication.pages)
     tags = [
-        ("citation_title", publication.title),
+        ("citation_title", title(publication)),
         *(("citation_author", _scholar_name(person(a))) for a in publication.authorships.all()),
         (
             "citation_publication_date",
@@ -143,19 +150,35 @@ def _scholar_name(name: bibtex.Person) -> str:
     return f"{name.family}, {name.given}" if name.given else name.family
 
 
+def title(publication: Publication) -> str:
+    """The title as plain text (math written out in Unicode), for tags that take no markup."""
+    return publication.plain_title or plain_text(publication.title)
+
+
+def public_orcid(authorship: Authorship) -> str:
+    """The author's ORCID iD URL, if they are public: a hidden person's stays private."""
+    researcher = authorship.researcher
+    if researcher.orcid and researcher.visibility == Visibility.PUBLIC:
+        return f"https://orcid.org/{researcher.orcid}"
+    return ""
+
+
 def scholarly_article(publication: Publication, absolute_url: Callable[[str], str]) -> dict:
-    """schema.org ScholarlyArticle; ``absolute_url`` turns a path into a full URL."""
+    """schema.org ScholarlyArticle; ``absolute_url`` turns a path into a full URL. An author
+    with a public ORCID iD is identified by it (``@id``), as Google and ORCID read it."""
     authors = []
     for authorship in publication.authorships.all():
         author = {"@type": "Person", "name": authorship.display_name}
+        if orcid := public_orcid(authorship):
+            author["@id"] = orcid
         if has_profile(authorship):
             author["url"] = absolute_url(authorship.researcher.get_absolute_url())
         authors.append(author)
     data = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "name": publication.title,
-        "headline": publication.title,
+        "name": title(publication),
+        "headline": title(publication),
         "author": authors,
         "datePublished": publication.date.isoformat()
         if publication.date
@@ -163,7 +186,7 @@ def scholarly_article(publication: Publication, absolute_url: Callable[[str], st
         "url": absolute_url(publication.get_absolute_url()),
     }
     if publication.abstract:
-        data["abstract"] = publication.abstract
+        data["abstract"] = plain_text(publication.abstract)
     if venue := venue_name(publication):
         is_journal = publication.venue and publication.venue.kind == Venue.Kind.JOURNAL
         data["isPartOf"] = {"@type": "Periodical" if is_journal else "CreativeWork", "name": venue}
@@ -173,6 +196,8 @@ def scholarly_article(publication: Publication, absolute_url: Callable[[str], st
         data["pagination"] = publication.pages
     if publication.keywords:
         data["keywords"] = publication.keywords
+    if pdf := pdf_url(publication):
+        data["encoding"] = {"@type": "MediaObject", "contentUrl": pdf, "encodingFormat": PDF}
     same_as = [url for url in (publication.doi_url, publication.arxiv_url) if url]
     if same_as:
         data["sameAs"] = same_as
@@ -183,3 +208,23 @@ def scholarly_article(publication: Publication, absolute_url: Callable[[str], st
             "value": publication.doi,
         }
     return data
+
+
+def signposts(publication: Publication, bibtex_url: str, csl_json_url: str) -> list[Signpost]:
+    """The paper page's Signposting: its DOI (else its arXiv page) as what to cite, each
+    public ORCID iD among its authors, its BibTeX and CSL-JSON records, its PDF, and the
+    page's types. The two record URLs are absolute (the site's exports)."""
+    posts = []
+    if cite_as := publication.doi_url or publication.arxiv_url:
+        posts.append(Signpost(cite_as, "cite-as"))
+    posts += [
+        Signpost(orcid, "author")
+        for orcid in dict.fromkeys(public_orcid(a) for a in publication.authorships.all())
+        if orcid
+    ]
+    posts += [Signpost(bibtex_url, "describedby", BIBTEX)]
+    posts += [Signpost(csl_json_url, "describedby", CSL_JSON)]
+    if pdf := pdf_url(publication):
+        posts.append(Signpost(pdf, "item", PDF))
+    posts += [schema_type("ScholarlyArticle"), schema_type("AboutPage")]
+    return posts

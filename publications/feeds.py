@@ -33,7 +33,7 @@ class PublicationFeed(Feed):
         return self.publications()[:FEED_LENGTH]
 
     def item_title(self, item):
-        return item.title
+        return citation.title(item)
 
     def item_description(self, item):
         if item.rendered_abstract:

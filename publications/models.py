@@ -1,3 +1,6 @@
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -12,6 +15,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import ArxivIdField, DOIField
 from core.models import (
@@ -45,11 +49,11 @@ LINK_LABELS = {
 
 class Venue(SlugModel, TimeStampedModel):
     class Kind(models.TextChoices):
-        CONFERENCE = "conference", "Conference"
-        JOURNAL = "journal", "Journal"
-        WORKSHOP = "workshop", "Workshop"
-        PREPRINT_SERVER = "preprint", "Preprint server"
-        BOOK = "book", "Book or book series"
+        CONFERENCE = "conference", _("Conference")
+        JOURNAL = "journal", _("Journal")
+        WORKSHOP = "workshop", _("Workshop")
+        PREPRINT_SERVER = "preprint", _("Preprint server")
+        BOOK = "book", _("Book or book series")
 
     name = models.CharField(max_length=300, help_text="Full name, without the year.")
     short_name = models.CharField(max_length=60, blank=True, help_text="e.g. NeurIPS, JMLR.")
@@ -133,21 +137,21 @@ class PublicationQuerySet(PublicQuerySet):
 
 class Publication(SlugModel, VisibilityModel, TimeStampedModel):
     class Kind(models.TextChoices):
-        JOURNAL_ARTICLE = "article", "Journal article"
-        CONFERENCE_PAPER = "conference", "Conference paper"
-        WORKSHOP_PAPER = "workshop", "Workshop paper"
-        PREPRINT = "preprint", "Preprint"
-        THESIS = "thesis", "Thesis"
-        BOOK = "book", "Book"
-        CHAPTER = "chapter", "Book chapter"
-        REPORT = "report", "Report"
+        JOURNAL_ARTICLE = "article", _("Journal article")
+        CONFERENCE_PAPER = "conference", _("Conference paper")
+        WORKSHOP_PAPER = "workshop", _("Workshop paper")
+        PREPRINT = "preprint", _("Preprint")
+        THESIS = "thesis", _("Thesis")
+        BOOK = "book", _("Book")
+        CHAPTER = "chapter", _("Book chapter")
+        REPORT = "report", _("Report")
 
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        ACCEPTED = "accepted", "Accepted"
-        UNDER_REVIEW = "under_review", "Under review"
-        PREPRINT = "preprint", "Preprint"
-        IN_PREPARATION = "in_preparation", "In preparation"
+        PUBLISHED = "published", _("Published")
+        ACCEPTED = "accepted", _("Accepted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        PREPRINT = "preprint", _("Preprint")
+        IN_PREPARATION = "in_preparation", _("In preparation")
 
     slug = models.SlugField(max_length=100, unique=True, blank=True)
     title = models.CharField(max_length=500, help_text="$...$ for math.")
@@ -388,6 +392,19 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
         return shown
 
     @property
+    def preview_url(self) -> str:
+        """The preview image's address on this site: an al-folio file name is looked for
+        under MEDIA_URL's previews/ (al-folio's assets/img/publication_preview/), a path
+        is taken as it is. An image on another site is not shown: the
+        Content-Security-Policy allows images from this site only."""
+        preview = self.preview.strip()
+        if not preview or "://" in preview or preview.startswith("//"):
+            return ""
+        if preview.startswith("/"):
+            return preview
+        return f"{settings.MEDIA_URL}previews/{quote(preview)}"
+
+    @property
     def pdf_link(self) -> str:
         """The paper's own PDF, else arXiv's."""
         if self.pdf_url:
@@ -486,11 +503,11 @@ class FacetCount(models.Model):
     authorships, venues and researchers change, rather than counted on every view."""
 
     class Facet(models.TextChoices):
-        YEAR = "year", "Year"
-        KIND = "kind", "Type"
-        STATUS = "status", "Status"
-        AUTHOR = "author", "Author"
-        VENUE = "venue", "Venue"
+        YEAR = "year", _("Year")
+        KIND = "kind", _("Type")
+        STATUS = "status", _("Status")
+        AUTHOR = "author", _("Author")
+        VENUE = "venue", _("Venue")
 
     facet = models.CharField(max_length=10, choices=Facet.choices)
     key = models.CharField(

@@ -40,12 +40,12 @@ from core.markup import (
 from publications import bibtex, bulk, citekeys, facets
 from publications.citation import citation
 from publications.csl import csl_item
-from publications.models import Authorship, Publication
+from publications.models import Authorship, CitationCount, Publication
 
 # What the stored fragments read of a researcher and of a venue: a change to any of
 # these renders that researcher's or venue's papers again.
 RESEARCHER_FIELDS = ("full_name", "given_name", "family_name", "slug", "is_member", "visibility")
-VENUE_FIELDS = ("name", "publisher")
+VENUE_FIELDS = ("name", "short_name", "publisher")
 # ... and of the paper itself, named rather than "all but", so that the migration that
 # first rendered the stored rows reads only columns it knows.
 PAPER_FIELDS = (
@@ -55,7 +55,7 @@ PAPER_FIELDS = (
     "month", "et_al", "pmid", "publisher", "series", "address", "issn", "isbn", "venue_abbr",
     "award_name", "award", "full_note", "preview", "annotation", "additional_info",
     "google_scholar_id", "altmetric", "dimensions", "bibtex_show", "links", "extra_fields",
-    "bibtex_key",
+    "bibtex_key", "citation_count",
 )  # fmt: skip
 STORED_FIELDS = [
     "bibtex_key",
@@ -71,9 +71,32 @@ STORED_TEXTS = STORED_FIELDS[1:]
 CHUNK = 500
 
 # What an entry may hold: its own few tags, and the MathML of its title.
-ENTRY_TAGS = {"a", "em", "span", "sup"} | MATH_TAGS
-ENTRY_ATTRIBUTES = {"a": {"href"}, "sup": {"title"}} | MATH_ATTRIBUTES
-ENTRY_CLASSES = {"a": {"title"}, "span": {"authors", "badge"}}
+ENTRY_TAGS = {"a", "abbr", "details", "div", "em", "img", "span", "summary", "sup"} | MATH_TAGS
+ENTRY_ATTRIBUTES = {
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "sup": {"title"},
+} | MATH_ATTRIBUTES
+ENTRY_CLASSES = {
+    "a": {"title", "button"},
+    "abbr": {"venue-badge"},
+    "details": {"more-authors"},
+    "div": {
+        "entry",
+        "entry-side",
+        "entry-main",
+        "entry-title",
+        "authors",
+        "entry-venue",
+        "entry-links",
+    },
+    "img": {"preview"},
+    "span": {"badge", "status", "award", "cited", "source"},
+}
+# A longer author list shows its first AUTHORS_SHOWN names and "and N more" to unfold.
+AUTHORS_COLLAPSED_ABOVE = 10
+AUTHORS_SHOWN = 8
 
 
 def rendered_papers():
@@ -92,10 +115,14 @@ def rendered_papers():
         )
         .order_by("position")
     )
+    sources = CitationCount.objects.only("publication", "source").order_by("source")
     return (
         Publication.objects.select_related("venue")
         .only(*PAPER_FIELDS, *(f"venue__{name}" for name in VENUE_FIELDS))
-        .prefetch_related(Prefetch("authorships", queryset=authorships))
+        .prefetch_related(
+            Prefetch("authorships", queryset=authorships),
+            Prefetch("citation_counts", queryset=sources),
+        )
     )
 
 
@@ -111,12 +138,45 @@ def clean_entry(html: str) -> str:
     )
 
 
+def entry_buttons(paper: Publication) -> list[tuple[str, str]]:
+    """(label, URL) of an entry's link buttons: its PDF (arXiv's if it has none of its
+    own), the other typed links in al-folio's order, then the DOI and arXiv pages."""
+    buttons = [("PDF", paper.pdf_link)] if paper.pdf_link else []
+    buttons += [(label, url) for label, url in paper.typed_links if label != "PDF"]
+    if paper.doi:
+        buttons.append(("DOI", paper.doi_url))
+    if paper.arxiv_id:
+        buttons.append(("arXiv", paper.arxiv_url))
+    return buttons
+
+
+def entry_context(paper: Publication) -> dict:
+    """What _entry.html shows besides the paper's own fields."""
+    authorships = list(paper.authorships.all())
+    shown, hidden = authorships, []
+    if len(authorships) > AUTHORS_COLLAPSED_ABOVE:
+        shown, hidden = authorships[:AUTHORS_SHOWN], authorships[AUTHORS_SHOWN:]
+    venue = paper.venue
+    return {
+        "publication": paper,
+        "shown_authors": shown,
+        "hidden_authors": hidden,
+        "badge": paper.venue_abbr or (venue.short_name if venue else ""),
+        "badge_title": paper.venue_detail or (venue.name if venue else ""),
+        "buttons": entry_buttons(paper),
+        "award": paper.award_name or ("Award" if paper.award else ""),
+        "citation_source": ", ".join(
+            dict.fromkeys(count.source for count in paper.citation_counts.all() if count.source)
+        ),
+    }
+
+
 def _fragments(paper: Publication) -> dict[str, str]:
     """Every stored fragment but the BibTeX entry, which waits for the key."""
     rendered_title = mark_safe(render_inline_math(paper.title))  # the sanitiser's output
     entry = render_to_string(
         "publications/includes/_entry.html",
-        {"publication": paper, "rendered_title": rendered_title},
+        {**entry_context(paper), "rendered_title": rendered_title},
     )
     return {
         "rendered_title": rendered_title,

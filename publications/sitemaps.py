@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
+from core.sitemaps import LanguageSitemap
 from publications.models import Publication
 
 
-class PublicationSitemap(Sitemap):
+class PublicationSitemap(LanguageSitemap):
     def items(self):
         return Publication.objects.public().order_by("pk")
 

@@ -8,14 +8,21 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.html import strip_tags
 
 from core.changes import content_changed
 from core.http import Source, SourceError
-from core.validators import normalize_arxiv_id, normalize_doi
+from core.validators import (
+    FUNDER_ID_RE,
+    normalize_arxiv_id,
+    normalize_doi,
+    normalize_funder_id,
+)
+from publications import rendering
 from publications.models import CitationCount, Publication
-from publications.records import ParsedWork
+from publications.records import FundingRef, ParsedWork
 
 CROSSREF_KINDS = {
     "journal-article": "article",
@@ -68,11 +75,37 @@ def crossref_entry(work: dict) -> ParsedWork:
         pages=work.get("page", "").replace("--", "-"),
         doi=normalize_doi(work["DOI"]),
         abstract=" ".join(strip_tags(work.get("abstract", "")).split()),
+        funding=crossref_funding(work.get("funder")),
     )
+
+
+def crossref_funding(funders) -> list[FundingRef]:
+    """Crossref's ``funder`` list: each a name, perhaps the funder's DOI under 10.13039 and
+    its award numbers, repeated ones given once. An entry that is no object or has no name
+    is left out; a DOI that is no Funder Registry DOI is dropped, the name kept."""
+    found = []
+    for funder in funders if isinstance(funders, list) else []:
+        name = funder.get("name") if isinstance(funder, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            continue
+        doi = funder.get("DOI")
+        funder_id = normalize_funder_id(doi) if isinstance(doi, str) else ""
+        awards = funder.get("award") if isinstance(funder.get("award"), list) else []
+        numbers = [" ".join(a.split())[:100] for a in awards if isinstance(a, str) and a.strip()]
+        found.append(
+            FundingRef(
+                funder=" ".join(name.split())[:300],
+                funder_id=funder_id if FUNDER_ID_RE.match(funder_id) else "",
+                awards=tuple(dict.fromkeys(numbers)),
+            )
+        )
+    return found
 
 
 class Arxiv(Source):
     name = "arXiv"
+    # arXiv's terms of use: no more than one request every three seconds.
+    min_interval = 3.0
 
     def entry(self, arxiv_id: str) -> ParsedWork:
         arxiv_id = normalize_arxiv_id(arxiv_id)
@@ -87,6 +120,11 @@ def arxiv_entry(atom: str) -> ParsedWork:
     entry = ET.fromstring(atom).find("a:entry", ATOM)
     if entry is None or entry.find("a:title", ATOM) is None:
         raise ValueError("no such paper")
+    return arxiv_work(entry)
+
+
+def arxiv_work(entry: ET.Element) -> ParsedWork:
+    """One ``<entry>`` of an arXiv Atom feed (the API's answer, or an author's feed)."""
 
     def text(path: str) -> str:
         found = entry.find(path, ATOM)
@@ -122,6 +160,14 @@ class OpenAlex(Source):
     name = "OpenAlex"
     BATCH = 50
 
+    def get(self, url: str, params: dict | None = None):
+        """With the site's API key (OpenAlex requires one since February 2026) and its
+        contact address, as OpenAlex asks of every request."""
+        polite = {"mailto": settings.CONTACT_EMAIL}
+        if settings.OPENALEX_API_KEY:
+            polite["api_key"] = settings.OPENALEX_API_KEY
+        return super().get(url, {**polite, **(params or {})})
+
     def works(self, dois: list[str]) -> dict[str, dict]:
         """OpenAlex's work for each DOI it knows, keyed by the DOI in lower case."""
         found = {}
@@ -144,6 +190,7 @@ class OpenAlex(Source):
         papers = [p for p in papers if p.doi]
         works = self.works([p.doi for p in papers])
         result = CitationSync(papers=len(papers))
+        synced = []
         with transaction.atomic():
             for paper in papers:
                 work = works.get(paper.doi.lower())
@@ -167,6 +214,9 @@ class OpenAlex(Source):
                         defaults={"count": count, "source": "OpenAlex"},
                     )
                 result.updated += 1
+                synced.append(paper.pk)
             if result.updated:
-                content_changed()  # the update() above sends no signal
+                # The update() above sends no signal: the stored entries show the count.
+                rendering.render_now(synced)
+                content_changed()
         return result

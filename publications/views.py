@@ -3,10 +3,13 @@ from functools import cached_property
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import DetailView
 
 from core.cache import reads_query
+from core.markup import plain_text
+from core.signposting import add_link_header
 from publications import citation, facets
 from publications.filters import PublicationFilter
 from publications.models import Publication
@@ -66,15 +69,26 @@ class PublicationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         publication = self.object
+        absolute = self.request.build_absolute_uri
         context.update(
             has_marks=any(
                 a.equal_contribution or a.corresponding for a in publication.authorships.all()
             ),
             pdf_url=citation.pdf_url(publication),
             scholar_meta=citation.scholar_meta(publication),
-            json_ld=citation.scholarly_article(publication, self.request.build_absolute_uri),
-            canonical_url=self.request.build_absolute_uri(publication.get_absolute_url()),
-            description=Truncator(publication.abstract).words(50)
-            or f"{publication.title} ({publication.year})",
+            json_ld=citation.scholarly_article(publication, absolute),
+            canonical_url=absolute(publication.get_absolute_url()),
+            title=citation.title(publication),
+            description=Truncator(plain_text(publication.abstract)).words(50)
+            or f"{citation.title(publication)} ({publication.year})",
+            signposts=citation.signposts(
+                publication,
+                bibtex_url=absolute(reverse("site:publication_bibtex", args=[publication.slug])),
+                csl_json_url=absolute(reverse("site:publication_csljson", args=[publication.slug])),
+            ),
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return add_link_header(response, context["signposts"])

@@ -14,10 +14,19 @@ name is on profiles, talks and events) bump ``ALL``.
 from collections.abc import Iterable
 
 from core.changes import ALL, register_day_rule, register_scopes
-from cv.models import Award, ResearcherAlias, ResearcherFigures, ResearchInterest, Service
+from cv.models import (
+    Award,
+    Grant,
+    GrantInvestigator,
+    ResearcherAlias,
+    ResearcherFigures,
+    ResearchInterest,
+    Service,
+)
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
 from profiles.models import (
     Education,
+    Membership,
     MetricsSnapshot,
     Organization,
     Position,
@@ -25,6 +34,8 @@ from profiles.models import (
     Project,
     ProjectMember,
     Researcher,
+    SiteLink,
+    SiteSettings,
     Teaching,
 )
 from publications.models import (
@@ -38,11 +49,16 @@ from publications.models import (
 
 PEOPLE, PUBLICATIONS, EVENTS = "people", "publications", "events"
 LISTS = (PEOPLE, PUBLICATIONS, EVENTS)
+# Every profile's similar researchers (cv.similar), which anyone's interests may change.
+TOPICS = "topics"
+GRANTS = "grants"  # the API's list of grants; each grant is "grant:<pk>"
 
 # URL name -> the scopes of its page. A page not named here is keyed by the site's version.
 PAGE_SCOPES = {
     "site:home": LISTS,
     "site:search": LISTS,
+    "site:experts": LISTS,
+    "site:network": (PEOPLE, PUBLICATIONS),
     "sitemap": LISTS,
     "robots": (),
     "site:site_bibtex": (PUBLICATIONS,),
@@ -60,8 +76,12 @@ PAGE_SCOPES = {
     "site:talk_ics": ("talk:{slug}",),
     "site:event_ics": ("event:{slug}",),
     "people:list": (PEOPLE,),
-    "people:detail": ("researcher:{slug}",),
+    "people:detail": ("researcher:{slug}", TOPICS),
     "people:cv": ("researcher:{slug}",),
+    "people:network": ("researcher:{slug}",),
+    # Co-authors' affiliations come from their positions, whose changes name the lists.
+    "people:collaborators_csv": ("researcher:{slug}", PEOPLE),
+    "people:collaborators_xlsx": ("researcher:{slug}", PEOPLE),
     "publications:list": (PUBLICATIONS,),
     "publications:feed": (PUBLICATIONS,),
     "publications:researcher_feed": ("researcher:{slug}",),
@@ -85,6 +105,8 @@ PAGE_SCOPES = {
     "api:event-detail": ("event:{slug}",),
     "api:organization-list": (PEOPLE,),
     "api:organization-detail": (PEOPLE,),
+    "api:grant-list": (GRANTS,),
+    "api:grant-detail": ("grant:{pk}",),
 }
 
 
@@ -111,6 +133,9 @@ def researcher_rows(rows) -> set[str]:
     shown = {row.pk for row in rows if getattr(row, "_scopes_previous", False)}
     if shown:
         scopes |= {PUBLICATIONS, EVENTS}
+        # Named in other members' similar researchers by their interests.
+        if ResearchInterest.objects.filter(researcher__in=shown).exists():
+            scopes.add(TOPICS)
         papers = Authorship.objects.filter(researcher__in=shown).values("publication")
         scopes |= publications(papers)
         talks = TalkSpeaker.objects.filter(researcher__in=shown).values("talk")
@@ -127,6 +152,9 @@ def researcher_rows(rows) -> set[str]:
         scopes |= researchers(
             Researcher._base_manager.filter(pk__in=advisees).values_list("pk", flat=True)
         ) | researchers(Researcher._base_manager.filter(pk__in=taught).values_list("pk", flat=True))
+        scopes |= grant_scopes(
+            GrantInvestigator.objects.filter(researcher__in=shown).values("grant")
+        )
     return scopes
 
 
@@ -151,6 +179,8 @@ def publications(pks) -> set[str]:
     scopes |= named(
         "talk", Talk._base_manager.filter(publications__in=papers).values_list("slug", flat=True)
     )
+    # A grant lists the papers it funded, on its investigators' pages and in the API.
+    scopes |= grant_scopes(Grant._base_manager.filter(publications__in=papers).values("pk"))
     # The member lists show each person's paper count.
     return scopes | {PUBLICATIONS, PEOPLE}
 
@@ -237,6 +267,26 @@ def project_scopes(pks) -> set[str]:
     return researchers(members) | {PEOPLE}
 
 
+def grant_scopes(pks) -> set[str]:
+    """A grant shows on its investigators' pages (the profile, CV, resume and API), on the
+    pages of the papers it funded, and in the API's grants."""
+    grants = list(Grant._base_manager.filter(pk__in=pks).values_list("pk", flat=True))
+    if not grants:
+        return set()
+    people = GrantInvestigator.objects.filter(grant__in=grants).values_list("researcher", flat=True)
+    papers = Publication._base_manager.filter(grants__in=grants).values_list("slug", flat=True)
+    return researchers(people) | named("publication", papers) | named("grant", grants) | {GRANTS}
+
+
+def membership_rows(rows) -> set[str]:
+    """A period in the group: the person's pages, the people list (alumni and their
+    years), and the pages of their papers, which mark who was a member when they appeared."""
+    people = ids(rows, "researcher_id")
+    papers = Authorship.objects.filter(researcher__in=people).values("publication")
+    slugs = Publication._base_manager.filter(pk__in=papers).values_list("slug", flat=True)
+    return profile_entries(rows) | named("publication", slugs)
+
+
 def everything(rows) -> set[str]:
     return {ALL}
 
@@ -264,10 +314,12 @@ def register() -> None:
         ProfileSection,
         MetricsSnapshot,
         ResearcherAlias,
-        ResearchInterest,
         Service,
     ):
         register_scopes(model, profile_entries, tracked=("researcher_id",))
+    register_scopes(
+        ResearchInterest, lambda rows: profile_entries(rows) | {TOPICS}, tracked=("researcher_id",)
+    )
     register_scopes(Teaching, profile_entries, tracked=("researcher_id", "instructor_id"))
     register_scopes(Education, education_rows, tracked=("researcher_id",))
     register_scopes(
@@ -279,10 +331,20 @@ def register() -> None:
         tracked=("project_id", "researcher_id"),
     )
     register_scopes(Project, lambda rows: project_scopes(ids(rows, "pk")))
+    register_scopes(Membership, membership_rows, tracked=("researcher_id",))
+    register_scopes(Grant, lambda rows: grant_scopes(ids(rows, "pk")))
+    register_scopes(
+        GrantInvestigator,
+        lambda rows: grant_scopes(ids(rows, "grant_id")) | researchers(ids(rows, "researcher_id")),
+        tracked=("grant_id", "researcher_id"),
+    )
     # Written by triggers with the change they follow, which names the pages; saved rows
     # (refresh_metrics) name the researcher's own and the member lists.
     register_scopes(ResearcherFigures, profile_entries)
     register_scopes(Organization, everything)
+    # The group's name heads every page, its links are in every footer.
+    register_scopes(SiteSettings, everything)
+    register_scopes(SiteLink, everything)
     register_scopes(Venue, venue_rows, tracked=("slug",))
     register_scopes(Publication, publication_rows, tracked=("slug", "venue_id"))
     register_scopes(
@@ -321,7 +383,7 @@ def day_changes(since, until) -> set[str]:
     days = {"date__gte": since, "date__lt": until}
     scopes = talk_scopes(Talk._base_manager.filter(**days))
     ended = {"end_date__gte": since, "end_date__lt": until}
-    for model in (Position, Education, Service):
+    for model in (Position, Education, Service, Membership):
         scopes |= researchers(
             model._base_manager.filter(**ended).values_list("researcher", flat=True)
         )

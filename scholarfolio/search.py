@@ -14,7 +14,7 @@ from django.db import connections, transaction
 from django.db.models import F, Q, QuerySet, Value
 
 from core.models import ArrayToString
-from core.search import MAX_RANKED, highlight, marked, search_query, snippet
+from core.search import MAX_RANKED, highlight, in_language, marked, search_query, snippet
 from events.models import Talk
 from profiles.models import Researcher
 from publications.models import Publication
@@ -106,9 +106,9 @@ def talk_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
         .defer("search_vector")
         .with_people()
         .annotate(
-            title_html=marked("title", query, "english"),
+            title_html=marked(in_language("title"), query, "english"),
             room_html=marked("room", query, "simple"),
-            snippet_html=snippet("abstract", query),
+            snippet_html=snippet(in_language("abstract"), query),
         )
     )
 

@@ -1,14 +1,14 @@
 """The sitemap: the list pages, and each app's public records (its sitemaps module)."""
 
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from core.sitemaps import LanguageSitemap
 from events.sitemaps import EventSitemap, TalkSitemap
 from profiles.sitemaps import ResearcherSitemap
 from publications.sitemaps import PublicationSitemap
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(LanguageSitemap):
     changefreq = "weekly"
 
     def items(self):

@@ -1,5 +1,6 @@
 from csp.decorators import csp_update
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -13,7 +14,8 @@ from rest_framework.routers import DefaultRouter
 from core.admin import view_on_site
 from core.api import not_found as api_not_found
 from core.cache import reads_query
-from cv.api import ResearcherViewSet
+from cv import views as cv_views
+from cv.api import GrantViewSet, ResearcherViewSet
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
 from profiles.api import OrganizationViewSet
 from profiles.media import photo
@@ -44,6 +46,7 @@ api.register("talks", TalkViewSet, basename="talk")
 api.register("events", EventViewSet, basename="event")
 api.register("venues", VenueViewSet, basename="venue")
 api.register("organizations", OrganizationViewSet, basename="organization")
+api.register("grants", GrantViewSet, basename="grant")
 
 # A 503 while the database is unreachable, Django's own 500 page otherwise.
 handler500 = "core.outage.server_error"
@@ -62,6 +65,8 @@ PAPERS = [("bib", "bibtex"), ("ris", "ris"), ("json", "csljson")]
 site = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("experts/", views.experts, name="experts"),
+    path("network/", cv_views.network, name="network"),
     *downloads("publications.", "site", PAPERS),
     *downloads("publications/<slug:slug>.", "publication", PAPERS),
     *downloads(
@@ -111,11 +116,19 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", reads_query("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The admin's language form (core.i18n reads the cookie it sets).
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+# The public pages in each language: English where they always were, Chinese under
+# /zh-hans/. The downloads and feeds there too, with the same data and their headings in
+# the page's language.
+urlpatterns += i18n_patterns(
     path("", include((site, "site"))),
     path("people/", include("cv.urls")),
     path("publications/", include("publications.urls")),
     path("", include("events.urls")),
-]
+    prefix_default_language=False,
+)
 
 if not settings.AWS_STORAGE_BUCKET_NAME:
     # Photos on this site's own disk are served by it, in production too (profiles/media.py).

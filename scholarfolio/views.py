@@ -5,12 +5,33 @@ from django.views.decorators.http import require_GET, require_safe
 from core.cache import reads_query
 from core.search import MAX_QUERY_LENGTH, clean_query
 from cv.metrics import members_with_paper_counts
-from cv.views import card_positions, with_current_organizations
+from cv.views import card_positions, news_items, with_current_organizations
 from events.models import Talk
 from profiles.models import Researcher
 from publications.models import Publication
 from scholarfolio import exports
+from scholarfolio.experts import find_experts
 from scholarfolio.search import SEARCH_TYPES, site_search
+
+# The front page's member groups, in the order of Researcher.Role.
+ROLE_HEADINGS = {
+    Researcher.Role.FACULTY: "Faculty",
+    Researcher.Role.POSTDOC: "Postdoctoral researchers",
+    Researcher.Role.PHD: "PhD students",
+    Researcher.Role.MASTERS: "Master's students",
+    Researcher.Role.UNDERGRAD: "Undergraduate students",
+    Researcher.Role.STAFF: "Staff",
+    Researcher.Role.EXTERNAL: "Other members",
+}
+
+
+def members_by_role(members) -> list[tuple[str, list]]:
+    """(heading, members) for each role that has members, in ROLE_HEADINGS' order."""
+    return [
+        (heading, group)
+        for role, heading in ROLE_HEADINGS.items()
+        if (group := [member for member in members if member.role == role])
+    ]
 
 
 def home(request):
@@ -19,12 +40,19 @@ def home(request):
         .exclude(role=Researcher.Role.ALUMNUS)
         .prefetch_related(card_positions())
     )
-    recent = Publication.objects.public().with_authors()[:10]
+    recent = list(Publication.objects.public().with_authors()[:10])
     upcoming = Talk.objects.published().upcoming().with_people()[:5]
+    past = Talk.objects.published().past().select_related("event__parent")[:6]
     return render(
         request,
         "scholarfolio/home.html",
-        {"members": members, "recent_publications": recent, "upcoming_talks": upcoming},
+        {
+            "members": members,
+            "member_groups": members_by_role(members),
+            "news": news_items(recent, past, awards=()),
+            "recent_publications": recent[:6],
+            "upcoming_talks": upcoming,
+        },
     )
 
 
@@ -64,4 +92,14 @@ def search(request):
         "scholarfolio/search.html",
         {"results": results, "error": error, "max_length": MAX_QUERY_LENGTH},
         status=400 if error else 200,
+    )
+
+
+@reads_query("q", "page")
+def experts(request):
+    """/experts/?q=...&page=N: members ranked by how their interests, papers and talks
+    match (scholarfolio.experts)."""
+    results = find_experts(text=clean_query(request.GET.get("q", "")), page=request.GET.get("page"))
+    return render(
+        request, "scholarfolio/experts.html", {"results": results, "max_length": MAX_QUERY_LENGTH}
     )

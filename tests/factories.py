@@ -8,6 +8,7 @@ from core.changes import content_changed
 from core.models import SeedRecord
 from cv.models import Award, ResearchInterest, Service
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
+from inbox.models import Candidate
 from profiles.models import (
     Education,
     MetricsSnapshot,
@@ -20,6 +21,7 @@ from profiles.models import (
     Teaching,
 )
 from publications import rendering
+from publications.importer import normal_title
 from publications.models import Authorship, CitationCount, Publication, Venue
 
 
@@ -238,6 +240,36 @@ class SeedRecordFactory(DjangoModelFactory):
     content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.target))
     object_id = factory.LazyAttribute(lambda o: o.target.pk)
     fingerprint = "0" * 64
+
+
+class CandidateFactory(DjangoModelFactory):
+    """A harvested work of a member, still new."""
+
+    class Meta:
+        model = Candidate
+
+    researcher = factory.SubFactory(ResearcherFactory, is_member=True)
+    source = Candidate.Source.OPENALEX
+    source_id = factory.Sequence(lambda n: f"W44{n:08d}")
+    title = factory.Sequence(lambda n: f"Harvested work {n}")
+    doi = ""
+    arxiv_id = ""
+    normalized_title = factory.LazyAttribute(lambda o: normal_title(o.title))
+    year = 2025
+    kind = Publication.Kind.JOURNAL_ARTICLE
+    authors = factory.LazyAttribute(lambda o: [o.researcher.full_name])
+    work = factory.LazyAttribute(
+        lambda o: {
+            "key": o.source_id,
+            "line": 0,
+            "kind": o.kind,
+            "title": o.title,
+            "year": o.year,
+            "authors": o.authors,
+            "doi": o.doi,
+            "arxiv_id": o.arxiv_id,
+        }
+    )
 
 
 def author_of_many(researcher, count: int) -> list[Publication]:

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from events.models import Talk
+from inbox.tasks import harvest_later
 from profiles.admin import ResearcherItemAdmin
 from profiles.models import Researcher
 from publications.models import Publication
@@ -16,7 +17,7 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("core", "profiles", "publications", "events", "cv")
+PROJECT_APPS = ("core", "profiles", "publications", "events", "cv", "inbox")
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 REGISTERED_IDS = [model._meta.label for model, _ in REGISTERED]
 PROJECT_ADMINS = [
@@ -84,6 +85,8 @@ def one_of_each():
     f.ProfileSectionFactory(researcher=member)
     f.MetricsSnapshotFactory(researcher=member)
     f.SeedRecordFactory(target=publication)
+    f.CandidateFactory(researcher=member)
+    harvest_later(member)  # a job of the queue (procrastinate's admin)
     # django-axes's records of admin logins: what a failed and a successful login leave.
     request = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "editor"}
     request |= {"http_accept": "text/html", "path_info": "/admin/login/"}

@@ -25,7 +25,7 @@ from tests.factories import (
 )
 
 TESTS = Path(__file__).resolve().parent
-PROJECT_APPS = ["core", "profiles", "publications", "events", "cv"]
+PROJECT_APPS = ["core", "profiles", "publications", "events", "cv", "inbox"]
 
 
 def duplicate_of(factory, *fields):

@@ -93,6 +93,17 @@ def test_data_lives_in_named_volumes(compose, services, service, target):
     assert source in compose["volumes"]
 
 
+def test_the_worker_runs_the_job_queue_on_the_sites_database(services):
+    worker, web = services["worker"], services["web"]
+    assert worker["command"] == ["python", "manage.py", "procrastinate", "worker"]
+    assert worker["build"] == web["build"] and worker["env_file"] == web["env_file"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    # The web service's entrypoint migrates, the queue's tables too: the worker waits for it.
+    assert worker["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "healthchecks" in worker["healthcheck"]["test"]
+
+
 def test_web_reaches_db_and_redis_by_service_name(services):
     environment = services["web"]["environment"]
     assert re.fullmatch(r"postgres(ql)?://[^@/]+@db:5432/\S+", environment["DATABASE_URL"])

@@ -1,6 +1,7 @@
-"""The apps stand in one order, core < profiles < publications < events < cv < scholarfolio:
-a module imports only from its own app and the ones below it, and a model's foreign keys
-point only down, so the apps (and their migrations from cv/0001 on) never loop."""
+"""The apps stand in one order, core < profiles < publications < events < cv < inbox <
+scholarfolio: a module imports only from its own app and the ones below it, and a model's
+foreign keys point only down, so the apps (and their migrations from cv/0001 on) never
+loop."""
 
 import ast
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
-ORDER = ["core", "profiles", "publications", "events", "cv", "scholarfolio"]
+ORDER = ["core", "profiles", "publications", "events", "cv", "inbox", "scholarfolio"]
 ROOT = Path(settings.BASE_DIR)
 
 

@@ -18,6 +18,7 @@ from core import roles
 from core.models import SeedRecord, Visibility
 from cv.models import ResearchInterest
 from events.models import Event, Talk
+from inbox.tasks import harvest_later
 from profiles.models import Organization, Position, Project, Researcher
 from publications.models import Publication
 from tests import factories as f
@@ -54,6 +55,7 @@ EXPECTED = {
         "events.talkhost": ENTRY,
         "events.participation": ENTRY,
         "events.event": SHARED,
+        "inbox.candidate": "list change-own",
     },
     "editor": {
         **dict.fromkeys(
@@ -83,6 +85,7 @@ EXPECTED = {
             EVERYTHING,
         ),
         "core.seedrecord": "list view-all",
+        "inbox.candidate": "list change-all",
     },
     # A staff account in no group: the admin index and nothing else.
     "staff": {},
@@ -96,6 +99,8 @@ EXPECTED["superuser"] = {
     "axes.accessattempt": "list change-all delete-all",
     "axes.accessfailurelog": "list change-all delete-all",
     "axes.accesslog": "list change-all delete-all",
+    # The job queue's records (procrastinate's own admin): looked at, retried, cancelled.
+    "procrastinate.procrastinatejob": "list view-all",
 }
 
 
@@ -125,6 +130,7 @@ def records_of(researcher, venue, organization, event):
         "events.talkspeaker": f.TalkSpeakerFactory(talk=talk, researcher=researcher),
         "events.talkhost": f.TalkHostFactory(talk=talk),
         "events.participation": f.ParticipationFactory(researcher=researcher, event=event),
+        "inbox.candidate": f.CandidateFactory(researcher=researcher),
     }
 
 
@@ -162,6 +168,7 @@ def site(django_user_model):
         username="root", password="x"
     )
     accounts["member"] = accounts["alice"]
+    harvest_later(owned["alice"]["profiles.researcher"])  # a job in the queue's admin
     return {"accounts": accounts, "own": owned["alice"], "other": owned["bob"], "shared": shared}
 
 

@@ -33,6 +33,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: its admin classes patch the admin's.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,11 +52,13 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    "procrastinate.contrib.django",
     "core",
     "profiles",
     "publications",
     "events",
     "cv",
+    "inbox",
     "scholarfolio",
 ]
 
@@ -70,6 +74,11 @@ MIDDLEWARE = [
     # 304 carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before the page cache, so that the URL's language is active when the cache resolves a
+    # page's scopes (prefixed URLs resolve only in their own language); core.i18n then picks
+    # the API's language from Accept-Language and the admin's from the editor's choice.
+    "django.middleware.locale.LocaleMiddleware",
+    "core.i18n.LanguageMiddleware",
     "core.cache.PublicPageCacheMiddleware",
     "core.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,9 +133,10 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.site",
+                "profiles.context_processors.site",
             ],
         },
     },
@@ -149,6 +159,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LANGUAGE_CODE = "en"
+# English at the site's addresses as they were, Simplified Chinese under /zh-hans/ (the
+# README's Languages). Content fields with a Chinese version fall back to English.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -183,6 +199,13 @@ STORAGES = {
 SITE_NAME = os.environ.get("SITE_NAME", "Scholarfolio")
 # Sent with every request to ORCID, Crossref, arXiv and OpenAlex, as their etiquette asks.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "webmaster@localhost")
+# OpenAlex answers only requests carrying a key (free, openalex.org/settings/api) since
+# February 2026: citation syncs and the works inbox's harvests send it.
+OPENALEX_API_KEY = os.environ.get("OPENALEX_API_KEY", "")
+
+# The job queue (procrastinate, in this database): the works inbox's harvests. Its worker
+# runs beside the site (make run; the worker service of docker-compose.yml).
+PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": 1}
 
 # The default cache (the API's throttles, small lookups): each process's memory, or Redis
 # shared by every process when REDIS_URL is set. Public pages and API data (core/cache.py)
@@ -276,6 +299,7 @@ SPECTACULAR_SETTINGS = {
         "ResearcherRoleEnum": "profiles.models.Researcher.Role",
         "TeachingRoleEnum": "profiles.models.Teaching.Role",
         "HostRoleEnum": "events.models.TalkHost.Role",
+        "InvestigatorRoleEnum": "cv.models.GrantInvestigator.Role",
     },
 }
 

@@ -4,7 +4,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from core.markup import render_inline_math, render_markdown
+from core.markup import plain_text, render_inline_math, render_markdown
 
 register = template.Library()
 
@@ -22,6 +22,12 @@ def markdown(text: str) -> str:
 def math(text: str) -> str:
     """Plain text with only $...$ rendered, for titles; everything else is escaped."""
     return mark_safe(render_inline_math(text))
+
+
+@register.filter
+def plain(text: str) -> str:
+    """A title as plain text, its math in Unicode, for <title> and attributes."""
+    return plain_text(text)
 
 
 @register.filter

@@ -1,5 +1,6 @@
 // Copy buttons ship hidden: they appear only where this script runs and the clipboard
-// can be written, so a page without JavaScript shows no button that does nothing.
+// can be written, so a page without JavaScript shows no button that does nothing. The
+// status messages come from the page (data-copied, data-failed), in its language.
 for (const button of document.querySelectorAll("button[data-copy]")) {
   const source = document.getElementById(button.dataset.copy);
   const status = document.querySelector(`[data-copy-status="${button.dataset.copy}"]`);
@@ -8,9 +9,9 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(source.textContent);
-        status.textContent = "Copied.";
+        status.textContent = status.dataset.copied || "Copied.";
       } catch {
-        status.textContent = "Copying failed; select the text instead.";
+        status.textContent = status.dataset.failed || "Copying failed; select the text instead.";
       }
     });
   }

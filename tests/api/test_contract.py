@@ -31,12 +31,14 @@ def test_researchers_are_the_members(demo, get):
 
 def test_researcher_detail_nests_the_profile(demo, get):
     body = get("/api/v1/researchers/zhiwei-bai/").json()
+    # The demo has no citation data: what the site cannot compute is null, not zero.
     assert body["metrics"] == {
         "papers": 10,
-        "citations": 0,
-        "h_index": 0,
-        "i10_index": 0,
+        "citations": None,
+        "h_index": None,
+        "i10_index": None,
         "coauthors": body["metrics"]["coauthors"],
+        "citations_synced": False,
     }
     assert body["metrics"]["coauthors"] > 5
     assert body["positions"][0]["organization"]["slug"] == "sjtu-sms"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.template import Context, Template
 from latex2mathml.converter import convert
 
-from core.markup import render_inline_math, render_markdown, render_math
+from core.markup import plain_text, render_inline_math, render_markdown, render_math
 
 
 class Elements(HTMLParser):
@@ -192,3 +192,34 @@ def test_table_alignment_is_a_class_the_stylesheet_has_not_an_inline_style():
     assert "style" not in Elements(html).attributes
     css = (settings.BASE_DIR / "static/css/site.css").read_text()
     assert "th.align-center" in css and "th.align-right" in css
+
+
+# Plain text for titles ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "plain"),
+    [
+        (r"Sharp $\ell_1$ bounds", "Sharp ℓ₁ bounds"),
+        (r"Loss Spikes and $\beta_2$ in Adam", "Loss Spikes and β₂ in Adam"),
+        (r"Beyond $2/\eta$", "Beyond 2/η"),
+        (r"Regret $O(\log T/\sqrt{T})$", "Regret O(log T/√(T))"),
+        (r"In $\mathbb{R}^{d}$ with $\|x\|_2$ and $x^{10}$", "In ℝ^d with ‖x‖₂ and x¹⁰"),
+        (r"An $\unknowncommand{arg}$", "An arg"),
+        (r"Costs \$5 and $10", "Costs $5 and $10"),
+        ("No math at all", "No math at all"),
+        ("", ""),
+    ],
+)
+def test_plain_text_writes_math_out_in_unicode(title, plain):
+    assert plain_text(title) == plain
+
+
+@pytest.mark.parametrize("title", [r"Broken $\frac{$ formula", r"$}{$", r"$\left($ open"])
+def test_plain_text_of_malformed_math_keeps_no_command_or_brace(title):
+    text = plain_text(title)
+    assert "\\" not in text and "{" not in text and "%s" not in text
+
+
+def test_plain_text_leaves_markup_as_text_for_the_template_to_escape():
+    assert plain_text("<b>$x$</b>") == "<b>x</b>"

@@ -2,9 +2,12 @@
 many namesakes there are."""
 
 import pytest
+from django.core.management import call_command
+from django.utils.text import slugify
 
-from core.models import unique_slug
+from core.models import SLUG_BASE_LENGTH, slug_base, unique_slug
 from profiles.models import Researcher
+from publications.models import Publication
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +36,58 @@ def test_one_query_however_many_namesakes(django_assert_num_queries):
     )
     with django_assert_num_queries(1):
         assert unique_slug(Researcher(full_name="Wei Zhang"), "Wei Zhang") == "wei-zhang-300"
+
+
+# From titles with math ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        (r"Sharp $\ell_1$ bounds for sparse recovery", "sharp-l1-bounds-for-sparse-recovery"),
+        (r"Adam with $\beta_2$ close to one", "adam-with-2-close-to-one"),
+        (r"Rates in $\mathcal{O}(\log T)$", "rates-in-olog-t"),
+        (r"On $\mathbb{R}^{10}$ and $x^{2}$", "on-r10-and-x2"),
+        ("A_plain title with an underscore", "a-plain-title-with-an-underscore"),
+        (r"\$5 and no math", "5-and-no-math"),
+    ],
+)
+def test_a_title_slug_has_no_latex_command_names(title, slug):
+    assert slug_base(title) == slug
+    assert "ell" not in slug_base(title) and "mathcal" not in slug_base(title)
+
+
+def test_a_long_title_is_cut_at_a_word():
+    title = "Implicit regularization of gradient descent in overparameterized networks"
+    slug = slug_base(title)
+    assert slugify(title)[:SLUG_BASE_LENGTH].endswith("-netwo")  # a plain cut splits a word
+    assert slug == "implicit-regularization-of-gradient-descent-in-overparameterized"
+
+
+def test_one_long_word_is_cut_where_it_must_be():
+    assert slug_base("x" * 100) == "x" * SLUG_BASE_LENGTH
+
+
+def test_a_new_paper_gets_the_clean_slug_and_an_edit_keeps_it():
+    paper = f.PublicationFactory(title=r"Sharp $\ell_1$ bounds", slug="")
+    assert paper.slug == "sharp-l1-bounds"
+    paper.title = "A different title"
+    paper.save()
+    paper.refresh_from_db()
+    assert paper.slug == "sharp-l1-bounds"  # a URL, once given, stays
+
+
+def test_an_existing_slug_from_before_is_left_alone():
+    paper = f.PublicationFactory(title=r"Sharp $\ell_1$ bounds", slug="sharp-ell_1-bounds")
+    paper.save()
+    paper.refresh_from_db()
+    assert paper.slug == "sharp-ell_1-bounds"
+
+
+def test_an_imported_paper_gets_the_clean_slug(tmp_path):
+    bib = tmp_path / "math.bib"
+    bib.write_text(
+        "@article{a, title={Sharp $\\ell_1$ bounds}, author={Bai, Zhiwei}, year={2024}}\n"
+    )
+    call_command("import_bibtex", str(bib), verbosity=0)
+    assert Publication.objects.get().slug == "sharp-l1-bounds"

@@ -90,7 +90,7 @@ def test_not_found_page_uses_the_site_design(client):
 def test_pages_announce_their_feeds(client, demo):
     home = client.get("/").content.decode()
     assert (
-        'type="application/atom+xml" title="Scholarfolio: publications" href="/publications/feed/"'
+        'type="application/atom+xml" title="Deep Learning Theory Group: publications" href="/publications/feed/"'
         in home
     )
     assert 'href="/talks/feed/"' in home

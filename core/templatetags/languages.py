@@ -1,0 +1,44 @@
+"""The same page in each of the site's languages: the language switch and the ``hreflang``
+alternates every page carries (templates/includes/_languages.html)."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    code: str
+    name: str  # in its own language: the switch names a language as its readers do
+    url: str
+    absolute_url: str
+    current: bool
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context) -> list[LanguageVersion]:
+    """This page's address in each language (the query string kept), the current one marked.
+    A page outside the translated URLs (an error page at an unknown address) keeps its own."""
+    request = context.get("request")
+    if request is None:
+        return []
+    here = request.get_full_path()
+    current = get_language()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(here, code)
+        versions.append(
+            LanguageVersion(
+                code=code,
+                name=get_language_info(code)["name_local"],
+                url=url,
+                absolute_url=request.build_absolute_uri(url),
+                current=code == current,
+            )
+        )
+    return versions

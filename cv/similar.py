@@ -1,0 +1,76 @@
+"""Similar researchers: the public members whose research interests share the most words
+(stemmed, as full-text search stems them: "Optimization" and "optimizing" are one) with a
+member's, and who share the most public papers with them, in one query for a profile.
+
+A shared paper counts as two words: working together says more than a shared topic. A
+profile is cached under its researcher's scope, which a shared paper's change reaches; a
+change to anyone's interests reaches every profile through the ``topics`` scope
+(scholarfolio.scopes), as any member's list may name them.
+"""
+
+from cv.models import ResearchInterest
+from profiles.models import Researcher
+from publications.models import Authorship, Publication
+
+SHOWN = 5
+PAPER_WEIGHT = 2
+
+
+def similar_researchers(researcher: Researcher) -> list[Researcher]:
+    """Up to SHOWN members, most similar first, each with ``shared_terms`` (the titles of
+    their interests that share a word with this member's), and ``shared_papers``."""
+    interests, interest_params = (
+        ResearchInterest.objects.public().values("pk").query.sql_with_params()
+    )
+    members, member_params = (
+        Researcher.objects.public_members().values("pk").query.sql_with_params()
+    )
+    papers, paper_params = Publication.objects.public().values("pk").query.sql_with_params()
+    interest_table = ResearchInterest._meta.db_table
+    authorship = Authorship._meta.db_table
+    sql = f"""
+        WITH interest AS (
+            SELECT i.researcher_id AS person, i.title, term
+            FROM {interest_table} i
+            CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('english', i.title))) term
+            WHERE i.id IN ({interests}) AND i.researcher_id IN ({members})
+        ), topics AS (
+            SELECT person, count(DISTINCT term) AS terms,
+                   array_agg(DISTINCT title ORDER BY title) AS titles
+            FROM interest
+            WHERE person <> %s AND term IN (SELECT term FROM interest WHERE person = %s)
+            GROUP BY person
+        ), papers AS (
+            SELECT other.researcher_id AS person, count(DISTINCT other.publication_id) AS n
+            FROM {authorship} own
+            JOIN {authorship} other ON other.publication_id = own.publication_id
+            WHERE own.researcher_id = %s AND other.researcher_id <> %s
+              AND own.publication_id IN ({papers})
+            GROUP BY other.researcher_id
+        )
+        SELECT r.id, r.slug, r.full_name, r.is_member,
+               coalesce(t.terms, 0) AS shared_term_count,
+               coalesce(t.titles, ARRAY[]::varchar[]) AS shared_terms,
+               coalesce(p.n, 0) AS shared_papers
+        FROM {Researcher._meta.db_table} r
+        LEFT JOIN topics t ON t.person = r.id
+        LEFT JOIN papers p ON p.person = r.id
+        WHERE r.id IN ({members}) AND r.id <> %s
+          AND (t.person IS NOT NULL OR p.person IS NOT NULL)
+        ORDER BY coalesce(t.terms, 0) + {PAPER_WEIGHT} * coalesce(p.n, 0) DESC,
+                 r.full_name, r.id
+        LIMIT {SHOWN}
+    """
+    me = researcher.pk
+    params = [
+        *interest_params,
+        *member_params,
+        me,
+        me,
+        me,
+        me,
+        *paper_params,
+        *member_params,
+        me,
+    ]
+    return list(Researcher.objects.raw(sql, params))

@@ -1,0 +1,148 @@
+"""The expertise finder (/experts/, scholarfolio.experts) and the profile's similar
+researchers (cv.similar)."""
+
+import pytest
+
+from core.models import Visibility
+from cv.similar import similar_researchers
+from scholarfolio import experts as experts_module
+from scholarfolio.experts import find_experts
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def paper_of(person, **fields):
+    paper = f.PublicationFactory(**fields)
+    f.AuthorshipFactory(publication=paper, researcher=person, position=1)
+    return paper
+
+
+@pytest.fixture
+def group():
+    """Ann says she works on spectral bias and wrote two papers on it; Bob wrote one and
+    gave a talk on it; Cy works on graphs; a hidden paper of Cy's is on spectral bias."""
+    ann = f.ResearcherFactory(full_name="Ann Ash", slug="ann", is_member=True)
+    bob = f.ResearcherFactory(full_name="Bob Birch", slug="bob", is_member=True)
+    cy = f.ResearcherFactory(full_name="Cy Cedar", slug="cy", is_member=True)
+    f.ResearchInterestFactory(researcher=ann, title="Spectral bias of neural networks")
+    f.ResearchInterestFactory(researcher=cy, title="Graph theory")
+    f.ResearchInterestFactory(researcher=bob, title="Neural networks", visibility="hidden")
+    paper_of(ann, title="Spectral bias in deep learning", abstract="We study spectral bias.")
+    paper_of(ann, title="More on frequency", abstract="The spectral bias, again, <b>bold</b>.")
+    paper_of(bob, title="A note on spectral bias")
+    talk = f.TalkFactory(title="Spectral bias explained", abstract="Low frequencies first.")
+    f.TalkSpeakerFactory(talk=talk, researcher=bob)
+    paper_of(cy, title="Graph colouring", abstract="Colouring graphs.")
+    paper_of(cy, title="Secret spectral bias work", visibility=Visibility.HIDDEN, abstract="Hidden")
+    # Written with Cy (a name in the paper's vector), about nothing spectral.
+    shared = paper_of(ann, title="Counting trees")
+    f.AuthorshipFactory(publication=shared, researcher=cy, position=2)
+    return locals()
+
+
+def ranked(text):
+    return [expert.researcher.slug for expert in find_experts(text=text).page.object_list]
+
+
+def test_members_are_ranked_by_interests_papers_and_talks(group):
+    assert ranked("spectral bias") == ["ann", "bob"]
+    assert ranked("graph") == ["cy"]
+
+
+def test_each_match_says_why(group):
+    ann, bob = find_experts(text="spectral bias").page.object_list
+    assert ann.interests == ["<mark>Spectral</mark> <mark>bias</mark> of neural networks"]
+    assert len(ann.papers) == 2
+    assert any("<mark>Spectral</mark>" in a.title_html for a in ann.papers)
+    # Matches marked; the abstract's own markup never comes through as markup.
+    snippets = " ".join(a.snippet_html for a in ann.papers)
+    assert "<mark>spectral</mark>" in snippets and "bold" in snippets
+    assert "<b>" not in snippets
+    assert bob.interests == []  # hidden
+    assert [link.talk.title for link in bob.talks] == ["Spectral bias explained"]
+
+
+def test_a_coauthors_name_is_no_expertise(group):
+    # Cy's name is in the vector of Ann's paper with Cy; only titles and abstracts count.
+    assert ranked("Cedar") == []
+
+
+def test_hidden_papers_and_people_do_not_count(group):
+    assert "cy" not in ranked("spectral bias")
+    group["ann"].visibility = Visibility.HIDDEN
+    group["ann"].save()
+    assert ranked("spectral bias") == ["bob"]
+
+
+def test_the_page_explains_and_escapes(client, group):
+    html = client.get("/experts/", {"q": "spectral bias"}).content.decode()
+    assert "2 members match" in html
+    assert '<a href="/people/ann/">Ann Ash</a>' in html
+    assert "<mark>Spectral</mark> <mark>bias</mark> of neural networks" in html
+    assert "Secret spectral" not in html
+    assert "<b>bold</b>" not in html
+
+
+def test_results_are_paginated(client, group, monkeypatch):
+    monkeypatch.setattr(experts_module, "PAGE_SIZE", 1)
+    first = client.get("/experts/", {"q": "spectral"}).content.decode()
+    second = client.get("/experts/", {"q": "spectral", "page": "2"}).content.decode()
+    assert "Ann Ash" in first and "Bob Birch" not in first
+    assert "Bob Birch" in second and "Page 2 of 2" in second
+
+
+def test_empty_and_unmatched_queries(client, group):
+    assert "Type a topic" in client.get("/experts/").content.decode()
+    html = client.get("/experts/", {"q": "zymurgy"}).content.decode()
+    assert "No member works on “zymurgy”" in html
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['"', "'", "!", "&|!(", "-", "a:*", "\\", "the", "x" * 500, "白志威", "<script>", "or or"],
+)
+def test_no_query_breaks_the_page(client, group, q):
+    for page in ("1", "x", "-1", "99999"):
+        response = client.get("/experts/", {"q": q, "page": page})
+        assert response.status_code == 200, (q, page)
+        assert "<script>" not in response.content.decode()
+
+
+def test_the_demo_finds_its_experts(client, demo):
+    html = client.get("/experts/", {"q": "neural networks"}).content.decode()
+    assert "Zhiwei Bai" in html and "Mingze Wang" in html
+    assert "<mark>" in html
+    assert ranked("implicit bias")[0] in ("mingze-wang", "zhiwei-bai")
+
+
+def test_similar_researchers_share_topics_and_papers(group):
+    dee = f.ResearcherFactory(full_name="Dee Date", slug="dee", is_member=True)
+    f.ResearchInterestFactory(researcher=dee, title="Spectral methods")
+    similar = similar_researchers(group["ann"])
+    # Cy: one paper together (counts two); Dee: one shared interest word ("spectral").
+    assert [(p.slug, p.shared_papers, p.shared_terms) for p in similar] == [
+        ("cy", 1, []),
+        ("dee", 0, ["Spectral methods"]),
+    ]
+    hidden = f.ResearcherFactory(full_name="Hid", is_member=True, visibility=Visibility.HIDDEN)
+    f.ResearchInterestFactory(researcher=hidden, title="Spectral bias")
+    assert "Hid" not in [p.full_name for p in similar_researchers(group["ann"])]
+
+
+def test_the_profile_shows_similar_researchers_in_one_more_query(
+    client, group, django_assert_max_num_queries
+):
+    f.ResearcherFactory(full_name="Dee Date", slug="dee", is_member=True)
+    with django_assert_max_num_queries(40) as queries:
+        html = client.get("/people/ann/").content.decode()
+    assert sum("tsvector_to_array" in q["sql"] for q in queries.captured_queries) == 1
+    assert 'id="similar"' in html and '<a href="/people/cy/">Cy Cedar</a>' in html
+
+
+def test_someones_new_interest_retires_every_profile(client, group):
+    client.get("/people/ann/")
+    assert client.get("/people/ann/")["X-Cache"] == "hit"
+    f.ResearchInterestFactory(researcher=group["cy"], title="Spectral bias")
+    html = client.get("/people/ann/").content.decode()
+    assert "Shared topics: Spectral bias" in html
