@@ -63,9 +63,12 @@ def fold_function_sql() -> str:
     for letter, base in FOLDING.items():
         if len(base) > 1:
             body = f"replace({body}, '{letter}', '{base}')"
+    # translate() scans its list for every character: plain ASCII (as many bytes as
+    # characters), most texts, is returned as it is.
     return (
         "CREATE OR REPLACE FUNCTION sf_fold(text) RETURNS text "
-        f"LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT {body} $$"
+        "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT CASE "
+        f"WHEN octet_length($1) = length($1) THEN $1 ELSE {body} END $$"
     )
 
 
