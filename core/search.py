@@ -4,9 +4,10 @@ scholarfolio.search; the API's ``q=`` filters are core.filters.
 """
 
 import re
+import unicodedata
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import escape
@@ -24,6 +25,67 @@ CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 # proportion to the site; with the cap a search costs the same at 1,000 papers and 100,000.
 MAX_RANKED = 1000
 
+
+def _folding() -> dict[str, str]:
+    """Each accented Latin letter (Latin-1 to Latin Extended-B, Latin Extended Additional)
+    with the letters it is written without: é → e, ő → o, ǆ → dz; and the letters Unicode
+    does not decompose: ø, ł, đ, ß, æ, œ, þ."""
+    table = {}
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        letter = chr(code)
+        parts = unicodedata.normalize("NFKD", letter)
+        base = "".join(part for part in parts if not unicodedata.combining(part))
+        if base != letter and base.isascii() and base.isalpha():
+            table[letter] = base
+    extra = "ø o Ø O ł l Ł L đ d Đ D ħ h Ħ H ŧ t Ŧ T ı i ð d Ð D ß ss æ ae Æ AE œ oe Œ OE þ th Þ TH"
+    pairs = extra.split()
+    table.update(zip(pairs[::2], pairs[1::2], strict=True))
+    return table
+
+
+# Accents fold on both sides of a search, so Erdos finds Erdős and Schrodinger finds
+# Schrödinger: fold() on the query typed, and sf_fold() (the same table in SQL, made by
+# migration core/0005) on the texts in the search vectors.
+FOLDING = _folding()
+_FOLD_TABLE = str.maketrans(FOLDING)
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD_TABLE)
+
+
+def fold_function_sql() -> str:
+    """CREATE FUNCTION sf_fold(text), fold() in SQL: translate() for the letters that fold
+    to one letter, replace() for the rest. Pure SQL: the embedded PostgreSQL has no
+    unaccent extension."""
+    single = {letter: base for letter, base in FOLDING.items() if len(base) == 1}
+    body = f"translate($1, '{''.join(single)}', '{''.join(single.values())}')"
+    for letter, base in FOLDING.items():
+        if len(base) > 1:
+            body = f"replace({body}, '{letter}', '{base}')"
+    # translate() scans its list for every character: plain ASCII (as many bytes as
+    # characters), most texts, is returned as it is.
+    return (
+        "CREATE OR REPLACE FUNCTION sf_fold(text) RETURNS text "
+        "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT CASE "
+        f"WHEN octet_length($1) = length($1) THEN $1 ELSE {body} END $$"
+    )
+
+
+class Fold(Func):
+    """sf_fold(text): the text with its accents folded, as fold() does."""
+
+    function = "sf_fold"
+    output_field = TextField()
+
+
+def folded_vector(*expressions, config: str, weight: str) -> SearchVector:
+    """A search vector of ``expressions`` with their accents folded."""
+    return SearchVector(
+        *(Fold(expression) for expression in expressions), config=config, weight=weight
+    )
+
+
 # Private-use characters, which no one types: ts_headline wraps matches in them, and only
 # after the text around them is escaped do they become <mark> tags.
 START_SEL, STOP_SEL = "\ue000", "\ue001"
@@ -39,9 +101,16 @@ def clean_query(text: str) -> str:
 def search_query(text: str) -> SearchQuery:
     # Prose is indexed in 'english' (stemmed) and names in 'simple' (as written): asking in
     # both finds "spikes" in a title and the surname "He", an English stop word.
-    query = SearchQuery(text, config="english", search_type="websearch") | SearchQuery(
-        text, config="simple", search_type="websearch"
+    folded = fold(text)
+    query = SearchQuery(folded, config="english", search_type="websearch") | SearchQuery(
+        folded, config="simple", search_type="websearch"
     )
+    if folded != text:
+        # As typed too: the headlines, made from the texts themselves, then mark Erdős, and
+        # vectors stored before folding (until update_search_vectors) still match.
+        query |= SearchQuery(text, config="english", search_type="websearch") | SearchQuery(
+            text, config="simple", search_type="websearch"
+        )
     if CJK.search(text):
         # Chinese texts are indexed a character a token (cjk_characters): a run of Chinese
         # characters typed is asked as a phrase of them, so 深度学习 finds 深度学习现象导论.

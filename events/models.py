@@ -24,7 +24,7 @@ from core.models import (
     format_partial_date,
     tree_depth_problem,
 )
-from core.search import cjk_characters
+from core.search import cjk_characters, folded_vector
 from core.validators import MAX_SEARCHED_TEXT
 from profiles.models import (
     Organization,
@@ -193,13 +193,13 @@ class TalkQuerySet(PublicQuerySet):
             .values("names")
         )
         return self.update(
-            search_vector=SearchVector("title_en", config="english", weight="A")
+            search_vector=folded_vector("title_en", config="english", weight="A")
             # The Chinese texts a character a token (core.search.cjk_characters).
             + SearchVector(cjk_characters(F("title_zh_hans")), config="simple", weight="A")
-            + SearchVector(Subquery(event), config="english", weight="B")
+            + folded_vector(Subquery(event), config="english", weight="B")
             # Places and people in 'simple', as names on Researcher: no stemming, no stop words.
-            + SearchVector("room", "location", Subquery(speakers), config="simple", weight="B")
-            + SearchVector("abstract_en", config="english", weight="C")
+            + folded_vector("room", "location", Subquery(speakers), config="simple", weight="B")
+            + folded_vector("abstract_en", config="english", weight="C")
             + SearchVector(cjk_characters(F("abstract_zh_hans")), config="simple", weight="C")
         )
 

@@ -29,7 +29,7 @@ from core.models import (
     VisibilityModel,
     format_partial_date,
 )
-from core.search import cjk_characters
+from core.search import cjk_characters, folded_vector
 from core.validators import (
     MAX_SEARCHED_TEXT,
     MAX_YEAR,
@@ -226,10 +226,10 @@ class ResearcherQuerySet(PublicQuerySet):
         # Names in 'simple': no stemming and no stop words ("He", "An" are surnames), and
         # a native-script name such as 白志威 stays one whole token.
         return self.update(
-            search_vector=SearchVector(researcher_name_forms(), config="simple", weight="A")
-            + SearchVector("headline_en", config="english", weight="B")
+            search_vector=folded_vector(researcher_name_forms(), config="simple", weight="A")
+            + folded_vector("headline_en", config="english", weight="B")
             + SearchVector(cjk_characters(F("headline_zh_hans")), config="simple", weight="B")
-            + SearchVector("bio_en", config="english", weight="D")
+            + folded_vector("bio_en", config="english", weight="D")
             + SearchVector(cjk_characters(F("bio_zh_hans")), config="simple", weight="D")
         )
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -26,6 +26,7 @@ from core.models import (
     Visibility,
     VisibilityModel,
 )
+from core.search import folded_vector
 from core.validators import (
     MAX_SEARCHED_TEXT,
     validate_arxiv_category,
@@ -127,11 +128,11 @@ class PublicationQuerySet(PublicQuerySet):
         )
         keywords = ArrayToString("keywords", Value(" "))
         return self.update(
-            search_vector=SearchVector("title", config="english", weight="A")
-            + SearchVector(Subquery(venue), "venue_detail", keywords, config="english", weight="B")
+            search_vector=folded_vector("title", config="english", weight="A")
+            + folded_vector(Subquery(venue), "venue_detail", keywords, config="english", weight="B")
             # Names in 'simple', as on Researcher: no stemming, no stop words.
-            + SearchVector(Subquery(authors), config="simple", weight="B")
-            + SearchVector("abstract", config="english", weight="C")
+            + folded_vector(Subquery(authors), config="simple", weight="B")
+            + folded_vector("abstract", config="english", weight="C")
         )
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db import connections, transaction
+from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ArrayToString
@@ -24,62 +24,93 @@ PAGE_SIZE = 20
 PREVIEW_SIZE = 5  # per type, when the search is not narrowed to one type
 
 
-def most_recent(matches: QuerySet, *order: str) -> Q:
-    """The first MAX_RANKED of ``matches`` in the list's own order, read along its index."""
-    return Q(pk__in=matches.order_by(*order).values("pk")[:MAX_RANKED])
+def ranked(matches: QuerySet, query: SearchQuery, order: tuple[str, ...], cap: int | None):
+    """Every match's primary key, best first (by rank, then in the list's own ``order``),
+    in one query that reads only the columns the ranking needs; with ``cap``, only the
+    first ``cap`` in ``order``, read along the list's index."""
+    columns = [name.lstrip("-") for name in order if name.lstrip("-") != "pk"]
+    rows = (
+        matches.annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by(*order)
+        .values("pk", "rank", *columns)
+    )
+    if cap is not None:
+        rows = rows[:cap]
+    connection = connections[rows.db]
+    sql, params = rows.query.sql_with_params()
+    # The ORM cannot order a sliced query again; the outer query does, in SQL, so ties
+    # sort by the database's collation as the lists do.
+    again = ", ".join(
+        f"{connection.ops.quote_name(name.lstrip('-'))} {'DESC' if name[0] == '-' else 'ASC'}"
+        for name in order
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "pk" FROM ({sql}) AS matches ORDER BY "rank" DESC, {again}', params)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
-def find_people(query: SearchQuery, text: str) -> QuerySet:
-    """Public members, and public people with a public paper: the people a visitor can
-    look up, on their profile or in the publication list filtered by them."""
-    has_public_paper = Exists(Publication.objects.public().for_researcher(OuterRef("pk")))
+def rank_people(query: SearchQuery, text: str) -> list[int]:
+    """Public members, and public people with a public paper (their stored figures count
+    them): the people a visitor can look up, on their profile or in the publication list
+    filtered by them."""
+    # The parser keeps 白志威 as one word, so part of it ("志威") needs a substring match;
+    # only then, as it reads every row.
+    native = Q() if text.isascii() else Q(native_name__icontains=text)
+    matches = (
+        Researcher.objects.public()
+        .filter(Q(figures__papers__gt=0) | Q(is_member=True))
+        .filter(Q(search_vector=query) | native)
+    )
+    return ranked(matches, query, ("sort_order", "full_name", "pk"), None)
+
+
+def people_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
     return (
         Researcher.objects.public()
+        .filter(pk__in=pks)
         .defer("search_vector")
-        .filter(has_public_paper | Q(is_member=True))
-        # The parser keeps 白志威 as one word, so part of it ("志威") needs a substring match;
-        # only then, as it reads every row.
-        .filter(
-            Q(search_vector=query) | (Q() if text.isascii() else Q(native_name__icontains=text))
-        )
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
             name_html=marked("full_name", query, "simple"),
             native_name_html=marked("native_name", query, "simple"),
             variants_html=marked(ArrayToString("name_variants", Value(", ")), query, "simple"),
         )
-        .order_by("-rank", "sort_order", "full_name", "pk")
     )
 
 
-def find_papers(query: SearchQuery, text: str) -> QuerySet:
+def rank_papers(query: SearchQuery, text: str) -> list[int]:
     matches = Publication.objects.public().filter(search_vector=query)
+    return ranked(matches, query, ("-year", "-date", "title", "pk"), MAX_RANKED)
+
+
+def paper_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
     return (
-        Publication.objects.filter(most_recent(matches, "-year", "-date", "title", "pk"))
+        Publication.objects.public()
+        .filter(pk__in=pks)
         .defer("search_vector")
         .with_authors()
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
             title_html=marked("title", query, "english"),
             snippet_html=snippet("abstract", query),
         )
-        .order_by("-rank", "-year", "title", "pk")
     )
 
 
-def find_talks(query: SearchQuery, text: str) -> QuerySet:
+def rank_talks(query: SearchQuery, text: str) -> list[int]:
     matches = Talk.objects.published().filter(search_vector=query)
+    return ranked(matches, query, ("-date", "pk"), MAX_RANKED)
+
+
+def talk_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
     return (
-        Talk.objects.filter(most_recent(matches, "-date", "pk"))
+        Talk.objects.published()
+        .filter(pk__in=pks)
         .defer("search_vector")
         .with_people()
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
             title_html=marked(in_language("title"), query, "english"),
             room_html=marked("room", query, "simple"),
             snippet_html=snippet(in_language("abstract"), query),
         )
-        .order_by("-rank", "-date", "pk")
     )
 
 
@@ -87,15 +118,16 @@ def find_talks(query: SearchQuery, text: str) -> QuerySet:
 class SearchType:
     key: str
     label: str
-    find: Callable[[SearchQuery, str], QuerySet]
+    rank: Callable[[SearchQuery, str], list[int]]  # every match's pk, best first
+    rows: Callable[[SearchQuery, list[int]], QuerySet]  # the records of one page
 
 
 SEARCH_TYPES = {
     kind.key: kind
     for kind in [
-        SearchType("people", _("People"), find_people),
-        SearchType("papers", _("Papers"), find_papers),
-        SearchType("talks", _("Talks"), find_talks),
+        SearchType("people", _("People"), rank_people, people_rows),
+        SearchType("papers", _("Papers"), rank_papers, paper_rows),
+        SearchType("talks", _("Talks"), rank_talks, talk_rows),
     ]
 }
 
@@ -132,12 +164,15 @@ class SearchResults:
         return [section for section in self.sections if section.page is not None]
 
 
-def _highlighted_page(paginator: Paginator, number) -> Page:
-    """A page (a bad number gives the first or last) whose *_html annotations, headlines
-    with markers, are made safe HTML."""
-    page = paginator.get_page(number)
-    page.object_list = list(page.object_list)
-    marked = [name for name in paginator.object_list.query.annotations if name.endswith("_html")]
+def _highlighted_page(kind: SearchType, query: SearchQuery, pks: list[int], size: int, number):
+    """A page of ``pks`` (a bad number gives the first or last) holding its records, whose
+    *_html annotations, headlines with markers, are made safe HTML."""
+    page = Paginator(pks, size).get_page(number)
+    rows = kind.rows(query, list(page.object_list))
+    by_pk = {obj.pk: obj for obj in rows}
+    # A record hidden since the ranking query is left out, not shown.
+    page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+    marked = [name for name in rows.query.annotations if name.endswith("_html")]
     for obj in page.object_list:
         for name in marked:
             setattr(obj, name, highlight(getattr(obj, name)))
@@ -146,21 +181,25 @@ def _highlighted_page(paginator: Paginator, number) -> Page:
 
 def site_search(*, text: str, only: str = "", page=1) -> SearchResults:
     """Matches for ``text``, best first: a first few of every type, or, for ``only``, one
-    page of that type and only the counts of the others. A count, a page and its
-    prefetch per type, however many results."""
+    page of that type and only the counts of the others. Per type, one query ranks every
+    match (its length is the count) and one reads the page's records, with their
+    prefetches, however many results."""
     if not text:
         return SearchResults(text=text, only=only, sections=[])
     query = search_query(text)
     sections = []
     for kind in SEARCH_TYPES.values():
-        paginator = Paginator(kind.find(query, text), PAGE_SIZE if only else PREVIEW_SIZE)
+        pks = kind.rank(query, text)
         shown = only in ("", kind.key)
+        size = PAGE_SIZE if only else PREVIEW_SIZE
         sections.append(
             SearchSection(
                 key=kind.key,
                 label=kind.label,
-                count=paginator.count,
-                page=_highlighted_page(paginator, page if only else 1) if shown else None,
+                count=len(pks),
+                page=_highlighted_page(kind, query, pks, size, page if only else 1)
+                if shown
+                else None,
             )
         )
     return SearchResults(text=text, only=only, sections=sections)

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.changes import content_changed
-from core.search import MAX_QUERY_LENGTH, clean_query, highlight
+from core.search import FOLDING, MAX_QUERY_LENGTH, clean_query, fold, highlight
 from events.models import Event, Talk, TalkSpeaker
 from profiles.models import Researcher
 from publications.models import Authorship, Publication
@@ -411,3 +411,39 @@ def test_a_word_most_papers_share_ranks_only_the_most_recent(client, monkeypatch
     assert sorted(paper.year for paper in papers.page.object_list) == [2017, 2018, 2019]
     assert papers.count_label == "3+"
     assert "Papers (3+)" in search(client, q="gradient").content.decode()
+
+
+# Accents ---------------------------------------------------------------------------------
+
+
+def test_the_folding_in_sql_is_the_folding_in_python():
+    sample = "".join(FOLDING) + " Erdős Schrödinger Łukasz Straße Nguyễn Þórr 白志威 ǅemal"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sf_fold(%s)", [sample])
+        assert cursor.fetchone()[0] == fold(sample)
+    assert fold("Erdős Schrödinger Straße Łukasz") == "Erdos Schrodinger Strasse Lukasz"
+
+
+@pytest.mark.parametrize("typed", ["Erdos", "erdős", "ERDŐS", "Schrodinger", "schrödinger"])
+def test_accents_and_case_do_not_matter(client, typed):
+    paper = PublicationFactory(
+        title="On a problem of Erdős", abstract="A Schrödinger operator with a spectral gap."
+    )
+    assert paper.slug in paper_slugs(typed)
+    assert paper.slug in [
+        item["slug"] for item in client.get("/api/v1/publications/", {"q": typed}).json()["results"]
+    ]
+
+
+def test_names_fold_on_profiles_and_bylines_and_native_names_still_match():
+    godel = ResearcherFactory(full_name="Kurt Gödel", family_name="Gödel", native_name="白志威")
+    paper = PublicationFactory(title="Undecidable propositions")
+    AuthorshipFactory(publication=paper, researcher=godel, position=1)
+    for typed in ("Godel", "Gödel", "白志威", "志威"):
+        assert people_slugs(typed) == [godel.slug], typed
+    assert paper_slugs("godel") == [paper.slug]
+
+
+def test_a_query_typed_with_its_accents_marks_them(client):
+    PublicationFactory(title="On a problem of Erdős")
+    assert "<mark>Erdős</mark>" in search(client, q="Erdős").content.decode()
