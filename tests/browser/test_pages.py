@@ -31,6 +31,14 @@ PAGES = [
     "/people/zhiwei-bai/network/",
     "/network/",
     "/experts/?q=implicit+bias",
+    # In Chinese: the interface's translations, dates and the CJK fonts (no boxes).
+    "/zh-hans/",
+    "/zh-hans/people/zhiwei-bai/",
+    "/zh-hans/people/mingze-wang/cv/",
+    "/zh-hans/publications/",
+    "/zh-hans/talks/",
+    "/zh-hans/talks/phenomenon-driven-deep-learning-theory/",
+    "/zh-hans/search/?q=%E7%99%BD%E5%BF%97%E5%A8%81",
 ]
 WIDTHS = [390, 1280]
 HEIGHT = 800
