@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import FunderIdField
 from core.models import (
@@ -84,11 +85,11 @@ class ResearchInterest(ResearcherItem):
 
 class Award(ResearcherItem):
     class Kind(models.TextChoices):
-        AWARD = "award", "Award or prize"
-        SCHOLARSHIP = "scholarship", "Scholarship"
-        FELLOWSHIP = "fellowship", "Fellowship"
-        HONOUR = "honour", "Honour"
-        COMPETITION = "competition", "Competition result"
+        AWARD = "award", _("Award or prize")
+        SCHOLARSHIP = "scholarship", _("Scholarship")
+        FELLOWSHIP = "fellowship", _("Fellowship")
+        HONOUR = "honour", _("Honour")
+        COMPETITION = "competition", _("Competition result")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AWARD)
     title = models.CharField(max_length=300)
@@ -158,13 +159,13 @@ class Award(ResearcherItem):
 
 class Service(DateRangeMixin, ResearcherItem):
     class Kind(models.TextChoices):
-        REVIEWER = "reviewer", "Reviewer"
-        EDITOR = "editor", "Editor"
-        COMMITTEE = "committee", "Committee member"
-        CHAIR = "chair", "Chair"
-        ORGANIZER = "organizer", "Organizer"
-        VOLUNTEER = "volunteer", "Volunteer"
-        OFFICER = "officer", "Officer (president, secretary...)"
+        REVIEWER = "reviewer", _("Reviewer")
+        EDITOR = "editor", _("Editor")
+        COMMITTEE = "committee", _("Committee member")
+        CHAIR = "chair", _("Chair")
+        ORGANIZER = "organizer", _("Organizer")
+        VOLUNTEER = "volunteer", _("Volunteer")
+        OFFICER = "officer", _("Officer (president, secretary...)")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     role = models.CharField(max_length=200, help_text="As printed, e.g. Reviewer, President.")
@@ -319,10 +320,10 @@ class Grant(DateRangeMixin, VisibilityModel, TimeStampedModel):
     and Crossref give. Repeatable imports match a grant on the funder and award number."""
 
     class Kind(models.TextChoices):
-        GRANT = "grant", "Grant"
-        CONTRACT = "contract", "Contract"
-        AWARD = "award", "Award"
-        SALARY_AWARD = "salary-award", "Salary award or fellowship"
+        GRANT = "grant", _("Grant")
+        CONTRACT = "contract", _("Contract")
+        AWARD = "award", _("Award")
+        SALARY_AWARD = "salary-award", _("Salary award or fellowship")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GRANT)
     title = models.CharField(max_length=500, blank=True)
@@ -412,12 +413,12 @@ class GrantInvestigator(models.Model):
     grant's put-code in this researcher's ORCID record, so a second import finds it."""
 
     class Role(models.TextChoices):
-        PRINCIPAL = "pi", "Principal investigator"
-        CO_PRINCIPAL = "co-pi", "Co-principal investigator"
-        CO_INVESTIGATOR = "co-i", "Co-investigator"
+        PRINCIPAL = "pi", _("Principal investigator")
+        CO_PRINCIPAL = "co-pi", _("Co-principal investigator")
+        CO_INVESTIGATOR = "co-i", _("Co-investigator")
         # As ORCID's funding summaries and Crossref leave it: on the grant, role not given.
-        INVESTIGATOR = "investigator", "Investigator"
-        PARTICIPANT = "participant", "Participant"
+        INVESTIGATOR = "investigator", _("Investigator")
+        PARTICIPANT = "participant", _("Participant")
 
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="investigator_links")
     researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="grant_roles")
