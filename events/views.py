@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
 from core.cache import reads_query
@@ -91,7 +92,11 @@ def calendar_entry(talk: Talk, absolute_url: Callable[[str], str]) -> CalendarEn
         stamp=talk.updated,
         location=talk_place(talk),
         # Markdown reads as plain text, and $...$ math stays legible as TeX.
-        description="\n\n".join(part for part in (f"Speaker: {speakers}", talk.abstract) if part),
+        description="\n\n".join(
+            part
+            for part in (gettext("Speaker: %(names)s") % {"names": speakers}, talk.abstract)
+            if part
+        ),
         url=url,
         categories=(talk.get_kind_display(),),
     )

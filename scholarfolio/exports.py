@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext
 
 from cv.models import with_profile_entries
 from cv.resume import json_resume
@@ -112,9 +113,10 @@ def _calendar(scope: str, slug: str, absolute_url: Callable[[str], str]) -> Down
     elif scope == "researcher":
         researcher = _member(slug)
         talks = talks.for_researcher(researcher)
-        name, filename = f"Talks by {researcher.full_name}", f"{slug}-talks"
+        name = gettext("Talks by %(name)s") % {"name": researcher.display_name}
+        filename = f"{slug}-talks"
     else:
-        name, filename = f"{settings.SITE_NAME} talks", "talks"
+        name, filename = gettext("%(site)s talks") % {"site": settings.SITE_NAME}, "talks"
     entries = [calendar_entry(talk, absolute_url) for talk in talks]
     return Download(
         calendar_bytes(entries, name=name), "text/calendar; charset=utf-8", f"{filename}.ics"
