@@ -51,6 +51,8 @@ def urls(member="ann", paper="paper", talk="talk", event="event"):
         "/api/v1/publications/?format=bibtex", "/api/v1/publications/?format=csljson",
         f"/api/v1/publications/{paper}/?format=bibtex", "/api/v1/talks/?format=ics",
         "/api/v1/publications/?format=ris", f"/api/v1/researchers/{member}/?format=resume",
+        "/api/v1/grants/", f"/api/v1/grants/?investigator={member}",
+        f"/api/v1/grants/?publication={paper}",
     ]  # fmt: skip
     return pages + chinese + api
 
@@ -97,6 +99,12 @@ def build_site(text: str, markdown: str, hidden_text: str | None = None):
         title_zh_hans=f"栏目 {text}",
         body_zh_hans=markdown,
     )
+    grant = f.GrantFactory(
+        title=f"Grant {text}", funder_name=f"Funder {text}", award_number=text, description=markdown
+    )
+    f.GrantInvestigatorFactory(grant=grant, researcher=ann)
+    grant.publications.add(paper)
+    f.MembershipFactory(researcher=ann)
     if hidden_text:
         hidden = Visibility.HIDDEN
         secret = f.PublicationFactory(title=hidden_text, visibility=hidden)
@@ -122,6 +130,14 @@ def build_site(text: str, markdown: str, hidden_text: str | None = None):
         f.ProjectMemberFactory(
             researcher=ann, project=f.ProjectFactory(title=hidden_text, visibility=hidden)
         )
+        secret_grant = f.GrantFactory(title=hidden_text, visibility=hidden)
+        f.GrantInvestigatorFactory(grant=secret_grant, researcher=ann)
+        secret_grant.publications.add(paper)
+        f.GrantInvestigatorFactory(
+            grant=grant,
+            researcher=f.ResearcherFactory(full_name=f"{hidden_text} PI", visibility=hidden),
+        )
+        grant.publications.add(secret)
         unpublished_events(ann, hidden_text)
         hidden_people(ann, paper, talk, org, hidden_text)
 
