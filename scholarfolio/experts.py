@@ -18,7 +18,15 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Func, Sum, Value, Window
 from django.db.models.functions import RowNumber
 
-from core.search import MAX_RANKED, highlight, in_language, marked, search_query, snippet
+from core.search import (
+    MAX_RANKED,
+    START_SEL,
+    highlight,
+    in_language,
+    marked,
+    search_query,
+    snippet,
+)
 from cv.models import ResearchInterest
 from events.models import Talk, TalkSpeaker
 from profiles.models import Researcher
@@ -100,7 +108,7 @@ def scores(query: SearchQuery, members) -> dict[int, float]:
 class Expert:
     researcher: Researcher
     score: float
-    interests: list = field(default_factory=list)  # titles as highlighted HTML
+    interests: list = field(default_factory=list)  # (title, description) as highlighted HTML
     papers: list = field(default_factory=list)  # authorships, best first
     talks: list = field(default_factory=list)  # speaker links, best first
 
@@ -122,11 +130,18 @@ def explained(query: SearchQuery, page_people: list[Researcher], scored: dict) -
     experts = {p.pk: Expert(p, scored[p.pk]) for p in page_people}
     interests = (
         matching_interests(query, list(experts))
-        .annotate(title_html=marked("title", query, "english"))
+        .annotate(
+            title_html=marked("title", query, "english"),
+            description_html=snippet("description", query),
+        )
         .order_by("researcher", "order", "pk")
     )
     for interest in interests:
-        experts[interest.researcher_id].interests.append(highlight(interest.title_html))
+        # The description says why only when the title did not match.
+        description = "" if START_SEL in interest.title_html else interest.description_html
+        experts[interest.researcher_id].interests.append(
+            (highlight(interest.title_html), highlight(description))
+        )
     papers = top_per_person(
         Authorship.objects.filter(
             researcher__in=list(experts), publication__in=matching_papers(query).values("pk")

@@ -52,7 +52,7 @@ def test_members_are_ranked_by_interests_papers_and_talks(group):
 
 def test_each_match_says_why(group):
     ann, bob = find_experts(text="spectral bias").page.object_list
-    assert ann.interests == ["<mark>Spectral</mark> <mark>bias</mark> of neural networks"]
+    assert ann.interests == [("<mark>Spectral</mark> <mark>bias</mark> of neural networks", "")]
     assert len(ann.papers) == 2
     assert any("<mark>Spectral</mark>" in a.title_html for a in ann.papers)
     # Matches marked; the abstract's own markup never comes through as markup.
@@ -61,6 +61,18 @@ def test_each_match_says_why(group):
     assert "<b>" not in snippets
     assert bob.interests == []  # hidden
     assert [link.talk.title for link in bob.talks] == ["Spectral bias explained"]
+
+
+def test_an_interest_matched_by_its_description_shows_it(group):
+    f.ResearchInterestFactory(
+        researcher=group["cy"], title="Colourings", description="Including <i>spectral</i> ones."
+    )
+    cy = next(
+        e for e in find_experts(text="spectral").page.object_list if e.researcher.slug == "cy"
+    )
+    ((title, why),) = cy.interests
+    # The tags ts_headline drops leave their spaces.
+    assert title == "Colourings" and " ".join(why.split()) == "Including <mark>spectral</mark> ones"
 
 
 def test_a_coauthors_name_is_no_expertise(group):
