@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from core import roles
@@ -150,7 +151,7 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
             },
         ),
         (
-            "Profile",
+            _("Profile"),
             {
                 "classes": ["collapse"],
                 "fields": [
@@ -165,7 +166,7 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
             },
         ),
         (
-            "Identifiers and links",
+            _("Identifiers and links"),
             {
                 "classes": ["collapse"],
                 "fields": [
@@ -177,7 +178,7 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
             },
         ),
         (
-            "Publishing",
+            _("Publishing"),
             {"classes": ["collapse"], "fields": ["slug", "visibility", "sort_order", "user"]},
         ),
     ]
@@ -218,7 +219,7 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
     ordering = Researcher._meta.ordering
 
     @admin.action(
-        description="Update their papers' citation counts from OpenAlex", permissions=["sync"]
+        description=_("Update their papers' citation counts from OpenAlex"), permissions=["sync"]
     )
     def sync_citations(self, request, queryset):
         self.sync_citations_of(
@@ -229,7 +230,9 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
         # Merging deletes researchers and rewrites others' papers and talks: editors only.
         return self.has_delete_permission(request) and not roles.is_scoped(request.user)
 
-    @admin.action(description="Merge the selected researchers (one person)", permissions=["merge"])
+    @admin.action(
+        description=_("Merge the selected researchers (one person)"), permissions=["merge"]
+    )
     def merge_researchers(self, request, queryset):
         """A confirmation page listing each selected researcher and, for each as the one
         kept, what moves to them (a dry run of the merge); then the merge, in one
@@ -246,7 +249,7 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
         if "confirm" in request.POST:
             kept = next((p for p in people if str(p.pk) == chosen), None)
             if kept is None:
-                self.message_user(request, "Choose the researcher to keep.", messages.ERROR)
+                self.message_user(request, _("Choose the researcher to keep."), messages.ERROR)
             else:
                 try:
                     reports = researchers_merge_all(
@@ -318,7 +321,7 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
             )
         return super().get_search_results(request, queryset, search_term)
 
-    @admin.display(description="papers", ordering="paper_count")
+    @admin.display(description=_("papers"), ordering="paper_count")
     def paper_count(self, obj):
         return obj.paper_count
 
@@ -389,7 +392,7 @@ class GrantAdmin(TimeStampedAdmin):
     list_select_related = []
     fieldsets = [
         (None, {"fields": [("kind", "title"), ("award_number", "url")]}),
-        ("Funder", {"fields": ["funder_name", ("funder_ror_id", "funder_id")]}),
+        (_("Funder"), {"fields": ["funder_name", ("funder_ror_id", "funder_id")]}),
         (
             None,
             {

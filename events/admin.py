@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from core.admin import (
@@ -63,7 +64,7 @@ class EventAdmin(TimeStampedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "kind", "parent", "organizers"]}),
         (
-            "When and where",
+            _("When and where"),
             {
                 "fields": [
                     ("start_date", "end_date", "date_precision"),
@@ -73,8 +74,8 @@ class EventAdmin(TimeStampedAdmin):
                 ]
             },
         ),
-        ("About", {"fields": ["url", "description"]}),
-        ("Publishing", {"fields": ["visibility", "slug"]}),
+        (_("About"), {"fields": ["url", "description"]}),
+        (_("Publishing"), {"fields": ["visibility", "slug"]}),
     ]
     inlines = [ParticipationInline, TalkInline]
     # Django drops Meta.ordering from GROUP BY queries, which the count annotation makes.
@@ -83,7 +84,7 @@ class EventAdmin(TimeStampedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(talk_count=Count("talks"))
 
-    @admin.display(description="talks", ordering="talk_count")
+    @admin.display(description=_("talks"), ordering="talk_count")
     def talk_count(self, obj):
         return obj.talk_count
 
@@ -163,7 +164,7 @@ class TalkAdmin(TranslationAdmin, ScopedVersionAdmin):
     fieldsets = [
         (None, {"fields": ["title", "kind", "event", "host_organization"]}),
         (
-            "When and where",
+            _("When and where"),
             {
                 "description": "Give a start time, or a date alone when the time is unknown.",
                 "fields": [
@@ -175,10 +176,10 @@ class TalkAdmin(TranslationAdmin, ScopedVersionAdmin):
             },
         ),
         (
-            "Content",
+            _("Content"),
             {"fields": ["abstract", "publications", "url", ("slides_url", "video_url")]},
         ),
-        ("Publishing", {"fields": ["visibility", "slug"]}),
+        (_("Publishing"), {"fields": ["visibility", "slug"]}),
     ]
     inlines = [TalkSpeakerInline, TalkHostInline]
 
@@ -194,7 +195,7 @@ class TalkAdmin(TranslationAdmin, ScopedVersionAdmin):
             )
         )
 
-    @admin.display(description="speakers")
+    @admin.display(description=_("speakers"))
     def speaker_list(self, obj):
         return ", ".join(link.researcher.full_name for link in obj.speaker_links.all())
 

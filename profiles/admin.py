@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from core.admin import (
@@ -133,7 +134,7 @@ class ProfileSectionInline(TranslationStackedInline, ScopedStackedInline):
     extra = 0
 
 
-@admin.display(description="Figures check")
+@admin.display(description=_("Figures check"))
 def figures_check(snapshot: MetricsSnapshot) -> str:
     """What an editor sees of ``MetricsSnapshot.problems``: such a snapshot is not on the
     profile until its figures are corrected."""
@@ -305,7 +306,7 @@ class ProjectAdmin(TranslationAdmin, TimeStampedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
 
-    @admin.display(description="members", ordering="member_count")
+    @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):
         return obj.member_count
 
@@ -338,7 +339,7 @@ class SiteSettingsAdmin(TimeStampedAdmin):
     fields = ["name", "logo", "introduction", "address", "contact_email"]
     inlines = [SiteLinkInline]
 
-    @admin.display(description="group name")
+    @admin.display(description=_("group name"))
     def display_name(self, obj):
         return obj.display_name
 
