@@ -1,9 +1,11 @@
+import reversion
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,7 +15,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from core import roles
-from core.models import SeedRecord
+from core.models import SeedRecord, Visibility
 
 RECORD_FIELDS = ("created", "updated")
 
@@ -63,10 +65,58 @@ class ScopedChoicesForm(forms.ModelForm):
         return [] if value is None else [value]
 
 
+def set_visibility(model_admin, request, queryset, visibility: str, done: str) -> None:
+    """Sets the selected rows' visibility one save at a time, so each change retires its
+    pages, renders and recounts as an edit in the form does, and is in the history."""
+    opts = model_admin.model._meta
+    changed = 0
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(request.user)
+        for obj in queryset.exclude(visibility=visibility):
+            if not model_admin.has_change_permission(request, obj):
+                continue
+            obj.visibility = visibility
+            obj.save()
+            model_admin.log_change(request, obj, [{"changed": {"fields": ["visibility"]}}])
+            changed += 1
+    name = opts.verbose_name if changed == 1 else opts.verbose_name_plural
+    model_admin.message_user(request, f"{changed} {name} {done}.")
+
+
+@admin.action(description="Make the selected public")
+def make_public(model_admin, request, queryset):
+    set_visibility(model_admin, request, queryset, Visibility.PUBLIC, "made public")
+
+
+@admin.action(description="Hide the selected")
+def hide(model_admin, request, queryset):
+    set_visibility(model_admin, request, queryset, Visibility.HIDDEN, "hidden")
+
+
+def has_visibility(model) -> bool:
+    try:
+        model._meta.get_field("visibility")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Per-object edit rights (core.roles): an account without ``roles.EDIT_ANY`` lists,
     opens, changes and deletes only its own rows, on the queryset and on every object
-    check, whatever its model permissions say."""
+    check, whatever its model permissions say. Every list of rows with a visibility has
+    the "make public" and "hide" actions, for whoever may change them."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if has_visibility(self.model) and self.has_change_permission(request):
+            for action in (make_public, hide):
+                actions[action.__name__] = (
+                    action,
+                    action.__name__,
+                    action.short_description,
+                )
+        return actions
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

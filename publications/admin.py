@@ -3,7 +3,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 from django.contrib.postgres.forms import SimpleArrayField
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.urls import path
 
 from core import roles
@@ -67,8 +67,65 @@ class VenueAdmin(TimeStampedAdmin):
         return obj.publication_count
 
 
+class AuthorshipForm(forms.ModelForm):
+    position = forms.IntegerField(
+        min_value=1,
+        max_value=32767,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "vSmallField"}),
+        help_text="Blank: after the others. Type a number to move the author there.",
+    )
+
+
 class AuthorListFormSet(OwnerLinkFormSet):
+    """Numbers the authors 1, 2, 3, ... on every save: in the order of the positions typed,
+    a row left blank after the others, and an author moved onto a taken number before the
+    one who had it. So a new co-author needs no number, and typing 1 on the last row
+    makes them the first author."""
+
     owner_missing = "Keep yourself among the authors: members edit only their own papers."
+
+    def kept_forms(self) -> list:
+        return [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form.cleaned_data.get("researcher") is not None
+            and not self._should_delete_form(form)
+        ]
+
+    def clean(self):
+        if not any(self.errors):
+            self.number_authors()
+        super().clean()
+
+    def number_authors(self) -> None:
+        def order(indexed):
+            index, form = indexed
+            typed = form.cleaned_data.get("position")
+            moved = "position" in form.changed_data
+            return (typed is None, typed or 0, not moved, index)
+
+        ranked = sorted(enumerate(self.kept_forms()), key=order)
+        for number, (_, form) in enumerate(ranked, start=1):
+            form.cleaned_data["position"] = number
+            form.instance.position = number
+            if form.initial.get("position") != number and "position" not in form.changed_data:
+                form.changed_data.append("position")  # so that the row is saved
+
+    def save_existing_objects(self, commit=True):
+        # The authors keep distinct positions after the save, but not necessarily at each
+        # row's save in between (a swap): the unique (paper, position) constraint holds at
+        # every statement, so the moving rows step aside first, past any real position.
+        if commit:
+            moving = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk
+                and (self._should_delete_form(form) or "position" in form.changed_data)
+            ]
+            Authorship.objects.filter(pk__in=moving).update(position=F("position") + 16000)
+        return super().save_existing_objects(commit)
 
 
 class AuthorshipInline(ScopedTabularInline):
@@ -76,6 +133,7 @@ class AuthorshipInline(ScopedTabularInline):
     next to the researcher box, which opens the short researcher form."""
 
     model = Authorship
+    form = AuthorshipForm
     formset = AuthorListFormSet
     fields = [
         "position",
@@ -194,6 +252,11 @@ class PublicationAdmin(CitationSyncMixin, ScopedVersionAdmin):
                 )
             )
         )
+
+    def get_changeform_initial_data(self, request):
+        # Most papers typed in by hand are published journal articles (the status's default).
+        initial = {"kind": Publication.Kind.JOURNAL_ARTICLE}
+        return initial | super().get_changeform_initial_data(request)
 
     def get_urls(self):
         def view(function):
