@@ -2,6 +2,7 @@
 alternates every page carries (templates/includes/_languages.html)."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
@@ -42,3 +43,13 @@ def language_versions(context) -> list[LanguageVersion]:
             )
         )
     return versions
+
+
+@register.simple_tag(takes_context=True)
+def default_language_path(context) -> str:
+    """This page's path in the default language (no /zh-hans/ prefix): what the header
+    compares with its sections' paths to mark the current one."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return urlsplit(translate_url(request.path, settings.LANGUAGE_CODE)).path
