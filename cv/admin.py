@@ -20,7 +20,6 @@ from modeltranslation.admin import TranslationAdmin
 from core import roles
 from core.admin import (
     OwnerLinkFormSet,
-    ScopedStackedInline,
     ScopedTabularInline,
     ScopedVersionAdmin,
     TimeStampedAdmin,
@@ -63,32 +62,33 @@ class ResearchInterestInline(ScopedTabularInline):
     extra = 0
 
 
-class AwardInline(ScopedStackedInline):
+class AwardInline(ScopedTabularInline):
+    """One line per award; its amount, citation and what it was for on its own page."""
+
     model = Award
-    fields = [
-        ("order", "kind", "title"),
-        "url",
-        ("issuer", "date", "date_precision"),
-        ("amount", "currency", "distinction"),
-        ("publication", "talk", "event"),
-        "description",
-        "visibility",
-    ]
-    autocomplete_fields = ["issuer", "publication", "talk", "event"]
+    fields = ["order", "kind", "title", "issuer", "date", "date_precision", "visibility"]
+    show_change_link = True
+    autocomplete_fields = ["issuer"]
     ordering = ["order", "-date"]
     extra = 0
 
 
-class ServiceInline(ScopedStackedInline):
+class ServiceInline(ScopedTabularInline):
+    """One line per role; the venue, event and description on its own page."""
+
     model = Service
     fields = [
-        ("order", "kind", "role"),
-        ("venue", "event", "organization"),
-        ("start_date", "end_date", "date_precision"),
-        "description",
+        "order",
+        "kind",
+        "role",
+        "organization",
+        "start_date",
+        "end_date",
+        "date_precision",
         "visibility",
     ]
-    autocomplete_fields = ["venue", "event", "organization"]
+    show_change_link = True
+    autocomplete_fields = ["organization"]
     formfield_overrides = SMALL_TEXT
     ordering = ["order"]
     extra = 0
@@ -195,9 +195,35 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
         ProfileSectionInline,
         MetricsSnapshotInline,
     ]
+    # A researcher's change page comes in parts (?part=, tabs above the form), each short
+    # enough for a screen: the person's own fields, then their entries by kind. A part's
+    # form holds only its fields and inlines, so saving it leaves the others as they are.
+    parts = {
+        "": (_("Person"), []),
+        "career": (_("Group and career"), [MembershipInline, PositionInline, ServiceInline]),
+        "education": (_("Education and teaching"), [EducationInline, TeachingInline]),
+        "research": (
+            _("Research"),
+            [ResearchInterestInline, ProjectMembershipInline, GrantRoleInline],
+        ),
+        "honours": (_("Honours"), [AwardInline]),
+        "page": (_("Page sections and figures"), [ProfileSectionInline, MetricsSnapshotInline]),
+    }
+
+    def part(self, request, obj) -> str:
+        """The part of the change page asked for; the whole form on the add page and on
+        history's revision and recover pages, which restore every part at once."""
+        match = request.resolver_match
+        view = match.url_name if match else ""
+        if obj is None or view.endswith(("_revision", "_recover")):
+            return "all"
+        name = request.GET.get("part", "")
+        return name if name in self.parts else ""
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if self.part(request, obj) not in ("", "all"):
+            return []
         if not roles.is_scoped(request.user):
             return fieldsets
         # Members keep their page current; who they are to the group is an editor's call.
@@ -213,7 +239,26 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
     def get_inlines(self, request, obj):
         if IS_POPUP_VAR in request.GET or IS_POPUP_VAR in request.POST:
             return []
-        return super().get_inlines(request, obj)
+        part = self.part(request, obj)
+        if part == "all":
+            return super().get_inlines(request, obj)
+        return self.parts[part][1]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and IS_POPUP_VAR not in request.GET:
+            current = self.part(request, obj)
+            context["parts"] = [
+                (name, label, name == current) for name, (label, _inlines) in self.parts.items()
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        # "Save and continue" comes back to the part it was saved from.
+        part = self.part(request, obj)
+        if "_continue" in request.POST and part and response.status_code == 302:
+            response["Location"] += ("&" if "?" in response["Location"] else "?") + f"part={part}"
+        return response
 
     # Django drops Meta.ordering from GROUP BY queries, which the count annotation makes.
     ordering = Researcher._meta.ordering

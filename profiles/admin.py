@@ -70,18 +70,23 @@ class PositionInline(ScopedTabularInline):
     extra = 0
 
 
-class EducationInline(ScopedStackedInline):
+class EducationInline(ScopedTabularInline):
+    """One line per degree on the researcher's form; advisors, thesis, honours and the
+    rest on the degree's own page (its "change" link), so the form stays short."""
+
     model = Education
     fields = [
-        ("order", "degree", "degree_title", "field"),
-        ("institution", "partner_institutions"),
-        ("start_date", "end_date", "date_precision"),
-        "advisors",
-        ("honours_programme", "thesis_title", "rank_note"),
-        "description",
+        "order",
+        "degree",
+        "degree_title",
+        "institution",
+        "start_date",
+        "end_date",
+        "date_precision",
         "visibility",
     ]
-    autocomplete_fields = ["institution", "partner_institutions", "advisors"]
+    show_change_link = True
+    autocomplete_fields = ["institution"]
     formfield_overrides = SMALL_TEXT
     ordering = ["order"]
     extra = 0

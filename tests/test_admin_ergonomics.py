@@ -6,6 +6,9 @@ from django.contrib import admin
 
 from core.admin import has_visibility
 from core.models import Visibility
+from cv.admin import AwardInline, ResearcherAdmin, ServiceInline
+from profiles.admin import EducationInline
+from profiles.models import Researcher
 from publications.models import Authorship, Publication
 from tests import factories as f
 from tests.test_admin import admin_url, management_form
@@ -182,3 +185,85 @@ def test_a_new_paper_starts_as_a_published_journal_article(admin_client):
     form = response.context["adminform"].form
     assert form.initial["kind"] == Publication.Kind.JOURNAL_ARTICLE
     assert form["status"].value() == Publication.Status.PUBLISHED
+
+
+# The researcher's form in parts ----------------------------------------------------------------
+
+
+def researcher_with_entries():
+    researcher = f.ResearcherFactory(full_name="Ann Lee", is_member=True)
+    f.PositionFactory(researcher=researcher)
+    f.EducationFactory(researcher=researcher)
+    f.AwardFactory(researcher=researcher)
+    return researcher
+
+
+def inline_prefixes(response) -> set[str]:
+    return {inline.formset.prefix for inline in response.context["inline_admin_formsets"]}
+
+
+def test_the_researcher_form_comes_in_parts(admin_client):
+    researcher = researcher_with_entries()
+    url = admin_url(Researcher, "change", researcher.pk)
+    person = admin_client.get(url)
+    assert "full_name" in person.context["adminform"].form.fields
+    assert inline_prefixes(person) == set()
+    html = person.content.decode()
+    assert 'aria-current="page">Person</a>' in html
+    for part in ("career", "education", "research", "honours", "page"):
+        assert f'href="?part={part}"' in html
+    career = admin_client.get(url, {"part": "career"})
+    assert not career.context["adminform"].form.fields
+    assert inline_prefixes(career) == {"memberships", "positions", "services"}
+    assert inline_prefixes(admin_client.get(url, {"part": "honours"})) == {"awards"}
+    # every inline is in exactly one part
+    every = set()
+    for part in ("career", "education", "research", "honours", "page"):
+        found = inline_prefixes(admin_client.get(url, {"part": part}))
+        assert not every & found
+        every |= found
+    assert len(every) == len(ResearcherAdmin.inlines)
+
+
+def test_saving_a_part_leaves_the_rest_alone(admin_client):
+    researcher = researcher_with_entries()
+    url = admin_url(Researcher, "change", researcher.pk)
+    page = admin_client.get(url, {"part": "honours"})
+    assert inline_prefixes(page) == {"awards"}
+    award = researcher.awards.get()
+    data = {
+        **management_form("awards", total=1, initial=1),
+        "awards-0-id": str(award.pk),
+        "awards-0-researcher": str(researcher.pk),
+        "awards-0-order": "1",
+        "awards-0-kind": award.kind,
+        "awards-0-title": "Renamed prize",
+        "awards-0-issuer": str(award.issuer_id),
+        "awards-0-date": "2023-01-01",
+        "awards-0-date_precision": award.date_precision,
+        "awards-0-visibility": "public",
+        "_continue": "1",
+    }
+    response = admin_client.post(f"{url}?part=honours", data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert response["Location"].endswith("part=honours")
+    award.refresh_from_db()
+    researcher.refresh_from_db()
+    assert award.title == "Renamed prize"
+    assert researcher.full_name == "Ann Lee"  # not in the part, not touched
+    assert researcher.positions.count() == 1 and researcher.education.count() == 1
+
+
+def test_the_add_page_and_an_unknown_part_show_the_person(admin_client):
+    add = admin_client.get(admin_url(Researcher, "add"))
+    assert "full_name" in add.context["adminform"].form.fields
+    researcher = researcher_with_entries()
+    other = admin_client.get(admin_url(Researcher, "change", researcher.pk), {"part": "x"})
+    assert other.status_code == 200
+    assert inline_prefixes(other) == set()
+
+
+@pytest.mark.parametrize("inline", [AwardInline, ServiceInline, EducationInline])
+def test_long_entries_are_one_line_each_with_a_link_to_their_page(inline):
+    assert issubclass(inline, admin.TabularInline)
+    assert inline.show_change_link
