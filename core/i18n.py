@@ -5,12 +5,17 @@ Public pages carry their language in the address (English unprefixed, Chinese un
 have one address for every language: the API answers in English unless the client's
 ``Accept-Language`` asks for a language the site has (never from a cookie, so a cached
 answer depends on the header alone), and the admin in the editor's choice (the language
-form in its header, Django's ``set_language`` cookie) or else the browser's.
+form in its header: kept with their account, EditorLanguage, and in Django's
+``set_language`` cookie for the sign-in page), or else the browser's.
 """
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from core.models import EditorLanguage
 
 API_PREFIX = "/api/"
 ADMIN_PREFIX = "/admin/"
@@ -47,3 +52,34 @@ class LanguageMiddleware:
         patch_vary_headers(response, ["Accept-Language"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class EditorLanguageMiddleware:
+    """After authentication: a signed-in editor's admin in the language they chose, on any
+    browser (one small query per admin page, none elsewhere)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(ADMIN_PREFIX) and request.user.is_authenticated:
+            chosen = (
+                EditorLanguage.objects.filter(user=request.user)
+                .values_list("language", flat=True)
+                .first()
+            )
+            if chosen in dict(settings.LANGUAGES):
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
+        return self.get_response(request)
+
+
+@require_POST
+def set_editor_language(request):
+    """The admin's language form: Django's set_language (its cookie, and the redirect back),
+    and for a signed-in editor the choice kept with their account."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        EditorLanguage.objects.update_or_create(user=request.user, defaults={"language": language})
+    return response

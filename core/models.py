@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Func
@@ -252,3 +253,19 @@ class ContentScope(models.Model):
 
     def __str__(self):
         return f"{self.name} at version {self.version}"
+
+
+class EditorLanguage(models.Model):
+    """The language an editor chose for the admin (the language form in its header), kept
+    with the account so that it follows them to any browser (core.i18n)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_language"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = "editor's language"
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"

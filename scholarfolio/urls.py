@@ -16,6 +16,7 @@ from rest_framework.routers import DefaultRouter
 from core.admin import view_on_site
 from core.api import not_found as api_not_found
 from core.cache import reads_query
+from core.i18n import set_editor_language
 from cv import views as cv_views
 from cv.api import GrantViewSet, ResearcherViewSet
 from events.api import EventViewSet, ResearcherTalkViewSet, TalkViewSet
@@ -118,8 +119,8 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", reads_query("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    # The admin's language form (core.i18n reads the cookie it sets).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's language form: kept with the editor's account and in a cookie (core.i18n).
+    path("i18n/setlang/", set_editor_language, name="set_language"),
 ]
 # The public pages in each language: English where they always were, Chinese under
 # /zh-hans/. The downloads and feeds there too, with the same data and their headings in

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from core.models import EditorLanguage
 from events.models import Talk
 from tests import factories as f
 
@@ -238,6 +239,23 @@ def test_the_admin_is_in_the_language_the_editor_chose(editor, bilingual):
     html = text_of(response)
     assert '<html lang="zh-hans"' in html
     assert "个人主页、论文与报告" in html
+
+    # Kept with the account: another browser, without the cookie, gets the same.
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en")
+    elsewhere.force_login(editor)
+    assert "个人主页、论文与报告" in text_of(elsewhere.get("/admin/"))
+    assert editor.editor_language.language == "zh-hans"
+    # The public pages keep the language of their address.
+    assert ">People</a>" in text_of(elsewhere.get("/people/"))
+
+
+def test_the_language_form_refuses_a_language_the_site_lacks(editor):
+    client = Client()
+    client.force_login(editor)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/admin/"})
+
+    assert not EditorLanguage.objects.filter(user=editor).exists()
+    assert "Profiles, publications and talks" in text_of(client.get("/admin/"))
 
 
 def test_the_admin_offers_both_languages_of_a_translated_field(admin_client, bilingual):
