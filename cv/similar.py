@@ -20,12 +20,18 @@ def similar_researchers(researcher: Researcher) -> list[Researcher]:
     """Up to SHOWN members, most similar first, each with ``shared_terms`` (the titles of
     their interests that share a word with this member's), and ``shared_papers``."""
     interests, interest_params = (
-        ResearchInterest.objects.public().values("pk").query.sql_with_params()
+        ResearchInterest.objects.public().order_by().values("pk").query.sql_with_params()
     )
     members, member_params = (
-        Researcher.objects.public_members().values("pk").query.sql_with_params()
+        Researcher.objects.public_members().order_by().values("pk").query.sql_with_params()
     )
-    papers, paper_params = Publication.objects.public().values("pk").query.sql_with_params()
+    papers, paper_params = (
+        Publication.objects.public()
+        .for_researcher(researcher)
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
+    )
     interest_table = ResearchInterest._meta.db_table
     authorship = Authorship._meta.db_table
     sql = f"""
@@ -45,18 +51,19 @@ def similar_researchers(researcher: Researcher) -> list[Researcher]:
             FROM {authorship} own
             JOIN {authorship} other ON other.publication_id = own.publication_id
             WHERE own.researcher_id = %s AND other.researcher_id <> %s
-              AND own.publication_id IN ({papers})
+              AND own.publication_id IN ({papers}) AND other.researcher_id IN ({members})
             GROUP BY other.researcher_id
+        ), candidates AS (
+            SELECT person FROM topics UNION SELECT person FROM papers
         )
         SELECT r.id, r.slug, r.full_name, r.is_member,
                coalesce(t.terms, 0) AS shared_term_count,
                coalesce(t.titles, ARRAY[]::varchar[]) AS shared_terms,
                coalesce(p.n, 0) AS shared_papers
-        FROM {Researcher._meta.db_table} r
+        FROM candidates c
+        JOIN {Researcher._meta.db_table} r ON r.id = c.person
         LEFT JOIN topics t ON t.person = r.id
         LEFT JOIN papers p ON p.person = r.id
-        WHERE r.id IN ({members}) AND r.id <> %s
-          AND (t.person IS NOT NULL OR p.person IS NOT NULL)
         ORDER BY coalesce(t.terms, 0) + {PAPER_WEIGHT} * coalesce(p.n, 0) DESC,
                  r.full_name, r.id
         LIMIT {SHOWN}
@@ -71,6 +78,5 @@ def similar_researchers(researcher: Researcher) -> list[Researcher]:
         me,
         *paper_params,
         *member_params,
-        me,
     ]
     return list(Researcher.objects.raw(sql, params))
