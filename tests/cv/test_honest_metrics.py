@@ -165,7 +165,8 @@ def test_the_admin_list_flags_an_impossible_snapshot(admin_client, impossible):
 
 
 def test_the_researcher_form_shows_the_check_on_the_snapshot(admin_client, impossible):
-    html = get(admin_client, f"/admin/profiles/researcher/{impossible.researcher.pk}/change/")
+    researcher = impossible.researcher.pk
+    html = get(admin_client, f"/admin/profiles/researcher/{researcher}/change/?part=page")
     assert "h-index 15 is above the 9 papers counted." in html
 
 
