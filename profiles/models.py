@@ -7,6 +7,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import DatabaseError, models
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.avatars import hue, initials
+from core.changes import ALL, listener
 from core.fields import OrcidField
 from core.models import (
     ArrayToString,
@@ -899,9 +901,24 @@ class SiteSettings(TimeStampedModel):
 
     @classmethod
     def current(cls) -> "SiteSettings":
-        """The stored row with its links (``link_list``) in one query, else an unsaved
-        default. Read per page made, not per page served: the page cache keeps the page,
-        and a change to the settings retires every cached one (scholarfolio.scopes)."""
+        """The stored row with its links (``link_list``), else an unsaved default. Where
+        this process follows the content versions (core.changes' listener) it is kept in
+        the process's cache under the ``all`` scope's version, which a change to it bumps
+        (scholarfolio.scopes): no query, and never older than the page being made;
+        elsewhere (a replica, the tests) it is read in one query."""
+        state = listener.scopes_of([ALL]) if settings.CONTENT_VERSION_LISTEN else None
+        if state is None:
+            return cls.read()
+        key = f"site-settings:{state.get(ALL, (0, None))[0]}"
+        cache = caches["pages-local"]
+        if (found := cache.get(key)) is None:
+            found = cls.read()
+            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        return found
+
+    @classmethod
+    def read(cls) -> "SiteSettings":
+        """The stored row with its links in one query (an array subquery)."""
         links = (
             SiteLink.objects.filter(site=OuterRef("pk"))
             .order_by("order", "pk")
@@ -914,9 +931,7 @@ class SiteSettings(TimeStampedModel):
         if found is None:
             found = cls(pk=1)
             found.link_data = []
-        found.link_list = [
-            SiteLink(label=link["label"], url=link["url"]) for link in found.link_data
-        ]
+        found.link_list = [SiteLink(label=row["label"], url=row["url"]) for row in found.link_data]
         return found
 
 

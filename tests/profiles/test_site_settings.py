@@ -32,6 +32,26 @@ def test_the_record_is_read_with_its_links_in_one_query():
     assert labels == [("First", "https://a.example"), ("Second", "https://b.example")]
 
 
+def test_a_process_following_the_versions_reads_the_record_once_per_version(settings, monkeypatch):
+    """With the version listener (production), the record costs a page no query until a
+    change bumps the all scope, as the listener hears."""
+    from core import changes
+
+    settings.CONTENT_VERSION_LISTEN = True
+    heard = {ALL: (7, None)}
+    monkeypatch.setattr(changes.listener, "scopes_of", lambda names: heard)
+    site = SiteSettings.objects.create(name="Old name")
+    assert SiteSettings.current().display_name == "Old name"
+    with CaptureQueriesContext(connection) as queries:
+        assert SiteSettings.current().display_name == "Old name"
+    assert len(queries) == 0
+    site.name = "New name"
+    site.save()
+    assert SiteSettings.current().display_name == "Old name"  # not heard yet: the old pages
+    heard[ALL] = (8, None)
+    assert SiteSettings.current().display_name == "New name"
+
+
 def test_there_is_only_one_record():
     SiteSettings.objects.create(name="One")
     created = SiteSettings.objects.get().created
