@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import renderers, serializers
 
 from core import filters
-from core.api import ModelSerializer, ReadOnlyViewSet
+from core.api import LinkField, ModelSerializer, ReadOnlyViewSet
 from cv.metrics import stored_figures
 from cv.models import (
     Award,
@@ -102,7 +102,7 @@ class GrantSerializer(PeriodMixin, ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:grant-detail", lookup_field="pk")
     funder = FunderSerializer(source="*")
-    homepage = serializers.URLField(source="url", help_text="A page about the award, or empty.")
+    homepage = LinkField(source="url", help_text="A page about the award.")
     investigators = InvestigatorSerializer(many=True, source="public_investigators")
     publications = PublicationRef(many=True)
     projects = ProjectRef(many=True)
