@@ -223,6 +223,7 @@ def test_a_database_from_before_stored_renders_gets_keys_fragments_and_counts():
     assert '<a href="/people/zhiwei-bai/">Zhiwei Bai</a>' in one.rendered_entry
     assert json.loads(two.csl_json)["id"] == "deep-1"
     assert facets.stored()["author"][0].count == 2
+    assert (one.plain_title, two.plain_title) == ("Deep networks one", "Deep networks two")
 
 
 # Stored fragments -------------------------------------------------------------------------------
