@@ -57,7 +57,7 @@ def test_there_is_only_one_record():
     created = SiteSettings.objects.get().created
     SiteSettings(name="Two").save()  # saved as the one row, not beside it
     assert list(SiteSettings.objects.values_list("pk", "name", "created")) == [(1, "Two", created)]
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="site_settings_singleton"), transaction.atomic():
         SiteSettings.objects.bulk_create([SiteSettings(pk=2, name="Three")])
 
 
