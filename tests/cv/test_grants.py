@@ -300,12 +300,17 @@ def test_a_member_stays_among_a_grants_investigators(client, site):  # noqa: F81
 
 def test_a_researchers_form_has_their_grants_and_periods_inline(client, site):  # noqa: F811
     alice = site["own"]["profiles.researcher"]
+    url = admin_url(type(alice), "change", alice.pk)
+
+    def inlines(part):
+        page = client.get(f"{url}?part={part}")
+        return {i.formset.prefix: i for i in page.context["inline_admin_formsets"]}
+
     for role, writable in (("editor", True), ("member", False)):
         client.force_login(site["accounts"][role])
-        page = client.get(admin_url(type(alice), "change", alice.pk))
-        inlines = {i.formset.prefix: i for i in page.context["inline_admin_formsets"]}
-        assert inlines["grant_roles"].formset.queryset.get().grant.title == "Grant of Alice"
-        periods = inlines["memberships"]
+        grants = inlines("research")["grant_roles"]
+        assert grants.formset.queryset.get().grant.title == "Grant of Alice"
+        periods = inlines("career")["memberships"]
         assert periods.formset.queryset.count() == 1
         # Who is in the group, and since when, is the group's record: a member reads it.
         assert periods.has_change_permission is writable
