@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from core.changes import content_saved, remember_state
+        from core.i18n import remember_editor_language
         from core.roles import sync_roles
         from core.text import strip_bidi_controls_on_save
 
@@ -17,3 +20,4 @@ class CoreConfig(AppConfig):
         m2m_changed.connect(content_saved, dispatch_uid="content_version_m2m")
         pre_save.connect(strip_bidi_controls_on_save, dispatch_uid="strip_bidi_controls")
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="sync_roles")
+        user_logged_in.connect(remember_editor_language, dispatch_uid="editor_language")

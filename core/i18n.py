@@ -54,20 +54,26 @@ class LanguageMiddleware:
         return response
 
 
+# The editor's choice, read from their account once, at sign-in, into the session.
+SESSION_KEY = "editor_language"
+
+
+def remember_editor_language(sender, request, user, **kwargs):
+    chosen = EditorLanguage.objects.filter(user=user).values_list("language", flat=True).first()
+    if chosen and request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = chosen
+
+
 class EditorLanguageMiddleware:
     """After authentication: a signed-in editor's admin in the language they chose, on any
-    browser (one small query per admin page, none elsewhere)."""
+    browser (from their session, where sign-in put it: no query per page)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.path.startswith(ADMIN_PREFIX) and request.user.is_authenticated:
-            chosen = (
-                EditorLanguage.objects.filter(user=request.user)
-                .values_list("language", flat=True)
-                .first()
-            )
+            chosen = request.session.get(SESSION_KEY)
             if chosen in dict(settings.LANGUAGES):
                 translation.activate(chosen)
                 request.LANGUAGE_CODE = chosen
@@ -82,4 +88,5 @@ def set_editor_language(request):
     language = request.POST.get("language")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         EditorLanguage.objects.update_or_create(user=request.user, defaults={"language": language})
+        request.session[SESSION_KEY] = language
     return response

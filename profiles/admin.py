@@ -226,6 +226,8 @@ class TeachingAdmin(ResearcherItemAdmin):
 
 @admin.register(ProfileSection)
 class ProfileSectionAdmin(TranslationAdmin, ResearcherItemAdmin):
+    # Declared, as modeltranslation's form would otherwise follow the model's field order.
+    fields = ["researcher", "order", "title", "body", "resume_key", "resume_items", "visibility"]
     list_display = ["title", "researcher", "visibility", "order"]
     list_filter = ["visibility"]
     # Both languages' columns: "title" alone would search the editor's language only.

@@ -319,7 +319,7 @@ def test_researcher_changelist_queries_do_not_grow_with_rows(
 
 def test_talk_times_are_entered_in_the_talks_time_zone(admin_client):
     data = {
-        "title": "Frequency principle",
+        "title_en": "Frequency principle",
         "kind": Talk.Kind.INVITED,
         "date_precision": "day",
         "timezone": "Asia/Shanghai",

@@ -85,9 +85,11 @@ def base_form(client, model):
 MEGABYTE = " ".join(f"w{n}" for n in range(150_000))
 
 BAD_VALUES = [
-    pytest.param(Researcher, "bio", MEGABYTE, id="bio-megabyte"),
+    # Translated fields are posted per language (modeltranslation): bio_en, bio_zh_hans.
+    pytest.param(Researcher, "bio_en", MEGABYTE, id="bio-megabyte"),
+    pytest.param(Researcher, "bio_zh_hans", MEGABYTE, id="chinese-bio-megabyte"),
     pytest.param(Publication, "abstract", MEGABYTE, id="abstract-megabyte"),
-    pytest.param(Talk, "abstract", MEGABYTE, id="talk-abstract-megabyte"),
+    pytest.param(Talk, "abstract_en", MEGABYTE, id="talk-abstract-megabyte"),
     (Researcher, "orcid", "0000-0002-1825-0098"),
     (Researcher, "orcid", "orcid.org/0000"),
     (Researcher, "email", "xu@"),

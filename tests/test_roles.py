@@ -633,7 +633,7 @@ def test_a_member_reverting_their_page_keeps_who_they_are(client, site):
         "given_name": "",
         "family_name": "",
         "name_variants": "",
-        "headline": "Old headline",
+        "headline_en": "Old headline",
         "slug": alice.slug,
         "visibility": "public",
     }
@@ -701,7 +701,7 @@ def test_a_members_profile_form_with_errors_renders(client, site):
 
 def project_form(title, researchers):
     data = {
-        "title": title,
+        "title_en": title,
         "kind": Project.Kind.SOFTWARE,
         "language": "",
         "visibility": "public",
