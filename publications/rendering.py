@@ -25,9 +25,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import nh3
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from core.markup import (
@@ -172,7 +174,14 @@ def entry_context(paper: Publication) -> dict:
 
 
 def _fragments(paper: Publication) -> dict[str, str]:
-    """Every stored fragment but the BibTeX entry, which waits for the key."""
+    """Every stored fragment but the BibTeX entry, which waits for the key. Written in the
+    site's default language whatever the editor's (the admin may be in Chinese): one stored
+    entry serves every page, and the fields a paper has are not translated."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _fragments_in_language(paper)
+
+
+def _fragments_in_language(paper: Publication) -> dict[str, str]:
     rendered_title = mark_safe(render_inline_math(paper.title))  # the sanitiser's output
     entry = render_to_string(
         "publications/includes/_entry.html",

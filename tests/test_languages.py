@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.utils import translation
 
 from core.models import EditorLanguage
 from events.models import Talk
@@ -309,3 +310,15 @@ def test_the_chinese_profile_query_count_does_not_grow_with_papers(
         paper.authorships.create(researcher=f.ResearcherFactory(), position=2 + position % 3)
     with django_assert_max_num_queries(25):
         assert client.get(f"/zh-hans/people/{researcher.slug}/").status_code == 200
+
+
+def test_a_paper_saved_while_chinese_is_active_stores_its_entry_in_english(client):
+    """An editor's Chinese admin must not write Chinese labels into the one stored entry
+    every page shows (publications.rendering)."""
+    with translation.override("zh-hans"):
+        paper = f.PublicationFactory(
+            title="Spectral bias", kind="article", status="accepted", year=2024
+        )
+    paper.refresh_from_db()
+
+    assert "Accepted" in paper.rendered_entry and "已接收" not in paper.rendered_entry
