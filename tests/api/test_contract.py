@@ -9,8 +9,14 @@ PAGE_KEYS = {"count", "pages", "next", "previous", "results"}
 
 def test_root_lists_every_resource(demo, get):
     body = get("/api/v1/").json()
-    assert set(body) == {"researchers", "publications", "talks", "events", "venues"} | {
-        "organizations"
+    assert set(body) == {
+        "researchers",
+        "publications",
+        "talks",
+        "events",
+        "venues",
+        "organizations",
+        "grants",
     }
 
 
