@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core import roles
+from core import changes, roles
 from core.avatars import hue, initials
-from core.changes import ALL, listener
+from core.changes import ALL
 from core.fields import OrcidField
 from core.models import (
     ArrayToString,
@@ -906,7 +906,8 @@ class SiteSettings(TimeStampedModel):
         the process's cache under the ``all`` scope's version, which a change to it bumps
         (scholarfolio.scopes): no query, and never older than the page being made;
         elsewhere (a replica, the tests) it is read in one query."""
-        state = listener.scopes_of([ALL]) if settings.CONTENT_VERSION_LISTEN else None
+        # The process's listener as core.changes holds it now (a test swaps in its own).
+        state = changes.listener.scopes_of([ALL]) if settings.CONTENT_VERSION_LISTEN else None
         if state is None:
             return cls.read()
         key = f"site-settings:{state.get(ALL, (0, None))[0]}"
