@@ -320,8 +320,11 @@ def test_a_member_may_not_merge(member_client):
 
     assert listing.status_code == 200
     assert 'value="merge_researchers"' not in listing.content.decode()
-    # Django's answer to an action not offered: the list again, nothing done.
-    assert tried.status_code == 200
+    # Django's answer to an action not offered, now that members have one (the inbox's
+    # harvest_works): "No action selected." and back to the list, nothing done.
+    assert tried.status_code == 302
+    assert tried["Location"] == CHANGELIST
+    assert "No action selected." in [str(m) for m in tried.wsgi_request._messages]
     assert "admin/profiles/researcher/merge.html" not in [t.name for t in tried.templates]
     assert Researcher.objects.filter(pk=other.pk).exists()
     assert Authorship.objects.get().researcher == other
