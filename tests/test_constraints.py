@@ -10,10 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from events.models import Event
+from profiles.models import ProfileSection
 from tests.factories import (
     AwardFactory,
     CitationCountFactory,
     EventFactory,
+    GrantFactory,
+    GrantInvestigatorFactory,
+    MembershipFactory,
     MetricsSnapshotFactory,
     ParticipationFactory,
     ProfileSectionFactory,
@@ -41,6 +45,24 @@ def event_inside_itself():
     Event.objects.filter(pk=event.pk).update(parent=event)
 
 
+def section_titled_alike(language):
+    """Two sections of one researcher whose titles differ except in ``language``'s copy
+    (django-modeltranslation's per-language columns carry their own unique constraint)."""
+
+    def violate():
+        first = ProfileSectionFactory(title="Research")
+        second = ProfileSectionFactory(researcher=first.researcher, title="Teaching")
+        field = f"title_{language}"
+        ProfileSection.objects.filter(pk__in=[first.pk, second.pk]).update(**{field: "研究"})
+
+    return violate
+
+
+def same_award_other_case():
+    GrantFactory(funder_name="NSFC", award_number="12371234")
+    GrantFactory(funder_name="nsfc", award_number="12371234")
+
+
 VIOLATIONS = {
     "researcher_unique_openalex": lambda: [
         ResearcherFactory(openalex_id="A5023888391") for _ in range(2)
@@ -56,6 +78,18 @@ VIOLATIONS = {
     "talk_speaker_unique": duplicate_of(TalkSpeakerFactory, "talk", "researcher"),
     "talk_host_unique": duplicate_of(TalkHostFactory, "talk", "researcher", "role"),
     "participation_unique": duplicate_of(ParticipationFactory, "researcher", "event", "role"),
+    "grant_amount_has_currency": lambda: GrantFactory(amount=100_000, currency=""),
+    "grant_end_after_start": lambda: GrantFactory(
+        start_date=datetime.date(2024, 1, 1), end_date=datetime.date(2023, 12, 31)
+    ),
+    "grant_unique_award": same_award_other_case,
+    "grant_investigator_unique": duplicate_of(GrantInvestigatorFactory, "grant", "researcher"),
+    "membership_end_after_start": lambda: MembershipFactory(
+        start_date=datetime.date(2021, 9, 1), end_date=datetime.date(2021, 8, 31)
+    ),
+    "membership_sane_start": lambda: MembershipFactory(start_date=datetime.date(1021, 9, 1)),
+    "profile_section_unique_title-en": section_titled_alike("en"),
+    "profile_section_unique_title-zh-hans": section_titled_alike("zh_hans"),
 }
 
 
