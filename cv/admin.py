@@ -105,6 +105,22 @@ class GrantRoleInline(ScopedTabularInline):
     extra = 0
 
 
+# A researcher's change page comes in parts (?part=, tabs above the form), each short
+# enough for a screen: the person's own fields, then their entries by kind. A part's
+# form holds only its fields and inlines, so saving it leaves the others as they are.
+RESEARCHER_PARTS = {
+    "": (_("Person"), []),
+    "career": (_("Group and career"), [MembershipInline, PositionInline, ServiceInline]),
+    "education": (_("Education and teaching"), [EducationInline, TeachingInline]),
+    "research": (
+        _("Research"),
+        [ResearchInterestInline, ProjectMembershipInline, GrantRoleInline],
+    ),
+    "honours": (_("Honours"), [AwardInline]),
+    "page": (_("Page sections and figures"), [ProfileSectionInline, MetricsSnapshotInline]),
+}
+
+
 @admin.register(Researcher)
 # The headline, bio and interests' introduction once per language (profiles/translation.py).
 class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
@@ -195,20 +211,6 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
         ProfileSectionInline,
         MetricsSnapshotInline,
     ]
-    # A researcher's change page comes in parts (?part=, tabs above the form), each short
-    # enough for a screen: the person's own fields, then their entries by kind. A part's
-    # form holds only its fields and inlines, so saving it leaves the others as they are.
-    parts = {
-        "": (_("Person"), []),
-        "career": (_("Group and career"), [MembershipInline, PositionInline, ServiceInline]),
-        "education": (_("Education and teaching"), [EducationInline, TeachingInline]),
-        "research": (
-            _("Research"),
-            [ResearchInterestInline, ProjectMembershipInline, GrantRoleInline],
-        ),
-        "honours": (_("Honours"), [AwardInline]),
-        "page": (_("Page sections and figures"), [ProfileSectionInline, MetricsSnapshotInline]),
-    }
 
     def part(self, request, obj) -> str:
         """The part of the change page asked for; the whole form on the add page and on
@@ -218,7 +220,7 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
         if obj is None or view.endswith(("_revision", "_recover")):
             return "all"
         name = request.GET.get("part", "")
-        return name if name in self.parts else ""
+        return name if name in RESEARCHER_PARTS else ""
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -242,13 +244,14 @@ class ResearcherAdmin(CitationSyncMixin, TranslationAdmin, ScopedVersionAdmin):
         part = self.part(request, obj)
         if part == "all":
             return super().get_inlines(request, obj)
-        return self.parts[part][1]
+        return RESEARCHER_PARTS[part][1]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and IS_POPUP_VAR not in request.GET:
             current = self.part(request, obj)
             context["parts"] = [
-                (name, label, name == current) for name, (label, _inlines) in self.parts.items()
+                (name, label, name == current)
+                for name, (label, _inlines) in RESEARCHER_PARTS.items()
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
