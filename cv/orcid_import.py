@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from modeltranslation.translator import translator
+from modeltranslation.utils import get_translation_fields
 
 from core.changes import one_content_change
 from core.http import SourceError
@@ -218,12 +220,18 @@ class OrcidImport:
         try:
             person.full_clean(exclude=["slug"])
         except ValidationError as error:
-            bad = set(error.message_dict)
-            if self.strict or not bad <= OPTIONAL_PERSON_FIELDS:
+            errors = error.message_dict
+            dropped = {
+                name: columns
+                for name in sorted(OPTIONAL_PERSON_FIELDS)
+                if errors.keys() & (columns := person_columns(name))
+            }
+            if self.strict or not errors.keys() <= set().union(*dropped.values()):
                 return
-            for name in sorted(bad):
-                setattr(person, name, "")
-                message = " ".join(error.message_dict[name])
+            for name, columns in dropped.items():
+                for column in columns:
+                    setattr(person, column, "")
+                message = " ".join(next(errors[c] for c in columns if c in errors))
                 self.warnings.append(
                     ItemNotice("the researcher", 0, f"{message} Left out.", field=name)
                 )
@@ -422,6 +430,14 @@ class OrcidImport:
                 raise SourceError(f"ORCID record {self.record.orcid}: {why}") from None
             raise ItemRefused(why) from None
         instance.save()
+
+
+def person_columns(name: str) -> list[str]:
+    """A researcher's field, then its column per language if it is translated
+    (profiles/translation.py), each validated on its own, so left out together."""
+    if name in translator.get_options_for_model(Researcher).all_fields:
+        return [name, *get_translation_fields(name)]
+    return [name]
 
 
 def start(item: Affiliation) -> datetime.date | None:
