@@ -101,6 +101,16 @@ def has_visibility(model) -> bool:
     return True
 
 
+class ThroughTableAdmin:
+    """Mixed into the admin of a table that joins two records (an author of a paper, a
+    speaker of a talk), which editors fill in the inlines of the records it joins: left
+    out of the admin's index, which lists what an editor looks for, but its list and pages
+    stay at their addresses (links, bookmarks, autocomplete)."""
+
+    def get_model_perms(self, request):
+        return {}
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Per-object edit rights (core.roles): an account without ``roles.EDIT_ANY`` lists,
     opens, changes and deletes only its own rows, on the queryset and on every object

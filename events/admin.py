@@ -12,6 +12,7 @@ from core.admin import (
     ScopedAdmin,
     ScopedTabularInline,
     ScopedVersionAdmin,
+    ThroughTableAdmin,
     TimeStampedAdmin,
 )
 from events.models import Event, Participation, Talk, TalkHost, TalkSpeaker
@@ -201,7 +202,7 @@ class TalkAdmin(TranslationAdmin, ScopedVersionAdmin):
 
 
 @admin.register(TalkSpeaker)
-class TalkSpeakerAdmin(ScopedAdmin):
+class TalkSpeakerAdmin(ThroughTableAdmin, ScopedAdmin):
     list_display = ["talk", "position", "researcher", "affiliation"]
     list_filter = ["talk__kind"]
     search_fields = [
@@ -215,7 +216,7 @@ class TalkSpeakerAdmin(ScopedAdmin):
 
 
 @admin.register(TalkHost)
-class TalkHostAdmin(ScopedAdmin):
+class TalkHostAdmin(ThroughTableAdmin, ScopedAdmin):
     list_display = ["talk", "role", "position", "researcher", "affiliation"]
     list_filter = ["role"]
     search_fields = [
@@ -229,7 +230,7 @@ class TalkHostAdmin(ScopedAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ScopedAdmin):
+class ParticipationAdmin(ThroughTableAdmin, ScopedAdmin):
     list_display = ["researcher", "event", "role", "title"]
     list_filter = ["role", "event__kind"]
     search_fields = ["researcher__full_name", "event__name", "event__short_name", "title"]

@@ -10,6 +10,7 @@ from core.admin import (
     ScopedAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
+    ThroughTableAdmin,
     TimeStampedAdmin,
 )
 from core.images import PhotoField
@@ -319,7 +320,7 @@ class ProjectAdmin(TranslationAdmin, TimeStampedAdmin):
 
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(ScopedAdmin):
+class ProjectMemberAdmin(ThroughTableAdmin, ScopedAdmin):
     list_display = ["project", "researcher", "role", "order"]
     list_filter = ["project__kind"]
     search_fields = ["project__title_en", "project__title_zh_hans", "researcher__full_name", "role"]

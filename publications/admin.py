@@ -12,6 +12,7 @@ from core.admin import (
     ScopedAdmin,
     ScopedTabularInline,
     ScopedVersionAdmin,
+    ThroughTableAdmin,
     TimeStampedAdmin,
 )
 from publications import rendering
@@ -296,7 +297,7 @@ class PublicationAdmin(CitationSyncMixin, ScopedVersionAdmin):
 
 
 @admin.register(Authorship)
-class AuthorshipAdmin(ScopedAdmin):
+class AuthorshipAdmin(ThroughTableAdmin, ScopedAdmin):
     list_display = [
         "publication",
         "position",
@@ -313,7 +314,7 @@ class AuthorshipAdmin(ScopedAdmin):
 
 
 @admin.register(CitationCount)
-class CitationCountAdmin(ScopedAdmin):
+class CitationCountAdmin(ThroughTableAdmin, ScopedAdmin):
     list_display = ["publication", "year", "count", "source"]
     list_filter = ["source", "year"]
     search_fields = ["publication__title"]

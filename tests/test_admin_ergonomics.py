@@ -267,3 +267,20 @@ def test_the_add_page_and_an_unknown_part_show_the_person(admin_client):
 def test_long_entries_are_one_line_each_with_a_link_to_their_page(inline):
     assert issubclass(inline, admin.TabularInline)
     assert inline.show_change_link
+
+
+THROUGH_TABLES = ["authorship", "citationcount", "talkspeaker", "talkhost", "participation"]
+THROUGH_TABLES += ["projectmember"]
+
+
+def test_through_tables_are_out_of_the_index_but_still_open(admin_client):
+    f.AuthorshipFactory()
+    index = admin_client.get("/admin/")
+    listed = {
+        model["object_name"].lower() for app in index.context["app_list"] for model in app["models"]
+    }
+    assert {"publication", "talk", "project", "researcher"} <= listed
+    assert not listed & set(THROUGH_TABLES)
+    assert admin_client.get(admin_url(Authorship, "changelist")).status_code == 200
+    authorship = Authorship.objects.get()
+    assert admin_client.get(admin_url(Authorship, "change", authorship.pk)).status_code == 200
