@@ -1,10 +1,8 @@
-import json
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
@@ -55,7 +53,7 @@ class TalkDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         data = talk_schema(self.object, self.request)
-        return super().get_context_data(json_ld=json_ld(data), **kwargs)
+        return super().get_context_data(json_ld=data, **kwargs)
 
 
 class EventDetailView(DetailView):
@@ -168,11 +166,3 @@ def person_schema(link: TalkSpeaker, request: HttpRequest) -> dict:
     if link.affiliation:
         person["affiliation"] = {"@type": "Organization", "name": link.affiliation}
     return person
-
-
-# The escapes json_script uses, so a "</script>" or "<!--" in a title cannot end the element.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def json_ld(data: dict) -> SafeString:
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
