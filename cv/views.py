@@ -1,5 +1,6 @@
 import datetime
-from dataclasses import dataclass
+import heapq
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from django.db.models import Prefetch
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -24,7 +26,8 @@ from cv.similar import similar_researchers
 from events.models import Event, Participation
 from events.views import published_talks
 from profiles import structured
-from profiles.models import Position, Researcher
+from profiles.cards import current_organizations, member_cards
+from profiles.models import Membership, Researcher
 from publications.models import Publication
 from publications.rendering import entry_for
 
@@ -39,7 +42,7 @@ class ResearcherListView(ListView):
     context_object_name = "people"
 
     def get_queryset(self):
-        people = members_with_paper_counts().prefetch_related(card_positions(), "memberships")
+        people = members_with_paper_counts()
         role = self.request.GET.get("role", "")
         if role:
             if role not in Researcher.Role.values:
@@ -48,16 +51,17 @@ class ResearcherListView(ListView):
         return people
 
     def get_context_data(self, **kwargs):
-        people = with_current_organizations(self.object_list)
+        periods = {}
+        for period in Membership.objects.filter(researcher__in=self.object_list.values("pk")):
+            periods.setdefault(period.researcher_id, []).append(period)
+        left = {pk for pk, theirs in periods.items() if not any(p.is_current for p in theirs)}
         current, alumni = [], []
-        for person in people:
-            periods = list(person.memberships.all())
-            left = bool(periods) and not any(period.is_current for period in periods)
-            if left or person.role == Researcher.Role.ALUMNUS:
-                person.group_years = ", ".join(period.years for period in periods)
-                alumni.append(person)
+        for card in member_cards(self.object_list):
+            if card.pk in left or card.role == Researcher.Role.ALUMNUS:
+                years = ", ".join(period.years for period in periods.get(card.pk, ()))
+                alumni.append(replace(card, group_years=years))
             else:
-                current.append(person)
+                current.append(card)
         roles_present = set(
             Researcher.objects.public_members().values_list("role", flat=True).distinct()
         )
@@ -88,11 +92,17 @@ class NewsItem:
         return self.target.get_absolute_url() if self.target is not None else ""
 
 
+def paper_news_date(paper: Publication) -> datetime.date:
+    return paper.arxiv_date or paper.date or datetime.date(paper.year, 1, 1)
+
+
 def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
-    """The latest papers, talks and honours, newest first, as a homepage's news list."""
+    """The latest papers, talks and honours, newest first, as a homepage's news list. Only
+    the ``limit`` newest papers can be among them: the others are not made into items."""
+    publications = heapq.nlargest(limit, publications, key=paper_news_date)
     items = [
         NewsItem(
-            date=p.arxiv_date or p.date or datetime.date(p.year, 1, 1),
+            date=paper_news_date(p),
             precision=DatePrecision.DAY if (p.arxiv_date or p.date) else DatePrecision.YEAR,
             text=_("New paper")
             if p.status != Publication.Status.PUBLISHED
@@ -123,29 +133,6 @@ def news_items(publications, talks, awards, limit: int = 6) -> list[NewsItem]:
     return sorted(items, key=lambda item: item.date, reverse=True)[:limit]
 
 
-def current_organizations(positions) -> list:
-    """Where someone works now, as a header or a card names it (internships left out):
-    decided once per page from the prefetched positions, not per row in the template."""
-    return [
-        position.organization
-        for position in positions
-        if position.kind != Position.Kind.INTERNSHIP and position.is_current
-    ]
-
-
-def card_positions() -> Prefetch:
-    return Prefetch("positions", queryset=Position.objects.public().select_related("organization"))
-
-
-def with_current_organizations(people) -> list:
-    """``people`` (prefetched with ``card_positions()``) as a list, each person carrying
-    ``current_organizations`` for its card."""
-    people = list(people)
-    for person in people:
-        person.current_organizations = current_organizations(person.positions.all())
-    return people
-
-
 def profile_entry(publication: Publication, owner: Researcher) -> SafeString:
     """A paper as its author's profile lists it: the stored entry with the owner marked,
     then its abstract and BibTeX to unfold. Joined here, once per paper, rather than by a
@@ -162,15 +149,66 @@ def profile_entry(publication: Publication, owner: Researcher) -> SafeString:
     )
 
 
+def profile_urls():
+    """``Researcher.get_absolute_url`` for many slugs at the cost of one ``reverse()``: the
+    slug converter admits only characters a URL leaves unquoted, so the path around it is
+    the same for every slug."""
+    marker = "slug"
+    head, tail = reverse("people:detail", kwargs={"slug": marker}).rsplit(marker, 1)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
+def coauthor_items(coauthors) -> SafeString:
+    """The co-author list's items, joined here rather than by a template loop: a 300-paper
+    profile has hundreds, and each count's words are looked up once, not per item."""
+    url = profile_urls()
+    counts = {}
+    items = []
+    for coauthor in coauthors:
+        name = escape(coauthor.full_name)
+        if coauthor.is_member:
+            name = f'<a href="{url(coauthor.slug)}">{name}</a>'
+        if (count := counts.get(coauthor.shared)) is None:
+            count = counts[coauthor.shared] = ngettext(
+                "%(count)s paper", "%(count)s papers", coauthor.shared
+            ) % {"count": coauthor.shared}
+        items.append(f'<li>{name} <span class="count">{count}</span></li>')
+    return mark_safe("".join(items))
+
+
+# What a profile's or CV's list of papers reads of each: the stored fragments, what the
+# news list and the interests' citations show, not the paper's sources.
+LISTED_FIELDS = [
+    "slug",
+    "title",
+    "year",
+    "date",
+    "arxiv_date",
+    "status",
+    "featured",
+    "plain_title",
+    "abstract",
+    "rendered_abstract",
+    "bibtex",
+    "rendered_entry",
+    "venue__name",
+    "venue__short_name",
+]
+
+
 class ProfileMixin:
-    """Everything a profile shows, in a fixed number of queries."""
+    """Everything a profile and a CV show, in a fixed number of queries; each page adds its
+    own list of papers (``paper_context``)."""
 
     context_object_name = "researcher"
     url_name = ""  # this page's name under people:, where an old slug redirects
-    shows_similar = False  # the members most like this one, in one more query
 
     def get_queryset(self):
-        return with_profile_entries(Researcher.objects.public_members()).select_related("figures")
+        return (
+            with_profile_entries(Researcher.objects.public_members())
+            .select_related("figures")
+            .defer("search_vector")
+        )
 
     def get(self, request, *args, **kwargs):
         try:
@@ -196,17 +234,18 @@ class ProfileMixin:
             Publication.objects.public()
             .for_researcher(researcher)
             .select_related("venue")
-            .defer("search_vector", "csl_json")
+            .only(*LISTED_FIELDS)
         )
         # Interests cite papers by their number in the list on the same page, as a CV does.
         numbers = {publication.pk: n for n, publication in enumerate(publications, start=1)}
         for publication in publications:
             publication.number = numbers[publication.pk]
-            publication.profile_entry = profile_entry(publication, researcher)
         interests = list(
             ResearchInterest.objects.public()
             .filter(researcher=researcher)
-            .prefetch_related(Prefetch("publications", queryset=Publication.objects.public()))
+            .prefetch_related(
+                Prefetch("publications", queryset=Publication.objects.public().only("title"))
+            )
         )
         children: dict[int | None, list] = {}
         for interest in interests:
@@ -224,7 +263,6 @@ class ProfileMixin:
                 if other.researcher_id != researcher.pk
                 and other.researcher.visibility == Visibility.PUBLIC
             ]
-        figures = stored_figures(researcher)
         talks = list(published_talks().for_researcher(researcher))
         positions = list(researcher.positions.all())
         awards = list(researcher.awards.all())
@@ -235,9 +273,8 @@ class ProfileMixin:
                 for link in role.grant.public_investigators
                 if link.researcher_id != researcher.pk
             ]
-        return super().get_context_data(
+        context = super().get_context_data(
             grants=grants,
-            news=news_items(publications, talks, awards),
             current_organizations=current_organizations(positions),
             positions=positions,
             awards=awards,
@@ -248,29 +285,51 @@ class ProfileMixin:
             memberships=memberships,
             interests=children.get(None, []),
             publications=publications,
-            selected=[p for p in publications if p.featured],
-            publications_by_year=[
-                (year, list(group)) for year, group in groupby(publications, lambda p: p.year)
-            ],
-            figures=figures,
-            coauthors=coauthors(researcher),
-            similar=similar_researchers(researcher) if self.shows_similar else [],
-            papers_chart=bar_chart(figures.papers_per_year, title=_("Papers per year")),
-            citations_chart=bar_chart(figures.citations_per_year, title=_("Citations per year")),
             talks=talks,
             participations=Participation.objects.filter(
                 researcher=researcher, event__in=Event.objects.published()
             ).select_related("event__parent"),
             sections=researcher.sections.public(),
-            snapshots=researcher.metrics_snapshots.all(),
             **kwargs,
         )
+        context.update(self.paper_context(publications, context))
+        return context
 
 
 class ResearcherDetailView(ProfileMixin, DetailView):
     template_name = "cv/researcher_detail.html"
     url_name = "detail"
-    shows_similar = True
+
+    def paper_context(self, publications, context) -> dict:
+        """The papers by year with their abstracts and BibTeX, each year's items joined
+        here; the news, figures, co-authors and similar members beside them."""
+        researcher = self.object
+        for publication in publications:
+            publication.profile_entry = profile_entry(publication, researcher)
+        by_year = [
+            (
+                year,
+                mark_safe(
+                    "".join(
+                        f'<li id="pub-{p.number}" value="{p.number}">{p.profile_entry}</li>'
+                        for p in group
+                    )
+                ),
+            )
+            for year, group in groupby(publications, lambda p: p.year)
+        ]
+        figures = stored_figures(researcher)
+        return {
+            "news": news_items(publications, context["talks"], context["awards"]),
+            "selected": [p for p in publications if p.featured],
+            "publications_by_year": by_year,
+            "figures": figures,
+            "coauthors": coauthor_items(coauthors(researcher)),
+            "similar": similar_researchers(researcher),
+            "papers_chart": bar_chart(figures.papers_per_year, title=_("Papers per year")),
+            "citations_chart": bar_chart(figures.citations_per_year, title=_("Citations per year")),
+            "snapshots": researcher.metrics_snapshots.all(),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -300,6 +359,19 @@ def structured_head(request, researcher: Researcher, context) -> dict:
 class ResearcherCVView(ProfileMixin, DetailView):
     template_name = "cv/researcher_cv.html"
     url_name = "cv"
+
+    def paper_context(self, publications, context) -> dict:
+        """One numbered list of the papers' entries, joined here rather than by a template
+        include per paper."""
+        researcher = self.object
+        return {
+            "cv_entries": mark_safe(
+                "".join(
+                    f'<li id="pub-{p.number}">{entry_for(p, researcher)}\n</li>'
+                    for p in publications
+                )
+            )
+        }
 
 
 def researcher_network(request, slug: str):

@@ -949,3 +949,22 @@ class SiteLink(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class ResearcherCard(models.Model):
+    """A member's card as the front page and the people list show it, in one language:
+    made when the member, their positions or organizations change (profiles.cards)."""
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="cards")
+    language = models.CharField(max_length=10)
+    html = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "language"], name="researcher_card_unique_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.researcher_id} ({self.language})"

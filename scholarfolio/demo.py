@@ -23,6 +23,7 @@ from django.db import IntegrityError, models, transaction
 
 from core.models import SeedRecord
 from core.search_updates import deferred_search_updates
+from profiles import cards
 from publications import rendering
 from publications.importer import import_lock
 from scholarfolio.search import search_vectors_rebuild
@@ -318,4 +319,5 @@ def demo_load(*, rows: list[Row], on_wait: Callable[[], None] | None = None) -> 
                 raise ValueError(f"{_where(row)}: {error}") from error
     search_vectors_rebuild()
     rendering.render_all()
+    cards.render_all()
     return loader.result

@@ -34,6 +34,7 @@ from profiles.models import (
     Project,
     ProjectMember,
     Researcher,
+    ResearcherCard,
     SiteLink,
     SiteSettings,
     Teaching,
@@ -359,6 +360,9 @@ def register() -> None:
     # Written in SQL with the change to papers, authorships, venues or people they follow,
     # whose own rules name the lists.
     register_scopes(FacetCount, nothing_shown)
+    # Rendered with the change to a member, a position or an organization, whose own
+    # rules name the pages.
+    register_scopes(ResearcherCard, nothing_shown)
     register_scopes(Talk, talk_rows, tracked=("slug", "event_id"))
     for model in (TalkSpeaker, TalkHost):
         register_scopes(

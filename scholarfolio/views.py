@@ -6,8 +6,9 @@ from django.views.decorators.http import require_GET, require_safe
 from core.cache import reads_query
 from core.search import MAX_QUERY_LENGTH, clean_query
 from cv.metrics import members_with_paper_counts
-from cv.views import card_positions, news_items, with_current_organizations
+from cv.views import news_items
 from events.models import Talk
+from profiles.cards import member_cards
 from profiles.models import Researcher
 from publications.models import Publication
 from scholarfolio import exports
@@ -27,7 +28,7 @@ ROLE_HEADINGS = {
 
 
 def members_by_role(members) -> list[tuple[str, list]]:
-    """(heading, members) for each role that has members, in ROLE_HEADINGS' order."""
+    """(heading, cards) for each role that has members, in ROLE_HEADINGS' order."""
     return [
         (heading, group)
         for role, heading in ROLE_HEADINGS.items()
@@ -36,11 +37,7 @@ def members_by_role(members) -> list[tuple[str, list]]:
 
 
 def home(request):
-    members = with_current_organizations(
-        members_with_paper_counts()
-        .exclude(role=Researcher.Role.ALUMNUS)
-        .prefetch_related(card_positions())
-    )
+    members = member_cards(members_with_paper_counts().exclude(role=Researcher.Role.ALUMNUS))
     recent = list(Publication.objects.public().with_authors()[:10])
     upcoming = Talk.objects.published().upcoming().with_people()[:5]
     past = Talk.objects.published().past().select_related("event__parent")[:6]

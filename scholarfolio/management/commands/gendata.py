@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from core.changes import content_changed
 from cv.metrics import deferred_figures
 from events.models import Event, Talk, TalkSpeaker
+from profiles import cards
 from profiles.models import Researcher
 from publications import rendering
 from publications.models import Authorship, CitationCount, Publication, Venue
@@ -124,6 +125,7 @@ class Command(BaseCommand):
             counts = search_vectors_rebuild()
             # Written past the signals: the papers' keys, fragments and the list's counts.
             rendered = rendering.render_all()
+            cards.render_all()
             with connection.cursor() as cursor:
                 # Fresh statistics, or the planner guesses at row counts after a bulk load.
                 cursor.execute("ANALYZE")
