@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connections, transaction
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ArrayToString
@@ -24,44 +25,18 @@ PAGE_SIZE = 20
 PREVIEW_SIZE = 5  # per type, when the search is not narrowed to one type
 
 
-def ranked(matches: QuerySet, query: SearchQuery, order: tuple[str, ...], cap: int | None):
-    """Every match's primary key, best first (by rank, then in the list's own ``order``),
-    in one query that reads only the columns the ranking needs; with ``cap``, only the
-    first ``cap`` in ``order``, read along the list's index."""
-    columns = [name.lstrip("-") for name in order if name.lstrip("-") != "pk"]
-    rows = (
-        matches.annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by(*order)
-        .values("pk", "rank", *columns)
-    )
-    if cap is not None:
-        rows = rows[:cap]
-    connection = connections[rows.db]
-    sql, params = rows.query.sql_with_params()
-    # The ORM cannot order a sliced query again; the outer query does, in SQL, so ties
-    # sort by the database's collation as the lists do.
-    again = ", ".join(
-        f"{connection.ops.quote_name(name.lstrip('-'))} {'DESC' if name[0] == '-' else 'ASC'}"
-        for name in order
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f'SELECT "pk" FROM ({sql}) AS matches ORDER BY "rank" DESC, {again}', params)
-        return [pk for (pk,) in cursor.fetchall()]
-
-
-def rank_people(query: SearchQuery, text: str) -> list[int]:
+def people_matches(query: SearchQuery, text: str) -> QuerySet:
     """Public members, and public people with a public paper (their stored figures count
     them): the people a visitor can look up, on their profile or in the publication list
     filtered by them."""
     # The parser keeps 白志威 as one word, so part of it ("志威") needs a substring match;
     # only then, as it reads every row.
     native = Q() if text.isascii() else Q(native_name__icontains=text)
-    matches = (
+    return (
         Researcher.objects.public()
         .filter(Q(figures__papers__gt=0) | Q(is_member=True))
         .filter(Q(search_vector=query) | native)
     )
-    return ranked(matches, query, ("sort_order", "full_name", "pk"), None)
 
 
 def people_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
@@ -77,9 +52,8 @@ def people_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
     )
 
 
-def rank_papers(query: SearchQuery, text: str) -> list[int]:
-    matches = Publication.objects.public().filter(search_vector=query)
-    return ranked(matches, query, ("-year", "-date", "title", "pk"), MAX_RANKED)
+def paper_matches(query: SearchQuery, text: str) -> QuerySet:
+    return Publication.objects.public().filter(search_vector=query)
 
 
 def paper_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
@@ -95,9 +69,8 @@ def paper_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
     )
 
 
-def rank_talks(query: SearchQuery, text: str) -> list[int]:
-    matches = Talk.objects.published().filter(search_vector=query)
-    return ranked(matches, query, ("-date", "pk"), MAX_RANKED)
+def talk_matches(query: SearchQuery, text: str) -> QuerySet:
+    return Talk.objects.published().filter(search_vector=query)
 
 
 def talk_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
@@ -118,18 +91,80 @@ def talk_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
 class SearchType:
     key: str
     label: str
-    rank: Callable[[SearchQuery, str], list[int]]  # every match's pk, best first
+    matches: Callable[[SearchQuery, str], QuerySet]
+    order: tuple[str, ...]  # the list's own order, which breaks ties of rank
+    capped: bool  # only the first MAX_RANKED matches in ``order`` ranked, read along its index
     rows: Callable[[SearchQuery, list[int]], QuerySet]  # the records of one page
+
+    def ranking_sql(self, query: SearchQuery, text: str) -> tuple[str, tuple]:
+        """SQL of one value: the pks of the matches ranked, best first (by rank, then in
+        ``order``: the place a match has in it, so that ties sort by the database's
+        collation as the lists do, without comparing titles again)."""
+        rows = self.matches(query, text).annotate(
+            rank=SearchRank(F("search_vector"), query),
+            place=Window(RowNumber(), order_by=self.order),
+        )
+        rows = rows.order_by(*self.order)[:MAX_RANKED] if self.capped else rows.order_by()
+        sql, params = rows.values("pk", "rank", "place").query.sql_with_params()
+        return (
+            f'SELECT array_agg("pk" ORDER BY "rank" DESC, "place") FROM ({sql}) AS matches',
+            params,
+        )
+
+    def count_sql(self, query: SearchQuery, text: str) -> tuple[str, tuple]:
+        """SQL of one value: how many matches the ranking would hold, without ranking:
+        MAX_RANKED, if as many match, whatever their order."""
+        rows = self.matches(query, text).order_by().values("pk")
+        sql, params = (rows[:MAX_RANKED] if self.capped else rows).query.sql_with_params()
+        return f"SELECT count(*) FROM ({sql}) AS matches", params
 
 
 SEARCH_TYPES = {
     kind.key: kind
     for kind in [
-        SearchType("people", _("People"), rank_people, people_rows),
-        SearchType("papers", _("Papers"), rank_papers, paper_rows),
-        SearchType("talks", _("Talks"), rank_talks, talk_rows),
+        SearchType(
+            key="people",
+            label=_("People"),
+            matches=people_matches,
+            order=("sort_order", "full_name", "pk"),
+            capped=False,
+            rows=people_rows,
+        ),
+        SearchType(
+            key="papers",
+            label=_("Papers"),
+            matches=paper_matches,
+            order=("-year", "-date", "title", "pk"),
+            capped=True,
+            rows=paper_rows,
+        ),
+        SearchType(
+            key="talks",
+            label=_("Talks"),
+            matches=talk_matches,
+            order=("-date", "pk"),
+            capped=True,
+            rows=talk_rows,
+        ),
     ]
 }
+
+
+def rankings(query: SearchQuery, text: str, only: str) -> dict[str, list[int] | int]:
+    """In one query, per type: every match's pk, best first, for the types shown (all, or
+    ``only``); for the others, only how many."""
+    parts = [
+        kind.ranking_sql(query, text) if only in ("", kind.key) else kind.count_sql(query, text)
+        for kind in SEARCH_TYPES.values()
+    ]
+    sql = "SELECT " + ", ".join(f"({part})" for part, _ in parts)
+    with connections[Publication.objects.db].cursor() as cursor:
+        cursor.execute(sql, [param for _, params in parts for param in params])
+        values = cursor.fetchone()
+    return {
+        key: value or [] if only in ("", key) else value
+        for key, value in zip(SEARCH_TYPES, values, strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -144,7 +179,7 @@ class SearchSection:
         """1000+ where the ranking stopped."""
         return (
             f"{self.count}+"
-            if self.count >= MAX_RANKED and self.key != "people"
+            if self.count >= MAX_RANKED and SEARCH_TYPES[self.key].capped
             else str(self.count)
         )
 
@@ -181,22 +216,23 @@ def _highlighted_page(kind: SearchType, query: SearchQuery, pks: list[int], size
 
 def site_search(*, text: str, only: str = "", page=1) -> SearchResults:
     """Matches for ``text``, best first: a first few of every type, or, for ``only``, one
-    page of that type and only the counts of the others. Per type, one query ranks every
-    match (its length is the count) and one reads the page's records, with their
-    prefetches, however many results."""
+    page of that type and only the counts of the others. One query ranks every match of
+    the types shown (the ranking's length is the count) and counts the others; per type
+    shown, one reads the page's records, with their prefetches, however many results."""
     if not text:
         return SearchResults(text=text, only=only, sections=[])
     query = search_query(text)
+    ranked = rankings(query, text, only)
     sections = []
     for kind in SEARCH_TYPES.values():
-        pks = kind.rank(query, text)
+        pks = ranked[kind.key]
         shown = only in ("", kind.key)
         size = PAGE_SIZE if only else PREVIEW_SIZE
         sections.append(
             SearchSection(
                 key=kind.key,
                 label=kind.label,
-                count=len(pks),
+                count=len(pks) if shown else pks,
                 page=_highlighted_page(kind, query, pks, size, page if only else 1)
                 if shown
                 else None,
