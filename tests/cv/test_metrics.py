@@ -65,4 +65,4 @@ def test_figures_use_public_papers_and_count_shared_papers():
         assert figures.coauthor_count == 1
         assert figures.papers_per_year == [[2020, 2], [2021, 2]]
         assert figures.citations_per_year == [[2024, 26]]
-    assert [(c.researcher, c.shared) for c in coauthors(me)] == [(friend, 2)]
+    assert [(c.slug, c.shared) for c in coauthors(me)] == [(friend.slug, 2)]
