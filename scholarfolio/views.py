@@ -38,7 +38,12 @@ def members_by_role(members) -> list[tuple[str, list]]:
 
 def home(request):
     members = member_cards(members_with_paper_counts().exclude(role=Researcher.Role.ALUMNUS))
-    recent = list(Publication.objects.public().with_authors()[:10])
+    # Their stored entries name the authors: no authorships to read.
+    recent = list(
+        Publication.objects.public()
+        .select_related("venue")
+        .defer("search_vector", "abstract", "rendered_abstract", "bibtex", "csl_json")[:10]
+    )
     upcoming = Talk.objects.published().upcoming().with_people()[:5]
     past = Talk.objects.published().past().select_related("event__parent")[:6]
     return render(
