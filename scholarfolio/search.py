@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connections, transaction
-from django.db.models import F, Q, QuerySet, Value, Window
+from django.db.models import F, Prefetch, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +19,7 @@ from core.models import ArrayToString
 from core.search import MAX_RANKED, highlight, in_language, marked, search_query, snippet
 from events.models import Talk
 from profiles.models import Researcher
-from publications.models import Publication
+from publications.models import Authorship, Publication
 
 PAGE_SIZE = 20
 PREVIEW_SIZE = 5  # per type, when the search is not narrowed to one type
@@ -56,12 +56,28 @@ def paper_matches(query: SearchQuery, text: str) -> QuerySet:
     return Publication.objects.public().filter(search_vector=query)
 
 
+# What a paper's result shows (publications/includes/_authors.html and _venue.html): not
+# its stored fragments, BibTeX or vector, the largest columns of its row.
+PAPER_FIELDS = (
+    "slug", "title", "et_al", "venue_detail", "venue__name", "volume", "issue", "pages",
+    "article_number", "year",
+)  # fmt: skip
+AUTHOR_FIELDS = (
+    "publication", "position", "printed_name", "equal_contribution", "corresponding",
+    "researcher__full_name", "researcher__slug", "researcher__is_member",
+    "researcher__visibility",
+)  # fmt: skip
+
+
 def paper_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
+    authors = Authorship.objects.select_related("researcher").only(*AUTHOR_FIELDS)
     return (
         Publication.objects.public()
         .filter(pk__in=pks)
-        .defer("search_vector")
-        .with_authors()
+        .select_related("venue")
+        .only(*PAPER_FIELDS)
+        .prefetch_related(Prefetch("authorships", queryset=authors.order_by("position")))
+        .order_by()
         .annotate(
             title_html=marked("title", query, "english"),
             snippet_html=snippet("abstract", query),
