@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 import django_filters
 from django.http import QueryDict
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -36,6 +39,18 @@ class Facet:
     options: list[FacetOption]
     selected_label: str
     remove_query: str
+
+    @property
+    def options_html(self) -> SafeString:
+        """The select's options, joined here rather than by a template loop: the author
+        filter alone lists every public author with a paper."""
+        return mark_safe(
+            "".join(
+                f'<option value="{escape(option.value)}"{" selected" if option.selected else ""}>'
+                f"{escape(option.label)} ({localize(option.count)})</option>\n      "
+                for option in self.options
+            )
+        )
 
 
 class PublicationFilter(django_filters.FilterSet):
