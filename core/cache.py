@@ -3,17 +3,22 @@ shows (core.changes): after an edit or an import no request can find a page made
 on any page that could show it, and every other page stays cached.
 
 A page's scopes come from its URL's name (``register_page_scopes``; scholarfolio.scopes
-holds the table; resolved in the language LocaleMiddleware took from the URL, so
-``/zh-hans/people/<slug>/`` is the profile's page family too), so they are known before
-the page is looked up: a profile is ``researcher:<slug>``, the publication list
-``publications``. A page with no entry shows anything and is keyed by the site's version,
-which every change bumps; every key also holds ``ALL``, which a change no rule narrows
-bumps.
+holds the table; resolved in the language the URL's prefix names, as LocaleMiddleware
+would, so ``/zh-hans/people/<slug>/`` is the profile's page family too), so they are
+known before the page is looked up: a profile is ``researcher:<slug>``, the publication
+list ``publications``. A page with no entry shows anything and is keyed by the site's
+version, which every change bumps; every key also holds ``ALL``, which a change no rule
+narrows bumps.
 
 Pages are stored once, compressed, in a store every process shares (Redis with REDIS_URL,
 else a table in PostgreSQL: a crawl of the whole site fits in either), with each process's
 memory in front of it holding the most recent ones as served, compressed or not, so that a
 warm hit costs no round trip. Entries expire after ``PAGE_CACHE_SECONDS`` whatever happens.
+
+A hit should cost little more than a static file: what an address resolves to (its scopes,
+the query parameters kept, the address the key holds) is kept in the process's memory
+too, so that a hit resolves no URL and activates no language, and the process's entries
+are the answers' status, headers and bytes, ready to send, not pickled.
 """
 
 import functools
@@ -23,14 +28,17 @@ import re
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.text import compress_string
-from django.utils.translation import get_language
 from rest_framework.settings import api_settings
 
 from core.changes import ALL, SITE, page_state
+from core.i18n import accepted_language
 from core.middleware import COMPRESSED_TYPES, address_problem
 
 API_PREFIX = "/api/v1/"
@@ -39,6 +47,9 @@ API_PREFIX = "/api/v1/"
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/", "/media/")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 MIN_COMPRESSED_LENGTH = 200  # as Django's gzip middleware: below it gzip adds more than it saves
+# Bumped when what a stored entry holds changes, so that no process reads the entries of
+# another version of this code (2: with the language middleware's headers).
+STORE_FORMAT = 2
 _page_scopes: dict[str, tuple[str, ...]] = {}
 
 
@@ -58,10 +69,15 @@ class PublicPageCacheMiddleware:
     cache when the same page was made at the same versions of its scopes. A page's key holds
     only the query parameters it reads, and the Accept header and language on the API. Only
     200s are stored, so a request the API refuses (an unknown parameter) reaches the view every
-    time, and the API's throttles count cached answers too. It sits outside the gzip
-    middleware: a page is stored once, compressed (by that middleware, or here), and
-    unpacked for a client that takes no gzip; and inside ConditionalGetMiddleware, which
-    answers 304 from the ETag stored with the page. ``X-Cache`` says whether it was a hit."""
+    time, and the API's throttles count cached answers too.
+
+    It sits outside the language middleware, so that a hit activates no language: a page is
+    stored with the Content-Language and Vary those add, and the API's language, which its
+    key holds, is read here from Accept-Language as core.i18n reads it. Outside the gzip
+    middleware too: a page is stored once, compressed (by that middleware, or here), and
+    unpacked for a client that takes no gzip. Inside ConditionalGetMiddleware, which answers
+    304 from the ETag stored with the page, and CorsMiddleware, whose headers depend on the
+    request's Origin. ``X-Cache`` says whether it was a hit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,39 +85,42 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            match = None
-        if request.path.startswith(API_PREFIX):
+        local, shared = caches["pages-local"], caches["pages"]
+        if (route := address_route(request, local)) is None:
+            return self.get_response(request)  # refused further in
+        names, query, address = route
+        api = request.path.startswith(API_PREFIX)
+        if api:
             if not api_throttles_allow(request):
                 return self.get_response(request)  # for the API's own 429
-        else:
-            keep_page_parameters(request, match)
-        names = page_scopes(match.view_name, match.kwargs) if match else (ALL, SITE)
+            # The API's language comes from Accept-Language, a page's from its URL; keyed
+            # by the language chosen, not the header, which has endless spellings.
+            language = accepted_language(request.headers.get("Accept-Language", ""))
+            address += "\n" + request.headers.get("Accept", "") + "\n" + language
         state = page_state(names)
+        takes_gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        local_key = f"{state.key}:{'gzip' if takes_gzip else 'identity'}:{address}"
+        if (ready := local.get(local_key)) is not None:
+            return answer(ready, "hit")
+        key = f"page:{STORE_FORMAT}:{state.key}:{hashlib.md5(address.encode()).hexdigest()}"
+        if (entry := shared.get(key)) is not None:
+            ready = served(entry, takes_gzip)
+            local.set(local_key, ready, settings.PAGE_CACHE_SECONDS)
+            return answer(ready, "hit")
+        if not api:
+            request.META["QUERY_STRING"] = query
+            request.GET = QueryDict(query)
         # Kept for the view, which keys its ETag by the same versions.
         request.content_version = state.version
-        key = page_key(request, state.key)
-        takes_gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
-        local_key = f"{key}:{'gzip' if takes_gzip else 'identity'}"
-        local, shared = caches["pages-local"], caches["pages"]
-        if (response := local.get(local_key)) is not None:
-            return hit(response)
-        if (entry := shared.get(key)) is not None:
-            response = served(entry, takes_gzip)
-            local.set(local_key, response, settings.PAGE_CACHE_SECONDS)
-            return hit(response)
         response = self.get_response(request)
         # HEAD answers are looked up under GET's key but not stored: they have no body.
         if request.method != "GET" or not self.cacheable_response(response):
             return response
         entry = stored(response)
         shared.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        response = served(entry, takes_gzip)
-        local.set(local_key, response, settings.PAGE_CACHE_SECONDS)
-        response["X-Cache"] = "miss"
-        return response
+        ready = served(entry, takes_gzip)
+        local.set(local_key, ready, settings.PAGE_CACHE_SECONDS)
+        return answer(ready, "miss")
 
     @staticmethod
     def cacheable_request(request) -> bool:
@@ -114,8 +133,6 @@ class PublicPageCacheMiddleware:
             )
             # Signed in (an editor looking at the site): pages may differ, so never shared.
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            # Refused further in, whatever parameter holds the bad character.
-            and address_problem(request)[0] is None
         )
 
     @staticmethod
@@ -129,13 +146,43 @@ class PublicPageCacheMiddleware:
         )
 
 
-def page_key(request, versions: str) -> str:
-    address = request.build_absolute_uri()
+def address_route(request, local) -> tuple[tuple[str, ...], str, str] | None:
+    """The scopes of the page an address asks for, the query string it reads (all of it on
+    the API) and the address its key holds; None for an address refused further in. Kept
+    in the process's memory by scheme, host as sent, path and query string, which are all
+    it depends on (the host is checked against ALLOWED_HOSTS before it is kept)."""
+    raw_query = request.META.get("QUERY_STRING", "")
+    route_key = f"route:{request.scheme}://{request._get_raw_host()}{request.path}?{raw_query}"
+    if (route := local.get(route_key)) is not None:
+        return route
+    # Refused further in (inside the language middleware, whose headers the refusal gets):
+    # whatever parameter holds the bad character, or a host not allowed.
+    if address_problem(request)[0] is not None:
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
     if request.path.startswith(API_PREFIX):
-        # The API's language comes from Accept-Language (core.i18n), a page's from its URL;
-        # keyed by the language chosen, not the header, which has endless spellings.
-        address += "\n" + request.headers.get("Accept", "") + "\n" + get_language()
-    return f"page:{versions}:{hashlib.md5(address.encode()).hexdigest()}"
+        match, query = matched(request.path_info), raw_query
+    else:
+        # In the language LocaleMiddleware will take from the path: prefixed URLs resolve
+        # only in their own.
+        language = translation.get_language_from_path(request.path_info)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            match = matched(request.path_info)
+        query = kept_query(request.GET, query_parameters(match.func) if match else frozenset())
+    names = page_scopes(match.view_name, match.kwargs) if match else (ALL, SITE)
+    address = f"{request.scheme}://{host}{escape_uri_path(request.path)}?{query}"
+    local.set(route_key, (names, query, address), settings.PAGE_CACHE_SECONDS)
+    return names, query, address
+
+
+def matched(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def stored(response) -> tuple[int, list, bytes]:
@@ -157,7 +204,8 @@ def stored(response) -> tuple[int, list, bytes]:
     return response.status_code, list(response.items()), body
 
 
-def served(entry: tuple[int, list, bytes], takes_gzip: bool) -> HttpResponse:
+def served(entry: tuple[int, list, bytes], takes_gzip: bool) -> tuple[int, tuple, bytes]:
+    """The stored entry as this client takes it, ready to answer with."""
     status, headers, body = entry
     response = HttpResponse(body, status=status, headers=headers)
     if response.get("Content-Encoding") == "gzip":
@@ -166,11 +214,13 @@ def served(entry: tuple[int, list, bytes], takes_gzip: bool) -> HttpResponse:
             del response["Content-Encoding"]
             response.content = gzip.decompress(body)
             response["Content-Length"] = str(len(response.content))
-    return response
+    return status, tuple(response.items()), response.content
 
 
-def hit(response: HttpResponse) -> HttpResponse:
-    response["X-Cache"] = "hit"
+def answer(ready: tuple[int, tuple, bytes], cache: str) -> HttpResponse:
+    status, headers, body = ready
+    response = HttpResponse(body, status=status, headers=headers)
+    response["X-Cache"] = cache
     return response
 
 
@@ -198,18 +248,16 @@ def query_parameters(view) -> frozenset:
     return getattr(view, "query_parameters", frozenset())
 
 
-def keep_page_parameters(request, match) -> None:
-    """Leaves the page only the query parameters it reads, in the order given. Any other
-    (``?utm_source=``, ``?x=1``, ``?x=2``, ...) would key a copy of the same page, so that
-    made-up parameters could fill the cache, and would be carried into the stored page's
-    links (``{% querystring %}``) for every later visitor."""
-    names = query_parameters(match.func) if match else frozenset()
+def kept_query(query: QueryDict, names: frozenset) -> str:
+    """The query string with only the parameters the page reads, in the order given. Any
+    other (``?utm_source=``, ``?x=1``, ``?x=2``, ...) would key a copy of the same page, so
+    that made-up parameters could fill the cache, and would be carried into the stored
+    page's links (``{% querystring %}``) for every later visitor."""
     kept = QueryDict(mutable=True)
-    for name, values in request.GET.lists():
+    for name, values in query.lists():
         if name in names:
             kept.setlist(name, values)
-    request.META["QUERY_STRING"] = kept.urlencode()
-    request.GET = QueryDict(request.META["QUERY_STRING"])
+    return kept.urlencode()
 
 
 def api_throttles_allow(request) -> bool:

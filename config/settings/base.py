@@ -74,12 +74,14 @@ MIDDLEWARE = [
     # 304 carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    # Before the page cache, so that the URL's language is active when the cache resolves a
-    # page's scopes (prefixed URLs resolve only in their own language); core.i18n then picks
-    # the API's language from Accept-Language and the admin's from the editor's choice.
+    # Before the language middleware, so that a hit activates no language: the cache takes
+    # the language from the URL's prefix (the API's from Accept-Language) itself, and stores
+    # the pages with the headers these add.
+    "core.cache.PublicPageCacheMiddleware",
+    # core.i18n picks the API's language from Accept-Language and the admin's from the
+    # editor's choice.
     "django.middleware.locale.LocaleMiddleware",
     "core.i18n.LanguageMiddleware",
-    "core.cache.PublicPageCacheMiddleware",
     "core.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -250,7 +252,7 @@ else:
         },
     }
 CACHES["pages-local"] = {
-    "BACKEND": LOCAL_MEMORY,
+    "BACKEND": "core.local_cache.ObjectMemoryCache",
     "LOCATION": "pages",
     "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_LOCAL_ENTRIES},
 }

@@ -169,7 +169,7 @@ def redis_caches(location: str, **options) -> dict:
     return {
         "default": redis,
         "pages": {**redis, "KEY_PREFIX": f"{options.get('KEY_PREFIX', '')}pages"},
-        "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages-local": {"BACKEND": "core.local_cache.ObjectMemoryCache"},
     }
 
 
@@ -252,6 +252,52 @@ def test_a_cached_api_answer_and_its_304_carry_the_cors_headers(client, site):
     for response in (hit, not_modified):
         assert response["Access-Control-Allow-Origin"] == "*"
         assert "ETag" in response["Access-Control-Expose-Headers"]
+
+
+def headers_but_x_cache(response) -> dict:
+    return {name: value for name, value in response.items() if name != "X-Cache"}
+
+
+@pytest.mark.parametrize(
+    ("name", "headers"),
+    [("alice", {}), ("alice", {"HTTP_ACCEPT_ENCODING": "gzip"}), ("api_alice", {})],
+)
+def test_a_hit_resolves_no_address_and_activates_no_language(
+    client, site, monkeypatch, name, headers
+):
+    """A hit costs about what a static file does: what its address resolves to is known,
+    and the language middleware it is answered before added its headers to the page
+    stored. The Chinese page and the API asked in Chinese say so on the hit too."""
+    from django.utils import translation
+
+    from core import cache
+
+    url = pages_of(site)[name]
+    if url.startswith("/api/"):
+        headers = {**headers, "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
+    else:
+        url = "/zh-hans" + url
+    miss = client.get(url, **headers)
+    calls = []
+    monkeypatch.setattr(cache, "resolve", lambda *args: calls.append(("resolve", args)))
+    monkeypatch.setattr(translation, "activate", lambda *args: calls.append(("activate", args)))
+    hit = client.get(url, **headers)
+
+    assert (miss["X-Cache"], hit["X-Cache"], calls) == ("miss", "hit", [])
+    assert hit["Content-Language"] == "zh-hans"
+    assert "Accept-Encoding" in hit["Vary"]
+    assert headers_but_x_cache(hit) == headers_but_x_cache(miss)
+    assert hit.content == miss.content
+
+
+def test_a_host_not_allowed_is_refused_as_any_page_is(client, site):
+    """The cache leaves the refusal to CommonMiddleware, inside the language middleware,
+    so that it carries the same headers as every other answer."""
+    refused = client.get(pages_of(site)["alice"], HTTP_HOST="elsewhere.example")
+
+    assert refused.status_code == 400
+    assert refused["Content-Language"] == "en"
+    assert "X-Cache" not in refused
 
 
 def cache_entries() -> int:
