@@ -51,10 +51,13 @@ def similar_researchers(researcher: Researcher) -> list[Researcher]:
             FROM {authorship} own
             JOIN {authorship} other ON other.publication_id = own.publication_id
             WHERE own.researcher_id = %s AND other.researcher_id <> %s
-              AND own.publication_id IN ({papers}) AND other.researcher_id IN ({members})
+              AND own.publication_id IN ({papers})
             GROUP BY other.researcher_id
         ), candidates AS (
-            SELECT person FROM topics UNION SELECT person FROM papers
+            -- Members kept after counting: filtered inside the join, the planner starts
+            -- from every member's authorships rather than from this member's few papers.
+            SELECT person FROM topics
+            UNION SELECT person FROM papers WHERE person IN ({members})
         )
         SELECT r.id, r.slug, r.full_name, r.is_member,
                coalesce(t.terms, 0) AS shared_term_count,

@@ -131,6 +131,9 @@ def test_the_demo_finds_its_experts(client, demo):
 def test_similar_researchers_share_topics_and_papers(group):
     dee = f.ResearcherFactory(full_name="Dee Date", slug="dee", is_member=True)
     f.ResearchInterestFactory(researcher=dee, title="Spectral methods")
+    # A co-author who is not a member has no profile to suggest, however many papers shared.
+    outsider = f.ResearcherFactory(full_name="Out Sider", is_member=False)
+    f.AuthorshipFactory(publication=group["shared"], researcher=outsider, position=3)
     similar = similar_researchers(group["ann"])
     # Cy: one paper together (counts two); Dee: one shared interest word ("spectral").
     assert [(p.slug, p.shared_papers, p.shared_terms) for p in similar] == [
