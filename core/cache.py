@@ -95,10 +95,11 @@ class PublicPageCacheMiddleware:
                 return self.get_response(request)  # for the API's own 429
             # The API's language comes from Accept-Language, a page's from its URL; keyed
             # by the language chosen, not the header, which has endless spellings.
-            language = accepted_language(request.headers.get("Accept-Language", ""))
-            address += "\n" + request.headers.get("Accept", "") + "\n" + language
+            # (META, not request.headers, which would copy every header of the request.)
+            language = accepted_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+            address += "\n" + request.META.get("HTTP_ACCEPT", "") + "\n" + language
         state = page_state(names)
-        takes_gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        takes_gzip = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
         local_key = f"{state.key}:{'gzip' if takes_gzip else 'identity'}:{address}"
         if (ready := local.get(local_key)) is not None:
             return answer(ready, "hit")
