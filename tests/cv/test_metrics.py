@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from cv.charts import bar_chart
@@ -28,6 +30,17 @@ def test_bar_chart_fills_missing_years_and_scales_to_the_highest():
     tallest = max(chart.bars, key=lambda bar: bar.height)
     assert tallest.y == 16 and tallest.y + tallest.height == chart.baseline
     assert chart.bars[0].height == tallest.height / 2
+
+
+def test_bar_chart_marks_are_a_bar_per_year_a_value_per_nonzero_bar_and_the_shown_labels():
+    chart = bar_chart([(2022, 2), (2024, 4)], title="Papers per year", width=300, height=140)
+    assert chart.summary == "2022 2, 2023 0, 2024 4"
+    marks = str(chart.marks)
+    assert marks.count('class="bar"/>') == 3
+    assert re.findall(r'class="value" text-anchor="end">(\d+)<', marks) == ["2", "4"]
+    assert re.findall(r'class="year">(\d+)<', marks) == ["2022", "2023", "2024"]
+    tallest = chart.bars[2]
+    assert f'<rect x="{tallest.x}" y="16.0" width="{tallest.width}" height="104.0"' in marks
 
 
 def test_bar_chart_thins_labels_when_they_would_collide():
