@@ -130,15 +130,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def ask(port: int, request: bytes, seconds: float = 20) -> bytes:
+def ask(port: int, request: bytes, seconds: float = 60) -> bytes:
+    """The answer to ``request``, asked again until gunicorn listens and its worker, booting
+    slowly on a busy machine, answers within 5 s."""
     deadline = time.monotonic() + seconds
     while True:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
                 conn.sendall(request)
                 return b"".join(iter(lambda: conn.recv(65536), b""))
-        except ConnectionRefusedError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
+        except (ConnectionRefusedError, TimeoutError):
+            assert time.monotonic() < deadline, "gunicorn did not answer"
             time.sleep(0.2)
 
 
