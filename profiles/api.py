@@ -6,7 +6,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
-    extend_schema_view,
 )
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -47,17 +46,16 @@ def published_researcher(slug: str) -> Researcher:
         raise NotFound(f"No researcher with a public profile has the slug “{slug}”.") from None
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "researcher_slug",
-                str,
-                OpenApiParameter.PATH,
-                description="The slug of a researcher with a public profile.",
-            )
-        ]
-    )
+# On the class, not on its list: a subclass may write its own (publications.api).
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "researcher_slug",
+            str,
+            OpenApiParameter.PATH,
+            description="The slug of a researcher with a public profile.",
+        )
+    ]
 )
 class ResearcherRecordsViewSet(ListViewSet):
     """Base of the lists under /researchers/<slug>/: a subclass gives ``records()`` and

@@ -289,6 +289,14 @@ class Publication(SlugModel, VisibilityModel, TimeStampedModel):
     )
     bibtex = models.TextField("BibTeX entry", blank=True, editable=False)
     csl_json = models.TextField("CSL-JSON item", blank=True, editable=False)
+    api_json = models.JSONField(
+        "API representation",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The paper's JSON in the API, by language (its pages' addresses have it), "
+        "the scheme and host left for the request to fill in (publications.api).",
+    )
 
     objects = PublicationQuerySet.as_manager()
 

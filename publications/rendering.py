@@ -1,14 +1,15 @@
 """Render on write: what pages and downloads show of a paper, made when it changes.
 
 A paper's rendered title and abstract, its citation entry as lists show it, its BibTeX
-entry and its CSL-JSON item are pure functions of the paper, its authorships, their
-researchers and its venue. ``render_now`` makes them and stores them on the row (with
-the paper's BibTeX key the first time: publications.citekeys), so a page of 300 papers
-reads 300 rows instead of formatting 300 entries. publications.signals calls it, through
-``changed`` (which also recounts the list's stored facets: publications.facets), when a
-paper, an authorship, a venue or a researcher's name, slug, membership or visibility
-change, for the papers concerned only; bulk writes call ``written_in_bulk`` or
-``render_all`` after (``manage.py render_publications``).
+entry, its CSL-JSON item and its JSON in the API (publications.api) are pure functions of
+the paper, its authorships, their researchers and its venue. ``render_now`` makes them
+and stores them on the row (with the paper's BibTeX key the first time:
+publications.citekeys), so a page of 300 papers reads 300 rows instead of formatting 300
+entries. publications.signals calls it, through ``changed`` (which also recounts the
+list's stored facets: publications.facets), when a paper, an authorship, a venue or a
+researcher's names, slug, ORCID iD, membership or visibility change, for the papers
+concerned only; bulk writes call ``written_in_bulk`` or ``render_all`` after
+(``manage.py render_publications``).
 
 The stored entry is the same on every page: no owner marked. A profile shows its owner in
 bold instead of linked, which ``entry_for`` does to the stored HTML (their link is the
@@ -46,8 +47,11 @@ from publications.models import Authorship, CitationCount, Publication
 
 # What the stored fragments read of a researcher and of a venue: a change to any of
 # these renders that researcher's or venue's papers again.
-RESEARCHER_FIELDS = ("full_name", "given_name", "family_name", "slug", "is_member", "visibility")
-VENUE_FIELDS = ("name", "short_name", "publisher")
+RESEARCHER_FIELDS = (
+    "full_name", "given_name", "family_name", "native_name", "orcid", "slug", "is_member",
+    "visibility",
+)  # fmt: skip
+VENUE_FIELDS = ("name", "short_name", "publisher", "slug")
 # ... and of the paper itself, named rather than "all but", so that the migration that
 # first rendered the stored rows reads only columns it knows.
 PAPER_FIELDS = (
@@ -57,7 +61,7 @@ PAPER_FIELDS = (
     "month", "et_al", "pmid", "publisher", "series", "address", "issn", "isbn", "venue_abbr",
     "award_name", "award", "full_note", "preview", "annotation", "additional_info",
     "google_scholar_id", "altmetric", "dimensions", "bibtex_show", "links", "extra_fields",
-    "bibtex_key", "citation_count",
+    "bibtex_key", "citation_count", "arxiv_date",
 )  # fmt: skip
 STORED_FIELDS = [
     "bibtex_key",
@@ -67,6 +71,7 @@ STORED_FIELDS = [
     "bibtex",
     "csl_json",
     "plain_title",
+    "api_json",
 ]
 # The stored texts, which a page that shows none of them defers.
 STORED_TEXTS = STORED_FIELDS[1:]
@@ -176,9 +181,15 @@ def entry_context(paper: Publication) -> dict:
 def _fragments(paper: Publication) -> dict[str, str]:
     """Every stored fragment but the BibTeX entry, which waits for the key. Written in the
     site's default language whatever the editor's (the admin may be in Chinese): one stored
-    entry serves every page, and the fields a paper has are not translated."""
+    entry serves every page, and the fields a paper has are not translated. The API's
+    JSON is one per language, as it holds the addresses of pages."""
+    # Not at the top: publications.api formats its downloads with this module.
+    from publications.api import stored_representations
+
     with translation.override(settings.LANGUAGE_CODE):
-        return _fragments_in_language(paper)
+        fragments = _fragments_in_language(paper)
+    fragments["api_json"] = json.dumps(stored_representations(paper), ensure_ascii=False)
+    return fragments
 
 
 def _fragments_in_language(paper: Publication) -> dict[str, str]:

@@ -104,14 +104,15 @@ def add_organizations(start, count):
 
 
 # The content version, (the researcher,) the total, the page, then one query per prefetch;
-# BibTeX and CSL-JSON are stored on the page's rows (publications.rendering).
+# a paper's JSON, BibTeX and CSL-JSON are stored on the page's rows, and the papers'
+# totals among the stored facet counts (publications.rendering).
 ENDPOINTS = [
     ("/api/v1/researchers/", 3, add_people),
-    ("/api/v1/publications/", 4, add_papers),
+    ("/api/v1/publications/", 3, add_papers),
     ("/api/v1/publications/?format=bibtex", 3, add_papers),
     ("/api/v1/publications/?format=ris", 4, add_papers),
     ("/api/v1/publications/?format=csljson", 3, add_papers),
-    ("/api/v1/researchers/ann/publications/", 5, add_papers),
+    ("/api/v1/researchers/ann/publications/", 4, add_papers),
     ("/api/v1/talks/", 6, add_talks),
     ("/api/v1/talks/?format=ics", 6, add_talks),
     ("/api/v1/researchers/ann/talks/", 7, add_talks),
