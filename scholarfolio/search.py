@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import ArrayToString
 from core.search import MAX_RANKED, highlight, in_language, marked, search_query, snippet
-from events.models import Talk
+from events.models import Talk, TalkSpeaker
 from profiles.models import Researcher
 from publications.models import Authorship, Publication
 
@@ -90,11 +90,17 @@ def talk_matches(query: SearchQuery, text: str) -> QuerySet:
 
 
 def talk_rows(query: SearchQuery, pks: list[int]) -> QuerySet:
+    # Bylines need names and links, not the speakers' search vectors or bios.
+    speakers = TalkSpeaker.objects.select_related("researcher").defer(
+        "researcher__search_vector", "researcher__bio"
+    )
     return (
         Talk.objects.published()
         .filter(pk__in=pks)
         .defer("search_vector")
-        .with_people()
+        .select_related("event", "event__parent")
+        .prefetch_related(Prefetch("speaker_links", queryset=speakers.order_by("position")))
+        .order_by()
         .annotate(
             title_html=marked(in_language("title"), query, "english"),
             room_html=marked("room", query, "simple"),
