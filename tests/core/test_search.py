@@ -414,6 +414,44 @@ def test_a_word_most_papers_share_ranks_only_the_most_recent(client, monkeypatch
     assert "Papers (3+)" in search(client, q="gradient").content.decode()
 
 
+def test_types_not_shown_are_counted_as_their_ranking_would_count_them(monkeypatch):
+    """Narrowed to one type, the others are only counted (not ranked): capped as the
+    ranking is, people not."""
+    monkeypatch.setattr("scholarfolio.search.MAX_RANKED", 3)
+    for year in range(2015, 2020):
+        PublicationFactory(title=f"Gradient flows {year}", year=year)
+    TalkFactory(title="Gradient flows, a seminar")
+    ResearcherFactory(full_name="Gradient Person", is_member=True)
+
+    def sections(only):
+        return {part.key: part for part in site_search(text="gradient", only=only).sections}
+
+    for only in ("people", "talks"):
+        papers = sections(only)["papers"]
+        assert (papers.page, papers.count, papers.count_label) == (None, 3, "3+")
+    assert [section.count for section in sections("papers").values()] == [1, 3, 1]
+
+
+def test_every_type_is_ranked_in_one_query():
+    PublicationFactory(title="Gradient flows")
+    TalkFactory(title="Gradient flows, a seminar")
+    ResearcherFactory(full_name="Gradient Person", is_member=True)
+    with CaptureQueriesContext(connection) as queries:
+        site_search(text="gradient")
+    assert sum("ts_rank(" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_papers_of_equal_rank_sort_as_the_list_sorts_them():
+    """Ties of rank keep the list's order: newest first, then by title in the database's
+    collation, as the publication list has them, whatever order they were added in."""
+    for year, title in [(2020, "delta"), (2021, "Gamma"), (2020, "Beta"), (2021, "alpha")]:
+        PublicationFactory(title=f"Gradient {title}", year=year, venue=None)
+    listed = list(Publication.objects.public().order_by("-year", "-date", "title", "pk"))
+
+    assert [paper.slug for paper in listed] == paper_slugs("gradient")
+    assert listed != sorted(listed, key=lambda paper: paper.pk)
+
+
 # Accents ---------------------------------------------------------------------------------
 
 
