@@ -85,8 +85,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        local, shared = caches["pages-local"], caches["pages"]
-        if (route := address_route(request, local)) is None:
+        if (route := address_route(request)) is None:
             return self.get_response(request)  # refused further in
         names, query, address = route
         api = request.path.startswith(API_PREFIX)
@@ -99,6 +98,7 @@ class PublicPageCacheMiddleware:
             language = accepted_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
             address += "\n" + request.META.get("HTTP_ACCEPT", "") + "\n" + language
         state = page_state(names)
+        local, shared = caches["pages-local"], caches["pages"]
         takes_gzip = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
         local_key = f"{state.key}:{'gzip' if takes_gzip else 'identity'}:{address}"
         if (ready := local.get(local_key)) is not None:
@@ -147,14 +147,15 @@ class PublicPageCacheMiddleware:
         )
 
 
-def address_route(request, local) -> tuple[tuple[str, ...], str, str] | None:
+def address_route(request) -> tuple[tuple[str, ...], str, str] | None:
     """The scopes of the page an address asks for, the query string it reads (all of it on
     the API) and the address its key holds; None for an address refused further in. Kept
     in the process's memory by scheme, host as sent, path and query string, which are all
     it depends on (the host is checked against ALLOWED_HOSTS before it is kept)."""
+    routes = caches["page-routes"]
     raw_query = request.META.get("QUERY_STRING", "")
     route_key = f"route:{request.scheme}://{request._get_raw_host()}{request.path}?{raw_query}"
-    if (route := local.get(route_key)) is not None:
+    if (route := routes.get(route_key)) is not None:
         return route
     # Refused further in (inside the language middleware, whose headers the refusal gets):
     # whatever parameter holds the bad character, or a host not allowed.
@@ -175,7 +176,7 @@ def address_route(request, local) -> tuple[tuple[str, ...], str, str] | None:
         query = kept_query(request.GET, query_parameters(match.func) if match else frozenset())
     names = page_scopes(match.view_name, match.kwargs) if match else (ALL, SITE)
     address = f"{request.scheme}://{host}{escape_uri_path(request.path)}?{query}"
-    local.set(route_key, (names, query, address), settings.PAGE_CACHE_SECONDS)
+    routes.set(route_key, (names, query, address), settings.PAGE_CACHE_SECONDS)
     return names, query, address
 
 

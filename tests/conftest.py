@@ -108,10 +108,11 @@ def english_outside_requests():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: a rolled-back test database reuses content
-    version numbers, which key the cached pages."""
+    version numbers, which key the cached pages (and what addresses resolve to is found
+    again, under the test's settings)."""
     from django.core.cache import caches
 
-    for alias in ("default", "pages", "pages-local"):
+    for alias in ("default", "pages", "pages-local", "page-routes"):
         caches[alias].clear()
 
 

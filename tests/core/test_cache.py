@@ -170,6 +170,7 @@ def redis_caches(location: str, **options) -> dict:
         "default": redis,
         "pages": {**redis, "KEY_PREFIX": f"{options.get('KEY_PREFIX', '')}pages"},
         "pages-local": {"BACKEND": "core.local_cache.ObjectMemoryCache"},
+        "page-routes": {"BACKEND": "core.local_cache.ObjectMemoryCache", "LOCATION": "routes"},
     }
 
 
