@@ -1,4 +1,4 @@
-"""The process's memory in front of the page cache (CACHES["pages-local"])."""
+"""The process's memory in front of the page cache (CACHES["pages-local"], "page-routes")."""
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
