@@ -1,4 +1,9 @@
+import fcntl
+import json
+from contextlib import contextmanager
+
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
@@ -32,35 +37,189 @@ def pytest_collection_modifyitems(items):
     ]
 
 
-class SharedDemo:
-    """The demo loaded once for a module's tests, in an outer transaction as Django's
-    setUpTestData does for a class: each test's own transaction is a savepoint inside it,
-    so a test's changes are still rolled back before the next one."""
+class TestDatabases:
+    """The test databases migrated once for the run and cloned for each process (xdist
+    worker), instead of migrated by each; the demo likewise loaded once, into a database of
+    its own cloned from them. PostgreSQL copies a database (CREATE DATABASE ... TEMPLATE) in
+    about a second, where migrating takes many and loading the demo several more. The
+    templates are made by whichever process asks first, under a lock in the run's temporary
+    directory, and dropped at the run's end by the process that started it."""
 
     def __init__(self):
-        self.atomic = None
+        self.folder = None
+        self.worker = None
         self.blocker = None
-        self.wanted = False
+        self.aliases = []
+        self.demo_name = None
+        self.own = []
 
-    def open(self, blocker):
+    def setup(self, config, folder, blocker, keepdb, aliases, serialized_aliases):
+        from django.db import connections
+        from django.test.utils import setup_databases
+
+        self.folder, self.blocker = folder, blocker
+        self.worker = getattr(config, "workerinput", {}).get("workerid", "main")
+        self.aliases = sorted(aliases)
+        with blocker.unblock(), self.lock():
+            made = self.folder / "templates.json"
+            if not made.exists():
+                setup_databases(
+                    verbosity=0,
+                    interactive=False,
+                    aliases=aliases,
+                    serialized_aliases=serialized_aliases,
+                    keepdb=keepdb,
+                )
+                templates = {alias: connections[alias].settings_dict["NAME"] for alias in aliases}
+                made.write_text(json.dumps({"keep": keepdb, "names": templates}))
+            for alias, name in json.loads(made.read_text())["names"].items():
+                connections[alias].close()
+                connections[alias].settings_dict["NAME"] = name
+                self.clone(alias)
+            for alias in serialized_aliases:
+                creation = connections[alias].creation
+                connections[alias]._test_serialized_contents = creation.serialize_db_to_string()
+
+    def clone(self, alias):
+        from django.db import connections
+
+        creation = connections[alias].creation
+        creation.clone_test_db(suffix=self.worker, verbosity=0)
+        self.own.append(creation.get_test_db_clone_settings(self.worker)["NAME"])
+        self.point(alias, self.own[-1])
+
+    def point(self, alias, name):
+        """Send ``alias`` and the aliases mirroring it to database ``name``."""
+        from django.db import connections
+
+        for each in connections:
+            mirror = connections[each].settings_dict.get("TEST", {}).get("MIRROR")
+            if each == alias or mirror == alias:
+                connections[each].close()
+                connections[each].settings_dict["NAME"] = name
+
+    @contextmanager
+    def lock(self):
+        with open(self.folder / "templates.lock", "w") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            yield
+
+    def demo(self):
+        """The name of this process's copy of the demo, made on first use."""
         from django.core.management import call_command
-        from django.db import transaction
+        from django.db import DEFAULT_DB_ALIAS, connections
 
-        self.blocker = blocker
-        with blocker.unblock():
-            self.atomic = transaction.atomic()
-            self.atomic.__enter__()
-            call_command("loaddemo", verbosity=0)
+        if self.demo_name:
+            return self.demo_name
+        connection = connections[DEFAULT_DB_ALIAS]
+        own = connection.settings_dict["NAME"]
+        with self.blocker.unblock(), self.lock():
+            made = self.folder / "demo.json"
+            templates = json.loads((self.folder / "templates.json").read_text())["names"]
+            demo_template = f"{templates[DEFAULT_DB_ALIAS]}_demo"
+            if not made.exists():
+                self.point(DEFAULT_DB_ALIAS, templates[DEFAULT_DB_ALIAS])
+                connection.creation.clone_test_db(suffix="demo", verbosity=0)
+                self.point(DEFAULT_DB_ALIAS, demo_template)
+                call_command("loaddemo", verbosity=0)
+                made.write_text(json.dumps({"name": demo_template}))
+            self.point(DEFAULT_DB_ALIAS, demo_template)
+            connection.creation.clone_test_db(suffix=self.worker, verbosity=0)
+            self.demo_name = f"{demo_template}_{self.worker}"
+            self.own.append(self.demo_name)
+            self.point(DEFAULT_DB_ALIAS, own)
+        return self.demo_name
 
-    def close(self):
-        if self.atomic is None:
-            return
-        from django.db import transaction
+    def teardown(self, keepdb):
+        from django.db import DEFAULT_DB_ALIAS, connections
 
         with self.blocker.unblock():
-            transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
-        self.atomic = None
+            for alias in self.aliases:
+                connections[alias].close()
+            if not keepdb:
+                for name in self.own:
+                    drop_database(connections[DEFAULT_DB_ALIAS], name)
+
+
+def drop_database(connection, name):
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+test_databases = TestDatabases()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix():
+    """Every worker names the same test databases: they are the templates it clones."""
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, tmp_path_factory, django_test_environment, django_db_blocker, django_db_keepdb
+):
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    keepdb = django_db_keepdb and not request.config.getvalue("create_db")
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    # An xdist worker's temporary directory is inside the controller's, which they share.
+    folder = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):
+        folder = folder.parent
+    test_databases.setup(
+        request.config, folder, django_db_blocker, keepdb, aliases, serialized_aliases
+    )
+    yield
+    test_databases.teardown(keepdb)
+
+
+def pytest_sessionfinish(session):
+    """The process that started the run (the only one, or xdist's controller) drops the
+    templates its workers made."""
+    if hasattr(session.config, "workerinput"):
+        return
+    folder = session.config._tmp_path_factory.getbasetemp()
+    made = folder / "templates.json"
+    if not made.exists():
+        return
+    from django.db import connections
+
+    templates = json.loads(made.read_text())
+    if templates["keep"]:
+        return
+    names = list(templates["names"].items())
+    if (folder / "demo.json").exists():
+        names.append(("default", json.loads((folder / "demo.json").read_text())["name"]))
+    with session.config.stash[blocking_manager_key].unblock():
+        for alias, name in names:
+            drop_database(connections[alias], name)
+
+
+class SharedDemo:
+    """The demo for a module's tests that share it: the default connection sent to this
+    process's copy of the demo database (TestDatabases.demo) for them, and back after.
+    Each test runs in a transaction rolled back at its end, as on the empty database, so
+    every test starts from the demo as loaded."""
+
+    def __init__(self):
+        self.open_on = None
+        self.wanted = False
+
+    def open(self):
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        self.open_on = connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]
+        with test_databases.blocker.unblock():
+            test_databases.point(DEFAULT_DB_ALIAS, test_databases.demo())
+
+    def close(self):
+        if self.open_on is None:
+            return
+        from django.db import DEFAULT_DB_ALIAS
+
+        with test_databases.blocker.unblock():
+            test_databases.point(DEFAULT_DB_ALIAS, self.open_on)
+        self.open_on = None
 
 
 shared_demo = SharedDemo()
@@ -68,26 +227,26 @@ shared_demo = SharedDemo()
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    # Before any fixture: a test that does not share the demo must not run inside it.
+    # Before any fixture: a test that does not share the demo must not run on its database.
     shared_demo.wanted = shares_the_demo(item)
     if not shared_demo.wanted:
         shared_demo.close()
 
 
 @pytest.fixture(scope="module")
-def _module_demo(django_db_setup, django_db_blocker):
+def _module_demo(django_db_setup):
     # Module-scoped, so set up before any test's own transaction is opened.
     if shared_demo.wanted:
-        shared_demo.open(django_db_blocker)
+        shared_demo.open()
     yield
     shared_demo.close()
 
 
 @pytest.fixture
 def demo(_module_demo, db):
-    """The full demo site, loaded the way `manage.py loaddemo` loads it: once per module for
-    the tests that share it, by each transactional test for itself."""
-    if shared_demo.atomic is None:
+    """The full demo site, loaded the way `manage.py loaddemo` loads it: loaded once for the
+    run and copied for the tests that share it, by each transactional test for itself."""
+    if shared_demo.open_on is None:
         from django.core.management import call_command
 
         call_command("loaddemo", verbosity=0)
