@@ -312,6 +312,10 @@ class PublicationFormats:
             return super().list(request, *args, **kwargs)
         papers = self.filter_queryset(self.get_queryset())
         texts = self.paginate_queryset(papers.values_list(stored_json(), flat=True))
+        if None in texts:
+            # Written past the signals and not rendered yet (render_publications), or a
+            # language added since: this page from the fields, as the HTML pages do.
+            return super().list(request, *args, **kwargs)
         return self.get_paginated_response(StoredJSON(addressed(f"[{','.join(texts)}]", request)))
 
 
@@ -326,6 +330,8 @@ class PublicationViewSet(PublicationFormats, ReadOnlyViewSet):
             return super().retrieve(request, *args, **kwargs)
         papers = self.filter_queryset(self.get_queryset())
         text = get_object_or_404(papers.values_list(stored_json(), flat=True), slug=kwargs["slug"])
+        if text is None:  # not rendered yet, as in ``list``
+            return super().retrieve(request, *args, **kwargs)
         return Response(StoredJSON(addressed(text, request)))
 
     def stored_count(self) -> int | None:

@@ -280,3 +280,14 @@ def test_the_stored_totals_follow_papers_added_and_hidden(client):
     assert client.get(theirs, {"format": "bibtex"})["X-Total-Count"] == "2"
     assert client.get(LIST, {"page": 2}).status_code == 404
     assert client.get(LIST, {"page_size": 2, "page": 2}).json()["previous"] is not None
+
+
+def test_a_paper_not_rendered_yet_is_answered_from_its_fields(client):
+    """Written past the signals and before render_publications: the list and the paper
+    answer as DRF's walk of the fields does, not with an error."""
+    paper = AuthorshipFactory(researcher__is_member=True).publication
+    Publication.objects.filter(pk=paper.pk).update(api_json={})
+    for path in (LIST, f"{LIST}{paper.slug}/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert paper.title in response.content.decode()
