@@ -142,8 +142,10 @@ class TestDatabases:
 
 
 def drop_database(connection, name):
+    # FORCE: a connection some test left open (a version listener's, a thread's) would
+    # otherwise keep the database, and fail the run at its very end.
     with connection.creation._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
 
 
 test_databases = TestDatabases()

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from events.models import Event
-from profiles.models import ProfileSection
+from profiles.models import ProfileSection, ResearcherCard
 from tests.factories import (
     AwardFactory,
     CitationCountFactory,
@@ -88,6 +88,10 @@ VIOLATIONS = {
         start_date=datetime.date(2021, 9, 1), end_date=datetime.date(2021, 8, 31)
     ),
     "membership_sane_start": lambda: MembershipFactory(start_date=datetime.date(1021, 9, 1)),
+    "researcher_card_unique_language": lambda: [
+        ResearcherCard.objects.create(researcher=person, language="en", html="<li></li>")
+        for person in [ResearcherFactory()] * 2
+    ],
     "profile_section_unique_title-en": section_titled_alike("en"),
     "profile_section_unique_title-zh-hans": section_titled_alike("zh_hans"),
 }
