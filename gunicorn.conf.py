@@ -1,8 +1,6 @@
 """gunicorn's settings beyond the command line (Dockerfile); gunicorn reads this file from
 the directory it starts in."""
 
-import os
-
 # gunicorn answers a request line longer than this with a plain HTML 400 of its own, before
 # Django sees it; 8190 is the most it allows short of unlimited (0, which would buffer an
 # endless line). Django refuses addresses above core.middleware.MAX_URL_LENGTH (4096) with
@@ -10,8 +8,6 @@ import os
 limit_request_line = 8190
 # Longer lines still: a JSON 414 from the worker, not gunicorn's HTML (config/workers.py).
 worker_class = "config.workers.Worker"
-# Threads per worker: each holds a database connection of its own (README, Scaling out).
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Above the admin imports' own limits (publications/admin_import.py), which answer first;
 # the Dockerfile passes the same.
 timeout = 60

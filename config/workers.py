@@ -1,19 +1,16 @@
-"""gunicorn's threaded worker, answering a request line over gunicorn's own limit as the site
+"""gunicorn's sync worker, answering a request line over gunicorn's own limit as the site
 answers a long address (core.middleware.BadAddressMiddleware): a JSON 414 in the API's error
 form instead of gunicorn's HTML 400. gunicorn stops reading such a line before its path, so
-which page it asked for is unknown: every surface gets the JSON.
-
-Threads (gunicorn.conf.py), so that a page being rendered after an edit does not hold up the
-cached answers queued behind it in a sync worker; and kept-alive connections."""
+which page it asked for is unknown: every surface gets the JSON."""
 
 import json
 
 from gunicorn import util
 from gunicorn.http.errors import LimitRequestLine
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.sync import SyncWorker
 
 
-class Worker(ThreadWorker):
+class Worker(SyncWorker):
     def handle_error(self, req, client, addr, exc):
         if not isinstance(exc, LimitRequestLine):
             return super().handle_error(req, client, addr, exc)
