@@ -129,7 +129,6 @@ class MemberCard:
         return mark_safe("".join(parts))
 
 
-
 def member_cards(people) -> list[MemberCard]:
     """``people`` (annotated with ``paper_count``, cv.metrics.members_with_paper_counts) as
     cards in the active language, in one query; a card not stored yet (written past the
