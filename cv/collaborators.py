@@ -94,6 +94,9 @@ def affiliations(pks) -> dict[int, str]:
             "internship",
             F("end_date").desc(nulls_first=True),
             F("start_date").desc(nulls_last=True),
+            # Undated positions tie: the first the profile lists, not the table's whim.
+            "order",
+            "pk",
         )
     )
     found: dict[int, str] = {}

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.models import Visibility
-from cv.collaborators import collaborators, window_start
+from cv.collaborators import affiliations, collaborators, window_start
 from profiles.models import Position
 from tests import factories as f
 
@@ -211,3 +211,18 @@ def test_a_coauthors_new_position_retires_the_cached_table(client, ann):
     position.save()
     response = client.get("/people/ann/collaborators.csv")
     assert "Moved Institute" in response.content.decode("utf-8-sig")
+
+
+def test_undated_current_positions_give_the_first_listed_as_the_affiliation(db):
+    """Three ongoing, undated affiliations tie on every date: the profile's first wins,
+    whatever order the rows were written in."""
+    person = f.ResearcherFactory()
+    for order, name in [(3, "Third Institute"), (1, "First University"), (2, "Second Lab")]:
+        f.PositionFactory(
+            researcher=person,
+            order=order,
+            start_date=None,
+            kind=Position.Kind.AFFILIATION,
+            organization=f.OrganizationFactory(name=name),
+        )
+    assert affiliations([person.pk]) == {person.pk: "First University"}
