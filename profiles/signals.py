@@ -4,7 +4,7 @@ writes beyond their row, Researcher.save does."""
 
 from core.search_updates import updates_deferred
 from profiles import cards
-from profiles.models import Position, Researcher
+from profiles.models import Organization, Position, Researcher
 
 
 def researcher_saved(sender, instance, **kwargs):
@@ -22,9 +22,18 @@ def position_changed(sender, instance, origin=None, **kwargs):
 
 
 def organization_saved(sender, instance, created, **kwargs):
-    if not created:
-        cards.changed(
-            Position._base_manager.filter(organization=instance).values_list(
-                "researcher", flat=True
-            )
-        )
+    if created:
+        return
+    # A card names an organization with its parents ("School, University"): a parent's
+    # renaming shows on the cards of everyone at the units below it.
+    named = {instance.pk}
+    below = {instance.pk}
+    while below := set(
+        Organization._base_manager.filter(parent__in=below)
+        .exclude(pk__in=named)
+        .values_list("pk", flat=True)
+    ):
+        named |= below
+    cards.changed(
+        Position._base_manager.filter(organization__in=named).values_list("researcher", flat=True)
+    )

@@ -88,6 +88,17 @@ def test_a_renamed_organization_renames_every_card_naming_it(client, member):
         assert "Renamed University" in shown(client, name)
 
 
+def test_a_renamed_parent_organization_renames_the_cards_of_its_units(client):
+    university = OrganizationFactory(name="Old University")
+    school = OrganizationFactory(name="School of Maths", parent=university)
+    person = ResearcherFactory(full_name="Cy Member", is_member=True)
+    PositionFactory(researcher=person, organization=school)
+    assert "School of Maths, Old University" in shown(client, "Cy Member")
+    university.name = "New University"
+    university.save()
+    assert "School of Maths, New University" in shown(client, "Cy Member")
+
+
 def test_a_position_that_ended_yesterday_leaves_the_card_at_midnight(client, member):
     """Stored while current, a position that ends is dropped by the day rule, not by any
     write: the card must be made again when the day turns."""
