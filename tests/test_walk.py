@@ -201,52 +201,67 @@ def text_of(response) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("path", urls())
-def test_no_hidden_record_anywhere(client, path):
-    build_site("plain", "plain", hidden_text=SECRET)
-    response = client.get(path)
-    assert response.status_code == 200, path
-    body = text_of(response)
-    plain = path.removeprefix("/zh-hans")
-    if f"q={SECRET}" in path:
-        # Not even a record whose text hides the word, such as a hidden person's other names.
-        if plain.startswith("/search/"):
-            assert "Nothing matches" in body or "没有与" in body
-        elif plain.startswith("/experts/"):
-            assert "No member works on" in body
-        else:
-            assert '"count":0' in body
-    if plain.startswith(("/search/", "/experts/")):
-        # The search page repeats what was asked; it must find nothing to highlight (but
-        # the public member's own words, asked for).
-        assert "<mark>" not in body or path.endswith("q=plain")
-        body = body.replace(f"q={SECRET}", "").replace(f"Search: {SECRET}", "")
-        body = body.replace(f"搜索：{SECRET}", "")
-        body = body.replace(f"Experts: {SECRET}", "")
-        body = body.replace(f'value="{SECRET}"', "").replace(f"“{SECRET}”", "")
-    # Lower case too: slugs in links and the sitemap are made from the names.
-    assert SECRET.lower() not in body.lower()
+@pytest.fixture(scope="class")
+def hidden_site(shared_rows):
+    with shared_rows():
+        build_site("plain", "plain", hidden_text=SECRET)
+
+
+@pytest.fixture(scope="class")
+def typed_site(shared_rows):
+    with shared_rows():
+        build_site(PAYLOAD, MARKDOWN_PAYLOAD)
+
+
+# Each class's tests read one site, made once for them (shared_rows).
+@pytest.mark.usefixtures("hidden_site")
+class TestHiddenRecords:
+    @pytest.mark.parametrize("path", urls())
+    def test_no_hidden_record_anywhere(self, client, path):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = text_of(response)
+        plain = path.removeprefix("/zh-hans")
+        if f"q={SECRET}" in path:
+            # Not even a record whose text hides the word, such as a hidden person's other names.
+            if plain.startswith("/search/"):
+                assert "Nothing matches" in body or "没有与" in body
+            elif plain.startswith("/experts/"):
+                assert "No member works on" in body
+            else:
+                assert '"count":0' in body
+        if plain.startswith(("/search/", "/experts/")):
+            # The search page repeats what was asked; it must find nothing to highlight (but
+            # the public member's own words, asked for).
+            assert "<mark>" not in body or path.endswith("q=plain")
+            body = body.replace(f"q={SECRET}", "").replace(f"Search: {SECRET}", "")
+            body = body.replace(f"搜索：{SECRET}", "")
+            body = body.replace(f"Experts: {SECRET}", "")
+            body = body.replace(f'value="{SECRET}"', "").replace(f"“{SECRET}”", "")
+        # Lower case too: slugs in links and the sitemap are made from the names.
+        assert SECRET.lower() not in body.lower()
 
 
 HTML_TYPES = ("text/html", "application/xhtml")
 
 
-@pytest.mark.parametrize("path", urls())
-def test_typed_script_never_runs(client, path):
-    build_site(PAYLOAD, MARKDOWN_PAYLOAD)
-    response = client.get(path)
-    assert response.status_code == 200, path
-    body = text_of(response)
-    content_type = response["Content-Type"]
-    if content_type.startswith(HTML_TYPES) or "xml" in content_type:
-        # Pages and feeds: the payload is text, escaped, wherever it lands.
-        assert "<script>alert" not in body
-        assert "<img src=x" not in body
-        # No live link to javascript: (escaped text such as "&lt;a href=..." is harmless).
-        assert not re.search(r"""<a\b[^>]*\shref=["']?\s*javascript:""", body, re.IGNORECASE)
-        assert "&lt;script&gt;alert" in body or "alert" not in body
-    else:
-        # JSON, BibTeX, CSL-JSON and iCalendar are data: never served as something a
-        # browser would render, and never sniffed as HTML.
-        assert response["X-Content-Type-Options"] == "nosniff"
-        assert not content_type.startswith(HTML_TYPES)
+@pytest.mark.usefixtures("typed_site")
+class TestTypedScript:
+    @pytest.mark.parametrize("path", urls())
+    def test_typed_script_never_runs(self, client, path):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = text_of(response)
+        content_type = response["Content-Type"]
+        if content_type.startswith(HTML_TYPES) or "xml" in content_type:
+            # Pages and feeds: the payload is text, escaped, wherever it lands.
+            assert "<script>alert" not in body
+            assert "<img src=x" not in body
+            # No live link to javascript: (escaped text such as "&lt;a href=..." is harmless).
+            assert not re.search(r"""<a\b[^>]*\shref=["']?\s*javascript:""", body, re.IGNORECASE)
+            assert "&lt;script&gt;alert" in body or "alert" not in body
+        else:
+            # JSON, BibTeX, CSL-JSON and iCalendar are data: never served as something a
+            # browser would render, and never sniffed as HTML.
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert not content_type.startswith(HTML_TYPES)

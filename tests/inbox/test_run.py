@@ -39,6 +39,9 @@ def start(tmp_path, seconds):
         cwd=ROOT,
         env={**os.environ, "SERVE_SECONDS": str(seconds)},
         start_new_session=True,
+        # As from a terminal: a shell's background job (a CI script run with &) passes
+        # SIGINT on ignored, and make would never hear the Ctrl-C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
