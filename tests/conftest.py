@@ -254,30 +254,41 @@ def demo(_module_demo, db):
         call_command("loaddemo", verbosity=0)
 
 
-@pytest.fixture(scope="class")
-def shared_rows(django_db_setup, django_db_blocker):
-    """For rows that many tests only read, made once rather than by each test, as Django's
-    TestCase.setUpTestData makes them: a transaction opened for the tests of a class (of a
-    module, for tests outside classes) and rolled back after the last of them; each test
-    runs inside it, in the savepoint its ``db`` fixture opens and rolls back. A fixture of
-    the same scope makes the rows ``with shared_rows():``, and a test's own fixture hands
-    out deep copies (``copy.deepcopy``), so that no test sees another's changes to them.
-    Not for transactional tests, which commit, nor beside the shared demo, which moves the
-    connection to another database."""
+def _shared_rows(blocker):
     from django.conf import settings
     from django.db import transaction
     from django.utils import translation
 
-    with django_db_blocker.unblock():
+    with blocker.unblock():
         atomic = transaction.atomic()
         # As TestCase's own: a durable block inside a test stays allowed.
         atomic._from_testcase = True
         atomic.__enter__()
     translation.activate(settings.LANGUAGE_CODE)
-    yield django_db_blocker.unblock
-    with django_db_blocker.unblock():
+    yield blocker.unblock
+    with blocker.unblock():
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_rows(django_db_setup, django_db_blocker):
+    """For rows that many tests only read, made once rather than by each test, as Django's
+    TestCase.setUpTestData makes them: a transaction opened for a module's tests and rolled
+    back after the last of them; each test runs inside it, in the savepoint its ``db``
+    fixture opens and rolls back. A module-scoped fixture makes the rows
+    ``with module_rows():``, and a test's own fixture hands out deep copies
+    (``copy.deepcopy``), so that no test sees another's changes to them. Not for
+    transactional tests, which commit, nor beside the shared demo, which moves the
+    connection to another database."""
+    yield from _shared_rows(django_db_blocker)
+
+
+@pytest.fixture(scope="class")
+def class_rows(django_db_setup, django_db_blocker):
+    """module_rows for the tests of one class (pytest gives a test outside a class a class
+    scope of its own)."""
+    yield from _shared_rows(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,13 @@ Two members, Alice and Bob, each own a full set of records; the member role is A
 is Alice's row of a model, "other" is Bob's (for shared models, any row).
 """
 
+import copy
+
 import pytest
 import reversion
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -142,8 +145,8 @@ def records_of(researcher, venue, organization, event):
     }
 
 
-@pytest.fixture
-def site(django_user_model):
+def build_site():
+    django_user_model = get_user_model()
     venue = f.VenueFactory()
     organization = f.OrganizationFactory()
     event = f.EventFactory()
@@ -179,6 +182,17 @@ def site(django_user_model):
     accounts["member"] = accounts["alice"]
     harvest_later(owned["alice"]["profiles.researcher"])  # a job in the queue's admin
     return {"accounts": accounts, "own": owned["alice"], "other": owned["bob"], "shared": shared}
+
+
+@pytest.fixture(scope="module")
+def shared_site(module_rows):
+    with module_rows():
+        return build_site()
+
+
+@pytest.fixture
+def site(shared_site, db):
+    return copy.deepcopy(shared_site)
 
 
 def row(site, model, whose):

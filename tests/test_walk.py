@@ -202,18 +202,18 @@ def text_of(response) -> str:
 
 
 @pytest.fixture(scope="class")
-def hidden_site(shared_rows):
-    with shared_rows():
+def hidden_site(class_rows):
+    with class_rows():
         build_site("plain", "plain", hidden_text=SECRET)
 
 
 @pytest.fixture(scope="class")
-def typed_site(shared_rows):
-    with shared_rows():
+def typed_site(class_rows):
+    with class_rows():
         build_site(PAYLOAD, MARKDOWN_PAYLOAD)
 
 
-# Each class's tests read one site, made once for them (shared_rows).
+# Each class's tests read one site, made once for them (class_rows).
 @pytest.mark.usefixtures("hidden_site")
 class TestHiddenRecords:
     @pytest.mark.parametrize("path", urls())
