@@ -278,9 +278,10 @@ def module_rows(django_db_setup, django_db_blocker):
     back after the last of them; each test runs inside it, in the savepoint its ``db``
     fixture opens and rolls back. A module-scoped fixture makes the rows
     ``with module_rows():``, and a test's own fixture hands out deep copies
-    (``copy.deepcopy``), so that no test sees another's changes to them. Not for
-    transactional tests, which commit, nor beside the shared demo, which moves the
-    connection to another database."""
+    (``copy.deepcopy``), so that no test sees another's changes to them. The module's
+    tests that run after the first to ask for them see the rows too: for a module whose
+    tests are about those rows (else class_rows). Not for transactional tests, which
+    commit, nor beside the shared demo, which moves the connection to another database."""
     yield from _shared_rows(django_db_blocker)
 
 

@@ -49,8 +49,7 @@ def management_form(prefix, total, initial=0):
     }
 
 
-@pytest.fixture
-def one_of_each():
+def make_one_of_each():
     """At least one row of every registered model, linked the way real data is."""
     university = f.OrganizationFactory(name="Shanghai Jiao Tong University", short_name="SJTU")
     school = f.OrganizationFactory(name="School of Mathematical Sciences", parent=university)
@@ -102,6 +101,12 @@ def one_of_each():
     return member
 
 
+@pytest.fixture(scope="class")
+def one_of_each(class_rows):
+    with class_rows():
+        make_one_of_each()
+
+
 @pytest.fixture
 def superuser_request(admin_user):
     request = RequestFactory().get("/admin/")
@@ -109,15 +114,23 @@ def superuser_request(admin_user):
     return request
 
 
-@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=REGISTERED_IDS)
-def test_changelist_renders(admin_client, one_of_each, model, model_admin):
-    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+# The same rows for each of these tests, made once (class_rows).
+@pytest.mark.usefixtures("one_of_each")
+class TestEveryRegisteredModel:
+    @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=REGISTERED_IDS)
+    def test_changelist_renders(self, admin_client, model, model_admin):
+        assert admin_client.get(admin_url(model, "changelist")).status_code == 200
 
+    @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=REGISTERED_IDS)
+    def test_changelist_search_renders(self, admin_client, model, model_admin):
+        response = admin_client.get(admin_url(model, "changelist"), {"q": "x"})
+        assert response.status_code == 200
 
-@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=REGISTERED_IDS)
-def test_changelist_search_renders(admin_client, one_of_each, model, model_admin):
-    response = admin_client.get(admin_url(model, "changelist"), {"q": "x"})
-    assert response.status_code == 200
+    @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=REGISTERED_IDS)
+    def test_change_page_renders(self, admin_client, model, model_admin):
+        obj = model._default_manager.first()
+        assert obj is not None, f"the fixture made no {model._meta.label}"
+        assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=REGISTERED_IDS)
@@ -125,13 +138,6 @@ def test_add_page_renders(admin_client, superuser_request, model, model_admin):
     response = admin_client.get(admin_url(model, "add"))
     expected = 200 if model_admin.has_add_permission(superuser_request) else 403
     assert response.status_code == expected
-
-
-@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=REGISTERED_IDS)
-def test_change_page_renders(admin_client, one_of_each, model, model_admin):
-    obj = model._default_manager.first()
-    assert obj is not None, f"the fixture made no {model._meta.label}"
-    assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("model_admin", PROJECT_ADMINS, ids=str)
