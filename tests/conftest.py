@@ -254,7 +254,10 @@ def demo(_module_demo, db):
         call_command("loaddemo", verbosity=0)
 
 
-def _shared_rows(blocker):
+@contextmanager
+def kept_rows(blocker):
+    """A transaction for rows that tests share, rolled back when the block ends; yields
+    what a fixture writes them under (see module_rows)."""
     from django.conf import settings
     from django.db import transaction
     from django.utils import translation
@@ -265,10 +268,12 @@ def _shared_rows(blocker):
         atomic._from_testcase = True
         atomic.__enter__()
     translation.activate(settings.LANGUAGE_CODE)
-    yield blocker.unblock
-    with blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+    try:
+        yield blocker.unblock
+    finally:
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
@@ -282,14 +287,16 @@ def module_rows(django_db_setup, django_db_blocker):
     tests that run after the first to ask for them see the rows too: for a module whose
     tests are about those rows (else class_rows). Not for transactional tests, which
     commit, nor beside the shared demo, which moves the connection to another database."""
-    yield from _shared_rows(django_db_blocker)
+    with kept_rows(django_db_blocker) as writing:
+        yield writing
 
 
 @pytest.fixture(scope="class")
 def class_rows(django_db_setup, django_db_blocker):
     """module_rows for the tests of one class (pytest gives a test outside a class a class
-    scope of its own)."""
-    yield from _shared_rows(django_db_blocker)
+    scope of its own). A parametrized fixture opens kept_rows itself, one per parameter."""
+    with kept_rows(django_db_blocker) as writing:
+        yield writing
 
 
 @pytest.fixture(autouse=True)

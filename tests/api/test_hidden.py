@@ -3,6 +3,7 @@
 import pytest
 
 from core.models import Visibility
+from tests.conftest import kept_rows
 from tests.factories import (
     AuthorshipFactory,
     AwardFactory,
@@ -44,9 +45,16 @@ FORMATS = {
 }
 
 
-@pytest.fixture(params=[Visibility.HIDDEN, Visibility.DRAFT])
-def site(request):
-    hidden = request.param
+# The tests of TestHiddenSite read one site, made once for each visibility (kept_rows).
+@pytest.fixture(scope="class", params=[Visibility.HIDDEN, Visibility.DRAFT])
+def site(request, django_db_setup, django_db_blocker):
+    with kept_rows(django_db_blocker) as writing:
+        with writing():
+            make_site(request.param)
+        yield request.param
+
+
+def make_site(hidden):
     ann = ResearcherFactory(is_member=True, slug="ann")
     ResearcherFactory(is_member=True, slug="ghost", full_name=f"{SECRET} Person", visibility=hidden)
     shown = PublicationFactory(title="Shown paper", slug="shown")
@@ -80,48 +88,6 @@ def site(request):
     ProfileSectionFactory(researcher=ann, title=f"{SECRET} section", visibility=hidden)
     project = ProjectFactory(title=f"{SECRET} project", visibility=hidden)
     ProjectMemberFactory(project=project, researcher=ann)
-    return hidden
-
-
-@pytest.mark.parametrize("path", FORMATS)
-def test_no_hidden_record_in_any_list_or_format(site, get, path):
-    for accept in FORMATS[path]:
-        response = get(path, accept=accept)
-        assert response.status_code == 200, (path, accept)
-        assert SECRET not in response.content.decode(), (path, accept)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v1/publications/secret-paper/",
-        "/api/v1/talks/secret-talk/",
-        "/api/v1/talks/session-talk/",
-        "/api/v1/talks/workshop-talk/",
-        "/api/v1/events/secret-event/",
-        "/api/v1/events/secret-session/",
-        "/api/v1/events/secret-workshop/",
-        "/api/v1/researchers/ghost/",
-        "/api/v1/researchers/ghost/publications/",
-        "/api/v1/researchers/shy/",
-    ],
-)
-def test_hidden_details_are_not_found(site, get, path):
-    assert get(path).status_code == 404
-
-
-def test_counts_and_metrics_leave_hidden_records_out(site, get):
-    assert get("/api/v1/publications/").json()["count"] == 1
-    assert get("/api/v1/talks/").json()["count"] == 0
-    ann = get("/api/v1/researchers/ann/").json()
-    assert ann["metrics"]["papers"] == 1
-    assert ann["metrics"]["coauthors"] == 0
-    assert [p["slug"] for p in ann["interests"][0]["publications"]] == ["shown"]
-    assert [i["title"] for i in ann["interests"]] == ["Theory"]
-    for award in ann["awards"]:
-        assert (award["publication"], award["talk"], award["event"]) == (None, None, None)
-    assert ann["service"][0]["event"] is None
-    assert ann["projects"] == [] and ann["sections"] == []
 
 
 def test_a_hidden_advisor_is_left_out_of_the_list(get):
@@ -135,9 +101,48 @@ def test_a_hidden_advisor_is_left_out_of_the_list(get):
     assert [a["name"] for a in advisors] == ["Open Advisor"]
 
 
-def test_a_hidden_coauthor_is_a_name_without_a_record(site, get):
-    response = get("/api/v1/publications/shown/")
-    authors = response.json()["authors"]
-    assert authors[1]["name"] == "Quiet Coauthor"
-    assert authors[1]["researcher"] is None
-    assert "0000-0002-1825-0097" not in response.content.decode()
+class TestHiddenSite:
+    @pytest.mark.parametrize("path", FORMATS)
+    def test_no_hidden_record_in_any_list_or_format(self, site, get, path):
+        for accept in FORMATS[path]:
+            response = get(path, accept=accept)
+            assert response.status_code == 200, (path, accept)
+            assert SECRET not in response.content.decode(), (path, accept)
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/api/v1/publications/secret-paper/",
+            "/api/v1/talks/secret-talk/",
+            "/api/v1/talks/session-talk/",
+            "/api/v1/talks/workshop-talk/",
+            "/api/v1/events/secret-event/",
+            "/api/v1/events/secret-session/",
+            "/api/v1/events/secret-workshop/",
+            "/api/v1/researchers/ghost/",
+            "/api/v1/researchers/ghost/publications/",
+            "/api/v1/researchers/shy/",
+        ],
+    )
+    def test_hidden_details_are_not_found(self, site, get, path):
+        assert get(path).status_code == 404
+
+    def test_counts_and_metrics_leave_hidden_records_out(self, site, get):
+        assert get("/api/v1/publications/").json()["count"] == 1
+        assert get("/api/v1/talks/").json()["count"] == 0
+        ann = get("/api/v1/researchers/ann/").json()
+        assert ann["metrics"]["papers"] == 1
+        assert ann["metrics"]["coauthors"] == 0
+        assert [p["slug"] for p in ann["interests"][0]["publications"]] == ["shown"]
+        assert [i["title"] for i in ann["interests"]] == ["Theory"]
+        for award in ann["awards"]:
+            assert (award["publication"], award["talk"], award["event"]) == (None, None, None)
+        assert ann["service"][0]["event"] is None
+        assert ann["projects"] == [] and ann["sections"] == []
+
+    def test_a_hidden_coauthor_is_a_name_without_a_record(self, site, get):
+        response = get("/api/v1/publications/shown/")
+        authors = response.json()["authors"]
+        assert authors[1]["name"] == "Quiet Coauthor"
+        assert authors[1]["researcher"] is None
+        assert "0000-0002-1825-0097" not in response.content.decode()
