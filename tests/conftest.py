@@ -160,7 +160,7 @@ def django_db_modify_db_settings_xdist_suffix():
 def django_db_setup(
     request, tmp_path_factory, django_test_environment, django_db_blocker, django_db_keepdb
 ):
-    from pytest_django.fixtures import _get_databases_for_setup
+    from pytest_django.fixtures import _get_databases_for_setup, _set_suffix_to_test_databases
 
     keepdb = django_db_keepdb and not request.config.getvalue("create_db")
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
@@ -168,6 +168,10 @@ def django_db_setup(
     folder = tmp_path_factory.getbasetemp()
     if hasattr(request.config, "workerinput"):
         folder = folder.parent
+    if not keepdb:
+        # Names of the run's own (its folder is numbered per run): runs at once on one
+        # server, from two checkouts or one, would clone and drop each other's templates.
+        _set_suffix_to_test_databases(folder.name.replace("-", "_"))
     test_databases.setup(
         request.config, folder, django_db_blocker, keepdb, aliases, serialized_aliases
     )
