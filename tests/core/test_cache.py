@@ -1,6 +1,7 @@
 """Cached pages and API data: served from the cache while nothing changed, and never stale
 after an edit of a paper, an authorship, a talk or a profile entry."""
 
+import copy
 import socket
 
 import pytest
@@ -12,8 +13,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def site():
+def make_site():
     """Two members who share a paper and a talk, and one entry on Alice's profile."""
     alice = f.ResearcherFactory(full_name="Alice Moon", is_member=True)
     bob = f.ResearcherFactory(full_name="Bob Stone", is_member=True)
@@ -25,6 +25,17 @@ def site():
     f.TalkSpeakerFactory(talk=talk, researcher=bob, position=2)
     position = f.PositionFactory(researcher=alice, title="Assistant professor")
     return {"alice": alice, "bob": bob, "paper": paper, "talk": talk, "position": position}
+
+
+@pytest.fixture(scope="class")
+def shared_site(class_rows):
+    with class_rows():
+        return make_site()
+
+
+@pytest.fixture
+def site(shared_site, db):
+    return copy.deepcopy(shared_site)
 
 
 def pages_of(site):
@@ -53,27 +64,6 @@ def warm(client, urls):
 
 def text(client, url):
     return client.get(url).content.decode()
-
-
-def test_a_second_visit_costs_one_query(client, site, django_assert_num_queries):
-    pages = pages_of(site)
-    warm(client, pages.values())
-
-    for url in pages.values():
-        with django_assert_num_queries(1):  # the content version
-            assert client.get(url).status_code == 200
-
-
-def test_a_cached_page_is_the_same_page(client, site):
-    url = pages_of(site)["alice"]
-    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-    plain = client.get(url)
-
-    assert again.content == first.content
-    assert again["Content-Encoding"] == "gzip"
-    assert "Content-Encoding" not in plain
-    assert "Alice Moon" in plain.content.decode()
 
 
 def edit_paper_title(site):
@@ -106,63 +96,6 @@ def hide_paper(site):
     return None, ["alice", "bob", "papers", "feed", "api_papers", "api_bob_papers"]
 
 
-@pytest.mark.parametrize(
-    "edit", [edit_paper_title, add_coauthor, edit_talk, edit_profile_entry, hide_paper]
-)
-def test_no_stale_page_survives_an_edit(client, site, edit):
-    pages = pages_of(site)
-    warm(client, pages.values())
-    old_title = site["paper"].title
-
-    shown, affected = edit(site)
-
-    for name in affected:
-        body = text(client, pages[name])
-        if shown is None:
-            assert old_title not in body, name
-        else:
-            assert shown in body, name
-
-
-def test_search_finds_an_edit_at_once(client, site):
-    link = f'href="{site["paper"].get_absolute_url()}"'
-    assert link in text(client, "/search/?q=spectral")
-
-    site["paper"].title = "Frequency bias of wide networks"
-    site["paper"].save()
-
-    assert link in text(client, "/search/?q=frequency")
-    assert link not in text(client, "/search/?q=spectral")
-
-
-def test_signed_in_visitors_are_neither_served_nor_stored(admin_client, client, site):
-    url = pages_of(site)["alice"]
-    warm(admin_client, [url])
-    site["alice"].headline = "Now at a new place"
-    site["alice"].save()
-
-    assert "Now at a new place" in text(admin_client, url)
-    warm(client, [url])
-    assert "Now at a new place" in text(client, url)
-
-
-def test_throttling_still_applies_to_cached_api_data(client, site, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
-    }
-    from rest_framework.throttling import AnonRateThrottle
-
-    rates = AnonRateThrottle.THROTTLE_RATES
-    AnonRateThrottle.THROTTLE_RATES = {"anon": "3/minute"}
-    try:
-        codes = [client.get("/api/v1/publications/").status_code for _ in range(5)]
-    finally:
-        AnonRateThrottle.THROTTLE_RATES = rates
-
-    assert codes == [200, 200, 200, 429, 429]
-
-
 def redis_caches(location: str, **options) -> dict:
     """The caches as config/settings/base.py makes them when REDIS_URL is set."""
     redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, **options}
@@ -180,19 +113,6 @@ DEAD_REDIS = redis_caches(
 )
 
 
-def test_a_missing_redis_means_no_cache_not_errors(client, site):
-    with override_settings(CACHES=DEAD_REDIS):
-        caches._settings = caches.settings = DEAD_REDIS
-        try:
-            for url in pages_of(site).values():
-                assert client.get(url).status_code == 200, url
-            site["paper"].title = "Edited without a cache"
-            site["paper"].save()
-            assert "Edited without a cache" in text(client, pages_of(site)["paper"])
-        finally:
-            caches.close_all()
-
-
 def redis_reachable() -> bool:
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
@@ -201,132 +121,12 @@ def redis_reachable() -> bool:
     return True
 
 
-@pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
-def test_pages_are_shared_through_redis(client, site, django_assert_num_queries):
-    shared = redis_caches("redis://127.0.0.1:6379/15", KEY_PREFIX=f"test-{id(site)}")
-    with override_settings(CACHES=shared):
-        caches._settings = caches.settings = shared
-        try:
-            caches["pages"].clear()
-            url = pages_of(site)["alice"]
-            warm(client, [url])
-            # Another process, with a memory of its own, finds the page in Redis.
-            caches["pages-local"].clear()
-            with django_assert_num_queries(1):  # the content version
-                assert "Alice Moon" in text(client, url)
-            site["alice"].headline = "Moved"
-            site["alice"].save()
-            assert "Moved" in text(client, url)
-        finally:
-            caches["pages"].clear()
-            caches.close_all()
-
-
-@pytest.mark.parametrize("name", ["alice", "papers", "api_papers", "api_alice"])
-def test_a_cached_answer_is_revalidated_with_its_etag(client, site, name):
-    url = pages_of(site)[name]
-    etag = client.get(url)["ETag"]
-    assert client.get(url)["ETag"] == etag  # the hit carries the stored ETag
-
-    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-
-    site["paper"].title = "Renamed after the visit"
-    site["paper"].save()
-    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
-
-
-def test_a_refused_api_request_is_refused_after_a_good_one_was_cached(client, site):
-    assert client.get("/api/v1/publications/?year=2024").status_code == 200
-    assert client.get("/api/v1/publications/?year=2024&colour=red").status_code == 400
-    assert client.get("/api/v1/publications/?format=bibtex&year=2024").status_code == 200
-
-
-def test_a_cached_api_answer_and_its_304_carry_the_cors_headers(client, site):
-    url = pages_of(site)["api_papers"]
-    origin = {"HTTP_ORIGIN": "https://elsewhere.example"}
-    etag = client.get(url, **origin)["ETag"]
-
-    hit = client.get(url, **origin)
-    not_modified = client.get(url, HTTP_IF_NONE_MATCH=etag, **origin)
-
-    assert not_modified.status_code == 304
-    for response in (hit, not_modified):
-        assert response["Access-Control-Allow-Origin"] == "*"
-        assert "ETag" in response["Access-Control-Expose-Headers"]
-
-
 def headers_but_x_cache(response) -> dict:
     return {name: value for name, value in response.items() if name != "X-Cache"}
 
 
-@pytest.mark.parametrize(
-    ("name", "headers"),
-    [("alice", {}), ("alice", {"HTTP_ACCEPT_ENCODING": "gzip"}), ("api_alice", {})],
-)
-def test_a_hit_resolves_no_address_and_activates_no_language(
-    client, site, monkeypatch, name, headers
-):
-    """A hit costs about what a static file does: what its address resolves to is known,
-    and the language middleware it is answered before added its headers to the page
-    stored. The Chinese page and the API asked in Chinese say so on the hit too."""
-    from django.utils import translation
-
-    from core import cache
-
-    url = pages_of(site)[name]
-    if url.startswith("/api/"):
-        headers = {**headers, "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
-    else:
-        url = "/zh-hans" + url
-    miss = client.get(url, **headers)
-    calls = []
-    monkeypatch.setattr(cache, "resolve", lambda *args: calls.append(("resolve", args)))
-    monkeypatch.setattr(translation, "activate", lambda *args: calls.append(("activate", args)))
-    hit = client.get(url, **headers)
-
-    assert (miss["X-Cache"], hit["X-Cache"], calls) == ("miss", "hit", [])
-    assert hit["Content-Language"] == "zh-hans"
-    assert "Accept-Encoding" in hit["Vary"]
-    assert headers_but_x_cache(hit) == headers_but_x_cache(miss)
-    assert hit.content == miss.content
-
-
-def test_a_host_not_allowed_is_refused_as_any_page_is(client, site):
-    """The cache leaves the refusal to CommonMiddleware, inside the language middleware,
-    so that it carries the same headers as every other answer."""
-    refused = client.get(pages_of(site)["alice"], HTTP_HOST="elsewhere.example")
-
-    assert refused.status_code == 400
-    assert refused["Content-Language"] == "en"
-    assert "X-Cache" not in refused
-
-
 def cache_entries() -> int:
     return len(caches["pages"]._cache)  # the tests keep the shared store in memory too
-
-
-def test_unknown_query_parameters_key_no_new_pages(client, site, django_assert_num_queries):
-    alice = f"/people/{site['alice'].slug}/"
-    warm(client, ["/talks/?utm_source=mail", "/talks/?page=1&x=1", f"{alice}?ref=1"])
-    entries = cache_entries()
-    for url in ["/talks/", "/talks/?x=2", "/talks/?y=3&page=1", alice, f"{alice}?ref=2"]:
-        with django_assert_num_queries(1):  # the content version; the page is a hit
-            assert client.get(url).status_code == 200, url
-    assert cache_entries() == entries
-
-
-def test_parameters_a_page_reads_still_key_it(client, site):
-    warm(client, ["/people/"])
-    entries = cache_entries()
-    warm(client, ["/people/?role=phd"])
-    assert cache_entries() > entries
-
-
-def test_a_stored_page_carries_no_unknown_parameter(client, site):
-    html = text(client, "/search/?q=spectral&utm_source=mail")
-    assert "bias of deep networks" in html
-    assert "utm_source" not in html
-    assert "utm_source" not in text(client, "/search/?q=spectral")
 
 
 def test_each_page_names_the_parameters_it_reads():
@@ -346,9 +146,208 @@ def test_each_page_names_the_parameters_it_reads():
     assert {path: query_parameters(resolve(path).func) for path in expected} == expected
 
 
-def test_the_throttle_counts_in_the_default_cache(client, site):
-    """Shared by every process with REDIS_URL; otherwise each process's own, as the README
-    says of API_THROTTLE_RATE."""
-    client.get("/api/v1/publications/")
-    client.get("/api/v1/publications/")
-    assert len(caches["default"].get("throttle_anon_127.0.0.1")) == 2
+# The tests reading site: its rows made once for them (class_rows).
+class TestCachedSite:
+    def test_a_second_visit_costs_one_query(self, client, site, django_assert_num_queries):
+        pages = pages_of(site)
+        warm(client, pages.values())
+
+        for url in pages.values():
+            with django_assert_num_queries(1):  # the content version
+                assert client.get(url).status_code == 200
+
+    def test_a_cached_page_is_the_same_page(self, client, site):
+        url = pages_of(site)["alice"]
+        first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        plain = client.get(url)
+
+        assert again.content == first.content
+        assert again["Content-Encoding"] == "gzip"
+        assert "Content-Encoding" not in plain
+        assert "Alice Moon" in plain.content.decode()
+
+    @pytest.mark.parametrize(
+        "edit", [edit_paper_title, add_coauthor, edit_talk, edit_profile_entry, hide_paper]
+    )
+    def test_no_stale_page_survives_an_edit(self, client, site, edit):
+        pages = pages_of(site)
+        warm(client, pages.values())
+        old_title = site["paper"].title
+
+        shown, affected = edit(site)
+
+        for name in affected:
+            body = text(client, pages[name])
+            if shown is None:
+                assert old_title not in body, name
+            else:
+                assert shown in body, name
+
+    def test_search_finds_an_edit_at_once(self, client, site):
+        link = f'href="{site["paper"].get_absolute_url()}"'
+        assert link in text(client, "/search/?q=spectral")
+
+        site["paper"].title = "Frequency bias of wide networks"
+        site["paper"].save()
+
+        assert link in text(client, "/search/?q=frequency")
+        assert link not in text(client, "/search/?q=spectral")
+
+    def test_signed_in_visitors_are_neither_served_nor_stored(self, admin_client, client, site):
+        url = pages_of(site)["alice"]
+        warm(admin_client, [url])
+        site["alice"].headline = "Now at a new place"
+        site["alice"].save()
+
+        assert "Now at a new place" in text(admin_client, url)
+        warm(client, [url])
+        assert "Now at a new place" in text(client, url)
+
+    def test_throttling_still_applies_to_cached_api_data(self, client, site, settings):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+        }
+        from rest_framework.throttling import AnonRateThrottle
+
+        rates = AnonRateThrottle.THROTTLE_RATES
+        AnonRateThrottle.THROTTLE_RATES = {"anon": "3/minute"}
+        try:
+            codes = [client.get("/api/v1/publications/").status_code for _ in range(5)]
+        finally:
+            AnonRateThrottle.THROTTLE_RATES = rates
+
+        assert codes == [200, 200, 200, 429, 429]
+
+    def test_a_missing_redis_means_no_cache_not_errors(self, client, site):
+        with override_settings(CACHES=DEAD_REDIS):
+            caches._settings = caches.settings = DEAD_REDIS
+            try:
+                for url in pages_of(site).values():
+                    assert client.get(url).status_code == 200, url
+                site["paper"].title = "Edited without a cache"
+                site["paper"].save()
+                assert "Edited without a cache" in text(client, pages_of(site)["paper"])
+            finally:
+                caches.close_all()
+
+    @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+    def test_pages_are_shared_through_redis(self, client, site, django_assert_num_queries):
+        shared = redis_caches("redis://127.0.0.1:6379/15", KEY_PREFIX=f"test-{id(site)}")
+        with override_settings(CACHES=shared):
+            caches._settings = caches.settings = shared
+            try:
+                caches["pages"].clear()
+                url = pages_of(site)["alice"]
+                warm(client, [url])
+                # Another process, with a memory of its own, finds the page in Redis.
+                caches["pages-local"].clear()
+                with django_assert_num_queries(1):  # the content version
+                    assert "Alice Moon" in text(client, url)
+                site["alice"].headline = "Moved"
+                site["alice"].save()
+                assert "Moved" in text(client, url)
+            finally:
+                caches["pages"].clear()
+                caches.close_all()
+
+    @pytest.mark.parametrize("name", ["alice", "papers", "api_papers", "api_alice"])
+    def test_a_cached_answer_is_revalidated_with_its_etag(self, client, site, name):
+        url = pages_of(site)[name]
+        etag = client.get(url)["ETag"]
+        assert client.get(url)["ETag"] == etag  # the hit carries the stored ETag
+
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+        site["paper"].title = "Renamed after the visit"
+        site["paper"].save()
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+    def test_a_refused_api_request_is_refused_after_a_good_one_was_cached(self, client, site):
+        assert client.get("/api/v1/publications/?year=2024").status_code == 200
+        assert client.get("/api/v1/publications/?year=2024&colour=red").status_code == 400
+        assert client.get("/api/v1/publications/?format=bibtex&year=2024").status_code == 200
+
+    def test_a_cached_api_answer_and_its_304_carry_the_cors_headers(self, client, site):
+        url = pages_of(site)["api_papers"]
+        origin = {"HTTP_ORIGIN": "https://elsewhere.example"}
+        etag = client.get(url, **origin)["ETag"]
+
+        hit = client.get(url, **origin)
+        not_modified = client.get(url, HTTP_IF_NONE_MATCH=etag, **origin)
+
+        assert not_modified.status_code == 304
+        for response in (hit, not_modified):
+            assert response["Access-Control-Allow-Origin"] == "*"
+            assert "ETag" in response["Access-Control-Expose-Headers"]
+
+    @pytest.mark.parametrize(
+        ("name", "headers"),
+        [("alice", {}), ("alice", {"HTTP_ACCEPT_ENCODING": "gzip"}), ("api_alice", {})],
+    )
+    def test_a_hit_resolves_no_address_and_activates_no_language(
+        self, client, site, monkeypatch, name, headers
+    ):
+        """A hit costs about what a static file does: what its address resolves to is known,
+        and the language middleware it is answered before added its headers to the page
+        stored. The Chinese page and the API asked in Chinese say so on the hit too."""
+        from django.utils import translation
+
+        from core import cache
+
+        url = pages_of(site)[name]
+        if url.startswith("/api/"):
+            headers = {**headers, "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
+        else:
+            url = "/zh-hans" + url
+        miss = client.get(url, **headers)
+        calls = []
+        monkeypatch.setattr(cache, "resolve", lambda *args: calls.append(("resolve", args)))
+        monkeypatch.setattr(translation, "activate", lambda *args: calls.append(("activate", args)))
+        hit = client.get(url, **headers)
+
+        assert (miss["X-Cache"], hit["X-Cache"], calls) == ("miss", "hit", [])
+        assert hit["Content-Language"] == "zh-hans"
+        assert "Accept-Encoding" in hit["Vary"]
+        assert headers_but_x_cache(hit) == headers_but_x_cache(miss)
+        assert hit.content == miss.content
+
+    def test_a_host_not_allowed_is_refused_as_any_page_is(self, client, site):
+        """The cache leaves the refusal to CommonMiddleware, inside the language middleware,
+        so that it carries the same headers as every other answer."""
+        refused = client.get(pages_of(site)["alice"], HTTP_HOST="elsewhere.example")
+
+        assert refused.status_code == 400
+        assert refused["Content-Language"] == "en"
+        assert "X-Cache" not in refused
+
+    def test_unknown_query_parameters_key_no_new_pages(
+        self, client, site, django_assert_num_queries
+    ):
+        alice = f"/people/{site['alice'].slug}/"
+        warm(client, ["/talks/?utm_source=mail", "/talks/?page=1&x=1", f"{alice}?ref=1"])
+        entries = cache_entries()
+        for url in ["/talks/", "/talks/?x=2", "/talks/?y=3&page=1", alice, f"{alice}?ref=2"]:
+            with django_assert_num_queries(1):  # the content version; the page is a hit
+                assert client.get(url).status_code == 200, url
+        assert cache_entries() == entries
+
+    def test_parameters_a_page_reads_still_key_it(self, client, site):
+        warm(client, ["/people/"])
+        entries = cache_entries()
+        warm(client, ["/people/?role=phd"])
+        assert cache_entries() > entries
+
+    def test_a_stored_page_carries_no_unknown_parameter(self, client, site):
+        html = text(client, "/search/?q=spectral&utm_source=mail")
+        assert "bias of deep networks" in html
+        assert "utm_source" not in html
+        assert "utm_source" not in text(client, "/search/?q=spectral")
+
+    def test_the_throttle_counts_in_the_default_cache(self, client, site):
+        """Shared by every process with REDIS_URL; otherwise each process's own, as the README
+        says of API_THROTTLE_RATE."""
+        client.get("/api/v1/publications/")
+        client.get("/api/v1/publications/")
+        assert len(caches["default"].get("throttle_anon_127.0.0.1")) == 2
