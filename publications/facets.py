@@ -184,8 +184,11 @@ def recount_all() -> int:
 def stored() -> dict[str, list[Row]]:
     """Facet -> its stored rows in the order the live counts give them; one query."""
     result: dict[str, list[Row]] = {facet: [] for facet in Facet.values}
-    for row in FacetCount.objects.order_by("-count", "sort_name"):
-        result[row.facet].append(Row(row.key, row.value, row.label, row.sort_name, row.count))
+    rows = FacetCount.objects.order_by("-count", "sort_name").values_list(
+        "facet", "key", "value", "label", "sort_name", "count"
+    )
+    for facet, *fields in rows:
+        result[facet].append(Row(*fields))
     result[Facet.YEAR].sort(key=lambda row: -int(row.key))
     for facet, choices in CHOICES.items():
         # Labels as the code names the choices now, in their order.

@@ -1,12 +1,12 @@
 """The FilterSets of publication lists: the HTML list's, and the API's, which extends it."""
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
 from django.http import QueryDict
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
@@ -44,10 +44,14 @@ class Facet:
     def options_html(self) -> SafeString:
         """The select's options, joined here rather than by a template loop: the author
         filter alone lists every public author with a paper."""
+        # html.escape, which Django's escape wraps, and each count localized once: with
+        # every author listed, the wrappers were most of the page's filter form.
+        numbers = {count: localize(count) for count in {option.count for option in self.options}}
         return mark_safe(
             "".join(
-                f'<option value="{escape(option.value)}"{" selected" if option.selected else ""}>'
-                f"{escape(option.label)} ({localize(option.count)})</option>\n      "
+                f'<option value="{html.escape(str(option.value))}"'
+                f"{' selected' if option.selected else ''}>"
+                f"{html.escape(str(option.label))} ({numbers[option.count]})</option>\n      "
                 for option in self.options
             )
         )
