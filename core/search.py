@@ -7,8 +7,13 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
-from django.db.models import F, Func, TextField, Value
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchVector,
+    SearchVectorField,
+)
+from django.db.models import Expression, F, Func, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -84,6 +89,32 @@ def folded_vector(*expressions, config: str, weight: str) -> SearchVector:
     return SearchVector(
         *(Fold(expression) for expression in expressions), config=config, weight=weight
     )
+
+
+class CompiledOnce(Expression):
+    """``build()``, a model's search vector expression, compiled to SQL once per process and
+    database: resolving and compiling one costs ~10 ms, several times the UPDATE it sets,
+    on every save. So its SQL must depend on nothing but the model: ``build`` takes no
+    argument, the rows are reached through OuterRef alone, and translated fields are named
+    by their columns (title_en), which neither the active language nor
+    django-modeltranslation's rewriting changes (tests/core/test_vector_sql.py)."""
+
+    output_field = SearchVectorField()
+    _compiled: dict[tuple, tuple[str, tuple]] = {}
+
+    def __init__(self, build):
+        super().__init__()
+        self.build = build
+
+    def as_sql(self, compiler, connection):
+        key = (self.build, connection.alias)
+        if (compiled := self._compiled.get(key)) is None:
+            expression = self.build().resolve_expression(
+                compiler.query, allow_joins=False, for_save=True
+            )
+            sql, params = compiler.compile(expression)
+            compiled = self._compiled[key] = (sql, tuple(params))
+        return compiled
 
 
 # Private-use characters, which no one types: ts_headline wraps matches in them, and only

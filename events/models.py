@@ -24,7 +24,7 @@ from core.models import (
     format_partial_date,
     tree_depth_problem,
 )
-from core.search import cjk_characters, folded_vector
+from core.search import CompiledOnce, cjk_characters, folded_vector
 from core.validators import MAX_SEARCHED_TEXT
 from profiles.models import (
     Organization,
@@ -175,6 +175,12 @@ class TalkQuerySet(PublicQuerySet):
 
     def update_search_vector(self) -> int:
         """Recompute the stored search vector of these rows in one UPDATE."""
+        return self.update(search_vector=CompiledOnce(self.search_vector))
+
+    @staticmethod
+    def search_vector() -> SearchVector:
+        """What a talk's search vector holds: its titles, event, place and speakers, and
+        abstracts."""
         event = Event.objects.filter(pk=OuterRef("event_id")).values(
             names=Concat(
                 "name",
@@ -192,8 +198,8 @@ class TalkQuerySet(PublicQuerySet):
             .annotate(names=StringAgg(researcher_name_forms("researcher__"), delimiter=" "))
             .values("names")
         )
-        return self.update(
-            search_vector=folded_vector("title_en", config="english", weight="A")
+        return (
+            folded_vector("title_en", config="english", weight="A")
             # The Chinese texts a character a token (core.search.cjk_characters).
             + SearchVector(cjk_characters(F("title_zh_hans")), config="simple", weight="A")
             + folded_vector(Subquery(event), config="english", weight="B")

@@ -31,7 +31,7 @@ from core.models import (
     VisibilityModel,
     format_partial_date,
 )
-from core.search import cjk_characters, folded_vector
+from core.search import CompiledOnce, cjk_characters, folded_vector
 from core.validators import (
     MAX_SEARCHED_TEXT,
     MAX_YEAR,
@@ -225,10 +225,15 @@ class ResearcherQuerySet(PublicQuerySet):
 
     def update_search_vector(self) -> int:
         """Recompute the stored search vector of these rows in one UPDATE."""
+        return self.update(search_vector=CompiledOnce(self.search_vector))
+
+    @staticmethod
+    def search_vector() -> SearchVector:
+        """What a researcher's search vector holds: their names, headlines and bios."""
         # Names in 'simple': no stemming and no stop words ("He", "An" are surnames), and
         # a native-script name such as 白志威 stays one whole token.
-        return self.update(
-            search_vector=folded_vector(researcher_name_forms(), config="simple", weight="A")
+        return (
+            folded_vector(researcher_name_forms(), config="simple", weight="A")
             + folded_vector("headline_en", config="english", weight="B")
             + SearchVector(cjk_characters(F("headline_zh_hans")), config="simple", weight="B")
             + folded_vector("bio_en", config="english", weight="D")

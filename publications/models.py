@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -26,7 +26,7 @@ from core.models import (
     Visibility,
     VisibilityModel,
 )
-from core.search import folded_vector
+from core.search import CompiledOnce, folded_vector
 from core.validators import (
     MAX_SEARCHED_TEXT,
     validate_arxiv_category,
@@ -106,6 +106,12 @@ class PublicationQuerySet(PublicQuerySet):
 
     def update_search_vector(self) -> int:
         """Recompute the stored search vector of these rows in one UPDATE."""
+        return self.update(search_vector=CompiledOnce(self.search_vector))
+
+    @staticmethod
+    def search_vector() -> SearchVector:
+        """What a paper's search vector holds: its title, venue, keywords, authors and
+        abstract."""
         venue = Venue.objects.filter(pk=OuterRef("venue_id")).values(
             text=Concat("name", Value(" "), "short_name", output_field=models.TextField())
         )
@@ -127,8 +133,8 @@ class PublicationQuerySet(PublicQuerySet):
             .values("names")
         )
         keywords = ArrayToString("keywords", Value(" "))
-        return self.update(
-            search_vector=folded_vector("title", config="english", weight="A")
+        return (
+            folded_vector("title", config="english", weight="A")
             + folded_vector(Subquery(venue), "venue_detail", keywords, config="english", weight="B")
             # Names in 'simple', as on Researcher: no stemming, no stop words.
             + folded_vector(Subquery(authors), config="simple", weight="B")
