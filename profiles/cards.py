@@ -10,6 +10,7 @@ changes with papers or periods in the group (the paper count, an alumnus's years
 stored: ``MemberCard.html`` adds it to the stored part.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -121,12 +122,18 @@ class MemberCard:
                 f'  <p class="legend">{gettext("In the group")} {escape(self.group_years)}</p>\n'
             )
         if self.paper_count:
-            count = ngettext("%(count)s paper", "%(count)s papers", self.paper_count) % {
-                "count": localize(self.paper_count)
-            }
-            parts.append(f'  <p class="legend">{count}</p>\n')
+            parts.append(paper_count_legend(translation.get_language(), self.paper_count))
         parts.append("  </div>\n</li>")
         return mark_safe("".join(parts))
+
+
+@functools.lru_cache(maxsize=4096)
+def paper_count_legend(language: str, count: int) -> str:
+    """A card's "12 papers" line: made once per language and number, not once per card
+    (translating and localizing it was most of the front page's hundred cards)."""
+    with translation.override(language):
+        text = ngettext("%(count)s paper", "%(count)s papers", count) % {"count": localize(count)}
+    return f'  <p class="legend">{text}</p>\n'
 
 
 def member_cards(people) -> list[MemberCard]:

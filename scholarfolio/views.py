@@ -27,6 +27,28 @@ ROLE_HEADINGS = {
 }
 
 
+# What cv.views.news_items reads of a paper and of a talk.
+NEWS_PAPER_FIELDS = (
+    "slug",
+    "year",
+    "date",
+    "arxiv_date",
+    "status",
+    "plain_title",
+    "venue__name",
+    "venue__short_name",
+)
+NEWS_TALK_FIELDS = (
+    "slug",
+    "title",
+    "date",
+    "date_precision",
+    "kind",
+    "event__name",
+    "event__parent__name",
+)
+
+
 def members_by_role(members) -> list[tuple[str, list]]:
     """(heading, cards) for each role that has members, in ROLE_HEADINGS' order."""
     return [
@@ -38,14 +60,16 @@ def members_by_role(members) -> list[tuple[str, list]]:
 
 def home(request):
     members = member_cards(members_with_paper_counts().exclude(role=Researcher.Role.ALUMNUS))
-    # Their stored entries name the authors: no authorships to read.
+    # Their stored entries name the authors: no authorships to read. Only the columns the
+    # entries and the news show: the rows' other fields were most of the query's time.
     recent = list(
         Publication.objects.public()
         .select_related("venue")
-        .defer("search_vector", "abstract", "rendered_abstract", "bibtex", "csl_json")[:10]
+        .only(*NEWS_PAPER_FIELDS, "rendered_entry")[:10]
     )
-    upcoming = Talk.objects.published().upcoming().with_people()[:5]
-    past = Talk.objects.published().past().select_related("event__parent")[:6]
+    talks = Talk.objects.published()
+    upcoming = talks.upcoming().with_people()[:5]
+    past = talks.past().select_related("event__parent").only(*NEWS_TALK_FIELDS)[:6]
     return render(
         request,
         "scholarfolio/home.html",

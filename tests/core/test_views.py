@@ -1,8 +1,18 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import AuthorshipFactory, PositionFactory, ResearcherFactory, author_of_many
+from tests.factories import (
+    AuthorshipFactory,
+    EventFactory,
+    PositionFactory,
+    PublicationFactory,
+    ResearcherFactory,
+    TalkFactory,
+    author_of_many,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +71,30 @@ def test_home_queries_do_not_depend_on_members_or_papers_and_count_nothing(clien
     # page aggregates over no authorships.
     assert not [sql for sql in many if "COUNT(" in sql.upper()]
     assert "40 papers" in client.get("/").content.decode()
+
+
+def test_home_news_reads_no_field_left_out_of_its_queries(client):
+    """The front page reads only some columns of its papers and talks: a field read past
+    them would cost a query per item shown, so more papers and talks in the news cost no
+    more queries."""
+    parent = EventFactory(name="Annual Meeting")
+
+    def add(july_papers: int, january_papers: int, talks: int) -> None:
+        for month, count in ((7, july_papers), (1, january_papers)):
+            for _ in range(count):
+                PublicationFactory(arxiv_date=datetime.date(2024, month, 1))
+        for _ in range(talks):
+            TalkFactory(event=EventFactory(parent=parent))
+
+    add(1, 0, 1)
+    one = home_queries(client)
+    # The news: three papers of July, then three talks of June.
+    add(2, 7, 5)
+    many = home_queries(client)
+    assert len(one) == len(many)
+    news = client.get("/").content.decode().split('<ul class="news">')[1].split("</ul>")[0]
+    assert news.count("Published in Journal of Examples") == 3
+    assert news.count(", Annual Meeting: <a href=") == 3
 
 
 def test_sitemap_lists_public_pages_only(client, demo):
