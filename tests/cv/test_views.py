@@ -219,6 +219,25 @@ def test_profile_news_lists_latest_papers_talks_and_honours_first(client, demo):
     assert any(item.text.startswith("Seminar at Applied Math Ph.D. Seminar") for item in news)
 
 
+def test_profile_news_names_each_papers_venue_and_links_it(client):
+    """The profile reads its papers as plain rows (cv.views.ListedPaper): the news still
+    names a venue as the model does, the year without one, and links the paper."""
+    researcher = ResearcherFactory(is_member=True)
+    papers = [
+        PublicationFactory(venue__name="Annals of Examples", venue__short_name="AoE", date=None),
+        PublicationFactory(venue=None, year=2021, status="preprint"),
+        PublicationFactory(venue__name="Plain Journal", year=2019),
+    ]
+    for paper in papers:
+        paper.authorships.create(researcher=researcher, position=1)
+    html = client.get(researcher.get_absolute_url()).content.decode()
+    news = html[html.index('<ul class="news">') : html.index("</ul>", html.index('"news"'))]
+    urls = [paper.get_absolute_url() for paper in papers]
+    assert f'Published in Annals of Examples (AoE): <a href="{urls[0]}">' in news
+    assert f'New paper: <a href="{urls[1]}">' in news
+    assert f'Published in Plain Journal: <a href="{urls[2]}">' in news
+
+
 def test_profile_highlights_its_owner_and_offers_bibtex(client, demo):
     html = client.get("/people/zhiwei-bai/").content.decode()
     assert '<strong class="me">Zhiwei Bai</strong>' in html
