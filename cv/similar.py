@@ -56,19 +56,22 @@ def similar_researchers(researcher: Researcher) -> list[Researcher]:
         ), candidates AS (
             -- Members kept after counting: filtered inside the join, the planner starts
             -- from every member's authorships rather than from this member's few papers.
-            SELECT person FROM topics
-            UNION SELECT person FROM papers WHERE person IN ({members})
+            -- One full join, as a topic's person is a member: joined to each candidate
+            -- again, the papers (estimated a few rows, hundreds in fact) were scanned
+            -- once per candidate.
+            SELECT coalesce(t.person, p.person) AS person,
+                   coalesce(t.terms, 0) AS terms,
+                   coalesce(t.titles, ARRAY[]::varchar[]) AS titles,
+                   coalesce(p.n, 0) AS n
+            FROM topics t
+            FULL JOIN (SELECT * FROM papers WHERE person IN ({members})) p
+              ON p.person = t.person
         )
         SELECT r.id, r.slug, r.full_name, r.is_member,
-               coalesce(t.terms, 0) AS shared_term_count,
-               coalesce(t.titles, ARRAY[]::varchar[]) AS shared_terms,
-               coalesce(p.n, 0) AS shared_papers
+               c.terms AS shared_term_count, c.titles AS shared_terms, c.n AS shared_papers
         FROM candidates c
         JOIN {Researcher._meta.db_table} r ON r.id = c.person
-        LEFT JOIN topics t ON t.person = r.id
-        LEFT JOIN papers p ON p.person = r.id
-        ORDER BY coalesce(t.terms, 0) + {PAPER_WEIGHT} * coalesce(p.n, 0) DESC,
-                 r.full_name, r.id
+        ORDER BY c.terms + {PAPER_WEIGHT} * c.n DESC, r.full_name, r.id
         LIMIT {SHOWN}
     """
     me = researcher.pk

@@ -154,6 +154,21 @@ class TestExpertsOfAGroup:
         f.ResearchInterestFactory(researcher=hidden, title="Spectral bias")
         assert "Hid" not in [p.full_name for p in similar_researchers(group["ann"])]
 
+    def test_a_similar_researcher_may_share_both_topics_and_papers(self, group):
+        f.ResearchInterestFactory(researcher=group["cy"], title="Spectral graph theory")
+        dee = f.ResearcherFactory(full_name="Dee Date", slug="dee", is_member=True)
+        f.ResearchInterestFactory(researcher=dee, title="Spectral methods")
+        f.ResearchInterestFactory(researcher=dee, title="Neural operators")
+        # Cy: one paper (two) and one word; Dee: two words; Bob's interest is hidden.
+        similar = [
+            (p.slug, p.shared_papers, p.shared_term_count, p.shared_terms)
+            for p in similar_researchers(group["ann"])
+        ]
+        assert similar == [
+            ("cy", 1, 1, ["Spectral graph theory"]),
+            ("dee", 0, 2, ["Neural operators", "Spectral methods"]),
+        ]
+
     def test_the_profile_shows_similar_researchers_in_one_more_query(
         self, client, group, django_assert_max_num_queries
     ):
