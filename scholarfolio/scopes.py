@@ -11,7 +11,11 @@ carrying their name. Changes that would reach most pages anyway (an organization
 name is on profiles, talks and events) bump ``ALL``.
 """
 
+import operator
 from collections.abc import Iterable
+from functools import reduce
+
+from django.db.models import Q, QuerySet
 
 from core.changes import ALL, register_day_rule, register_scopes
 from cv.models import (
@@ -119,12 +123,15 @@ def named(prefix: str, slugs: Iterable[str]) -> set[str]:
     return {f"{prefix}:{slug}" for slug in slugs if slug}
 
 
-def researchers(pks: Iterable[int]) -> set[str]:
+def researchers(pks: Iterable[int] = (), *among: QuerySet) -> set[str]:
+    """The pages of the researchers ``pks`` and of those whose ids the querysets ``among``
+    select, in one query."""
     pks = set(pks)
-    if not pks:
+    conditions = [Q(pk__in=query) for query in among] + ([Q(pk__in=pks)] if pks else [])
+    if not conditions:
         return set()
-    slugs = Researcher._base_manager.filter(pk__in=pks).values_list("slug", flat=True)
-    return named("researcher", slugs)
+    people = Researcher._base_manager.filter(reduce(operator.or_, conditions)).order_by()
+    return named("researcher", people.values_list("slug", flat=True))
 
 
 def researcher_rows(rows) -> set[str]:
@@ -150,33 +157,30 @@ def researcher_rows(rows) -> set[str]:
         )
         advisees = Education.objects.filter(advisors__in=shown).values("researcher")
         taught = Teaching.objects.filter(instructor__in=shown).values("researcher")
-        scopes |= researchers(
-            Researcher._base_manager.filter(pk__in=advisees).values_list("pk", flat=True)
-        ) | researchers(Researcher._base_manager.filter(pk__in=taught).values_list("pk", flat=True))
+        scopes |= researchers((), advisees, taught)
         scopes |= grant_scopes(
             GrantInvestigator.objects.filter(researcher__in=shown).values("grant")
         )
     return scopes
 
 
-def publications(pks) -> set[str]:
-    """A paper's own pages, its authors', its venue's and its talks'."""
+def publications(pks, people: Iterable[int] = (), venues: Iterable[int] = ()) -> set[str]:
+    """A paper's own pages, its authors', its venue's and its talks'; and the pages of the
+    researchers ``people`` and of the venues ``venues``, read with theirs."""
     papers = Publication._base_manager.filter(pk__in=pks)
-    rows = list(papers.values_list("slug", "venue__slug"))
+    rows = list(papers.values_list("slug", "venue_id", "venue__slug"))
+    # Venues the papers no longer name (a paper moved or deleted), by their own query.
+    venues = set(venues) - {venue for _, venue, _ in rows}
+    scopes = named(
+        "venue", Venue._base_manager.filter(pk__in=venues).values_list("slug", flat=True)
+    )
     if not rows:
-        return set()
-    scopes = named("publication", (slug for slug, _ in rows))
-    scopes |= named("venue", (venue for _, venue in rows))
+        return scopes | researchers(people)
+    scopes |= named("publication", (slug for slug, _, _ in rows))
+    scopes |= named("venue", (venue for _, _, venue in rows))
     authors = Authorship.objects.filter(publication__in=papers).values("researcher")
     award_owners = Award._base_manager.filter(publication__in=papers).values("researcher")
-    scopes |= named(
-        "researcher",
-        Researcher._base_manager.filter(pk__in=authors).values_list("slug", flat=True),
-    )
-    scopes |= named(
-        "researcher",
-        Researcher._base_manager.filter(pk__in=award_owners).values_list("slug", flat=True),
-    )
+    scopes |= researchers(people, authors, award_owners)
     scopes |= named(
         "talk", Talk._base_manager.filter(publications__in=papers).values_list("slug", flat=True)
     )
@@ -188,36 +192,45 @@ def publications(pks) -> set[str]:
 
 def publication_rows(rows) -> set[str]:
     scopes = named("publication", (row.slug for row in rows))
-    venues = Venue._base_manager.filter(pk__in=ids(rows, "venue_id")).values_list("slug", flat=True)
-    return scopes | named("venue", venues) | publications(ids(rows, "pk")) | {PUBLICATIONS}
+    papers = publications(ids(rows, "pk"), venues=ids(rows, "venue_id"))
+    return scopes | papers | {PUBLICATIONS}
 
 
-def talk_scopes(talks) -> set[str]:
-    """A talk's pages, its event's, its speakers' and hosts', and the papers it presents."""
-    rows = list(talks.values_list("pk", "slug", "event__slug"))
+def talk_scopes(talks, people: Iterable[int] = (), events: Iterable[int] = ()) -> set[str]:
+    """A talk's pages, its event's, its speakers' and hosts', and the papers it presents;
+    and the pages of the researchers ``people`` and of the events ``events``, read with
+    theirs."""
+    rows = list(talks.values_list("pk", "slug", "event_id", "event__slug"))
+    # Events the talks no longer name (a talk moved or deleted), by their own query.
+    events = set(events) - {event for _, _, event, _ in rows}
+    scopes = named(
+        "event", Event._base_manager.filter(pk__in=events).values_list("slug", flat=True)
+    )
     if not rows:
-        return set()
-    pks = [pk for pk, _, _ in rows]
-    scopes = named("talk", (slug for _, slug, _ in rows)) | named("event", (e for _, _, e in rows))
-    people = set(TalkSpeaker.objects.filter(talk__in=pks).values_list("researcher", flat=True))
-    people |= set(TalkHost.objects.filter(talk__in=pks).values_list("researcher", flat=True))
+        return scopes | researchers(people)
+    pks = [pk for pk, _, _, _ in rows]
+    scopes |= named("talk", (slug for _, slug, _, _ in rows))
+    scopes |= named("event", (event for _, _, _, event in rows))
+    speakers = TalkSpeaker.objects.filter(talk__in=pks).values("researcher")
+    hosts = TalkHost.objects.filter(talk__in=pks).values("researcher")
     papers = Publication._base_manager.filter(talks__in=pks).values_list("slug", flat=True)
-    return scopes | researchers(people) | named("publication", papers) | {EVENTS}
+    return scopes | researchers(people, speakers, hosts) | named("publication", papers) | {EVENTS}
 
 
 def talk_rows(rows) -> set[str]:
-    events = Event._base_manager.filter(pk__in=ids(rows, "event_id")).values_list("slug", flat=True)
-    scopes = named("talk", (row.slug for row in rows)) | named("event", events)
-    return scopes | talk_scopes(Talk._base_manager.filter(pk__in=ids(rows, "pk"))) | {EVENTS}
+    scopes = named("talk", (row.slug for row in rows))
+    talks = Talk._base_manager.filter(pk__in=ids(rows, "pk"))
+    return scopes | talk_scopes(talks, events=ids(rows, "event_id")) | {EVENTS}
 
 
-def event_scopes(pks) -> set[str]:
+def event_scopes(pks, people: Iterable[int] = ()) -> set[str]:
     events = Event._base_manager.filter(pk__in=pks)
-    scopes = named("event", events.values_list("slug", flat=True))
-    scopes |= named("event", events.values_list("parent__slug", flat=True))
+    scopes = named(
+        "event", (slug for row in events.values_list("slug", "parent__slug") for slug in row)
+    )
     scopes |= talk_scopes(Talk._base_manager.filter(event__in=events))
-    people = Participation.objects.filter(event__in=events).values_list("researcher", flat=True)
-    return scopes | researchers(people) | {EVENTS}
+    participants = Participation.objects.filter(event__in=events).values("researcher")
+    return scopes | researchers(people, participants) | {EVENTS}
 
 
 def event_rows(rows) -> set[str]:
@@ -227,15 +240,15 @@ def event_rows(rows) -> set[str]:
 
 def profile_entries(rows) -> set[str]:
     """An entry on one researcher's profile (and the person cards of the lists)."""
-    scopes = researchers(ids(rows, "researcher_id")) | {PEOPLE}
+    people = ids(rows, "researcher_id")
     if hasattr(rows[0], "instructor_id"):  # a course names its instructor
-        scopes |= researchers(ids(rows, "instructor_id"))
-    return scopes
+        people |= ids(rows, "instructor_id")
+    return researchers(people) | {PEOPLE}
 
 
 def education_rows(rows) -> set[str]:
     advisors = Education.advisors.through.objects.filter(education__in=ids(rows, "pk"))
-    return profile_entries(rows) | researchers(advisors.values_list("researcher", flat=True))
+    return researchers(ids(rows, "researcher_id"), advisors.values("researcher")) | {PEOPLE}
 
 
 def award_rows(rows) -> set[str]:
@@ -264,19 +277,20 @@ def venue_rows(rows) -> set[str]:
 
 def project_scopes(pks) -> set[str]:
     """Every member's profile lists the project with its other members."""
-    members = ProjectMember.objects.filter(project__in=pks).values_list("researcher", flat=True)
-    return researchers(members) | {PEOPLE}
+    members = ProjectMember.objects.filter(project__in=pks).values("researcher")
+    return researchers((), members) | {PEOPLE}
 
 
-def grant_scopes(pks) -> set[str]:
+def grant_scopes(pks, people: Iterable[int] = ()) -> set[str]:
     """A grant shows on its investigators' pages (the profile, CV, resume and API), on the
     pages of the papers it funded, and in the API's grants."""
     grants = list(Grant._base_manager.filter(pk__in=pks).values_list("pk", flat=True))
     if not grants:
-        return set()
-    people = GrantInvestigator.objects.filter(grant__in=grants).values_list("researcher", flat=True)
+        return researchers(people)
+    investigators = GrantInvestigator.objects.filter(grant__in=grants).values("researcher")
     papers = Publication._base_manager.filter(grants__in=grants).values_list("slug", flat=True)
-    return researchers(people) | named("publication", papers) | named("grant", grants) | {GRANTS}
+    scopes = researchers(people, investigators) | named("publication", papers)
+    return scopes | named("grant", grants) | {GRANTS}
 
 
 def membership_rows(rows) -> set[str]:
@@ -336,7 +350,7 @@ def register() -> None:
     register_scopes(Grant, lambda rows: grant_scopes(ids(rows, "pk")))
     register_scopes(
         GrantInvestigator,
-        lambda rows: grant_scopes(ids(rows, "grant_id")) | researchers(ids(rows, "researcher_id")),
+        lambda rows: grant_scopes(ids(rows, "grant_id"), people=ids(rows, "researcher_id")),
         tracked=("grant_id", "researcher_id"),
     )
     # Written by triggers with the change they follow, which names the pages; saved rows
@@ -350,9 +364,7 @@ def register() -> None:
     register_scopes(Publication, publication_rows, tracked=("slug", "venue_id"))
     register_scopes(
         Authorship,
-        lambda rows: (
-            publications(ids(rows, "publication_id")) | researchers(ids(rows, "researcher_id"))
-        ),
+        lambda rows: publications(ids(rows, "publication_id"), people=ids(rows, "researcher_id")),
         tracked=("publication_id", "researcher_id"),
     )
     register_scopes(CitationCount, lambda rows: publications(ids(rows, "publication_id")))
@@ -367,16 +379,16 @@ def register() -> None:
     for model in (TalkSpeaker, TalkHost):
         register_scopes(
             model,
-            lambda rows: (
-                talk_scopes(Talk._base_manager.filter(pk__in=ids(rows, "talk_id")))
-                | researchers(ids(rows, "researcher_id"))
+            lambda rows: talk_scopes(
+                Talk._base_manager.filter(pk__in=ids(rows, "talk_id")),
+                people=ids(rows, "researcher_id"),
             ),
             tracked=("talk_id", "researcher_id"),
         )
     register_scopes(Event, event_rows, tracked=("slug", "parent_id"))
     register_scopes(
         Participation,
-        lambda rows: event_scopes(ids(rows, "event_id")) | researchers(ids(rows, "researcher_id")),
+        lambda rows: event_scopes(ids(rows, "event_id"), people=ids(rows, "researcher_id")),
         tracked=("event_id", "researcher_id"),
     )
     register_day_rule(day_changes)
@@ -388,7 +400,5 @@ def day_changes(since, until) -> set[str]:
     scopes = talk_scopes(Talk._base_manager.filter(**days))
     ended = {"end_date__gte": since, "end_date__lt": until}
     for model in (Position, Education, Service, Membership):
-        scopes |= researchers(
-            model._base_manager.filter(**ended).values_list("researcher", flat=True)
-        )
+        scopes |= researchers((), model._base_manager.filter(**ended).values("researcher"))
     return scopes | ({PEOPLE} if scopes else set())
