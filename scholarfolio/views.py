@@ -48,6 +48,9 @@ NEWS_TALK_FIELDS = (
     "event__parent__name",
 )
 
+# What the front page's upcoming talks show, besides their speakers (Talk.when).
+UPCOMING_TALK_FIELDS = ("slug", "title", "date", "date_precision", "start", "end", "timezone")
+
 
 def members_by_role(members) -> list[tuple[str, list]]:
     """(heading, cards) for each role that has members, in ROLE_HEADINGS' order."""
@@ -68,7 +71,8 @@ def home(request):
         .only(*NEWS_PAPER_FIELDS, "rendered_entry")[:10]
     )
     talks = Talk.objects.published()
-    upcoming = talks.upcoming().with_people()[:5]
+    # The list shows no event: with_people's speakers, without its joins to the events.
+    upcoming = talks.upcoming().with_people().select_related(None).only(*UPCOMING_TALK_FIELDS)[:5]
     past = talks.past().select_related("event__parent").only(*NEWS_TALK_FIELDS)[:6]
     return render(
         request,

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.factories import (
     AuthorshipFactory,
@@ -11,6 +12,7 @@ from tests.factories import (
     PublicationFactory,
     ResearcherFactory,
     TalkFactory,
+    TalkSpeakerFactory,
     author_of_many,
 )
 
@@ -79,22 +81,32 @@ def test_home_news_reads_no_field_left_out_of_its_queries(client):
     more queries."""
     parent = EventFactory(name="Annual Meeting")
 
-    def add(july_papers: int, january_papers: int, talks: int) -> None:
+    def add(july_papers: int, january_papers: int, talks: int, upcoming: int) -> None:
         for month, count in ((7, july_papers), (1, january_papers)):
             for _ in range(count):
                 PublicationFactory(arxiv_date=datetime.date(2024, month, 1))
         for _ in range(talks):
             TalkFactory(event=EventFactory(parent=parent))
+        for _ in range(upcoming):
+            talk = TalkFactory(
+                date=datetime.date.today() + datetime.timedelta(days=30),
+                start=timezone.now() + datetime.timedelta(days=30),
+                timezone="Asia/Shanghai",
+            )
+            TalkSpeakerFactory(talk=talk, researcher=ResearcherFactory(full_name="Ada Speaker"))
 
-    add(1, 0, 1)
+    add(1, 0, 1, 1)
     one = home_queries(client)
     # The news: three papers of July, then three talks of June.
-    add(2, 7, 5)
+    add(2, 7, 5, 3)
     many = home_queries(client)
     assert len(one) == len(many)
-    news = client.get("/").content.decode().split('<ul class="news">')[1].split("</ul>")[0]
+    html = client.get("/").content.decode()
+    news = html.split('<ul class="news">')[1].split("</ul>")[0]
     assert news.count("Published in Journal of Examples") == 3
     assert news.count(", Annual Meeting: <a href=") == 3
+    talks = html.split('<ul class="talks">')[1].split("</ul>")[0]
+    assert talks.count("Ada Speaker · ") == 4 and talks.count("(Asia/Shanghai)") == 4
 
 
 def test_sitemap_lists_public_pages_only(client, demo):
