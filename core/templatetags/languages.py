@@ -21,6 +21,18 @@ class LanguageVersion:
     current: bool
 
 
+def _language_urls(request) -> dict[str, str]:
+    """This page's address (the query string kept) in each language, made once per request:
+    the alternates, the switch and the header's section all read it."""
+    urls = getattr(request, "_language_urls", None)
+    if urls is None:
+        here = request.get_full_path()
+        urls = request._language_urls = {
+            code: translate_url(here, code) for code, _name in settings.LANGUAGES
+        }
+    return urls
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context) -> list[LanguageVersion]:
     """This page's address in each language (the query string kept), the current one marked.
@@ -28,21 +40,17 @@ def language_versions(context) -> list[LanguageVersion]:
     request = context.get("request")
     if request is None:
         return []
-    here = request.get_full_path()
     current = get_language()
-    versions = []
-    for code, _name in settings.LANGUAGES:
-        url = translate_url(here, code)
-        versions.append(
-            LanguageVersion(
-                code=code,
-                name=get_language_info(code)["name_local"],
-                url=url,
-                absolute_url=request.build_absolute_uri(url),
-                current=code == current,
-            )
+    return [
+        LanguageVersion(
+            code=code,
+            name=get_language_info(code)["name_local"],
+            url=url,
+            absolute_url=request.build_absolute_uri(url),
+            current=code == current,
         )
-    return versions
+        for code, url in _language_urls(request).items()
+    ]
 
 
 @register.simple_tag(takes_context=True)
@@ -52,4 +60,4 @@ def default_language_path(context) -> str:
     request = context.get("request")
     if request is None:
         return ""
-    return urlsplit(translate_url(request.path, settings.LANGUAGE_CODE)).path
+    return urlsplit(_language_urls(request)[settings.LANGUAGE_CODE]).path
