@@ -33,13 +33,20 @@ from tests import factories as f
 from tests.publications.test_sources import replay
 from tests.test_admin import admin_url, management_form
 from tests.test_invalidation import emptied, warm
-from tests.test_roles import site  # noqa: F401 - the accounts fixture
+from tests.test_roles import build_site
 
 pytestmark = pytest.mark.django_db
 
 RECORDED = Path(__file__).parent / "recorded"
 ORCID_ID = "0000-0002-1825-0097"
 NSFC = "National Natural Science Foundation of China"
+
+
+@pytest.fixture
+def site(db):
+    """test_roles' two members and their records, the accounts these tests sign in with;
+    made for each test, as these tests make grants of their own beside them."""
+    return build_site()
 
 
 def orcid_record():
@@ -271,7 +278,7 @@ def grant_form(title, investigators):
     return data
 
 
-def test_an_editor_adds_a_grant_with_its_investigators(client, site):  # noqa: F811
+def test_an_editor_adds_a_grant_with_its_investigators(client, site):
     client.force_login(site["accounts"]["editor"])
     alice, bob = site["own"]["profiles.researcher"], site["other"]["profiles.researcher"]
 
@@ -284,7 +291,7 @@ def test_an_editor_adds_a_grant_with_its_investigators(client, site):  # noqa: F
     assert client.get(admin_url(Grant, "change", grant.pk)).status_code == 200
 
 
-def test_a_member_stays_among_a_grants_investigators(client, site):  # noqa: F811
+def test_a_member_stays_among_a_grants_investigators(client, site):
     client.force_login(site["accounts"]["member"])
     alice, bob = site["own"]["profiles.researcher"], site["other"]["profiles.researcher"]
 
@@ -298,7 +305,7 @@ def test_a_member_stays_among_a_grants_investigators(client, site):  # noqa: F81
     assert Grant.objects.get(title="Ours").investigators.filter(pk=alice.pk).exists()
 
 
-def test_a_researchers_form_has_their_grants_and_periods_inline(client, site):  # noqa: F811
+def test_a_researchers_form_has_their_grants_and_periods_inline(client, site):
     alice = site["own"]["profiles.researcher"]
     url = admin_url(type(alice), "change", alice.pk)
 
