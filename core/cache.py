@@ -19,12 +19,18 @@ A hit should cost little more than a static file: what an address resolves to (i
 the query parameters kept, the address the key holds) is kept in the process's memory
 too, so that a hit resolves no URL and activates no language, and the process's entries
 are the answers' status, headers and bytes, ready to send, not pickled.
+
+An edit need not make readers wait: for ``PAGE_CACHE_GRACE_SECONDS`` (half a second) the
+page it retired is still answered while one process makes the new one, after sending that
+answer (``Held``); editors, signed in, are never served from the cache.
 """
 
 import functools
 import gzip
 import hashlib
+import logging
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -50,6 +56,9 @@ MIN_COMPRESSED_LENGTH = 200  # as Django's gzip middleware: below it gzip adds m
 # Bumped when what a stored entry holds changes, so that no process reads the entries of
 # another version of this code (2: with the language middleware's headers).
 STORE_FORMAT = 2
+# How long a process making a retired page again keeps the others from doing the same.
+MAKING_SECONDS = 10
+logger = logging.getLogger(__name__)
 _page_scopes: dict[str, tuple[str, ...]] = {}
 
 
@@ -100,28 +109,57 @@ class PublicPageCacheMiddleware:
         state = page_state(names)
         local, shared = caches["pages-local"], caches["pages"]
         takes_gzip = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
-        local_key = f"{state.key}:{'gzip' if takes_gzip else 'identity'}:{address}"
-        if (ready := local.get(local_key)) is not None:
-            return answer(ready, "hit")
+        # One entry per address in the process, the page as last made: current, or the one
+        # a change has just retired (see Held).
+        local_key = f"{'gzip' if takes_gzip else 'identity'}:{address}"
+        if (held := local.get(local_key)) is not None and held.key == state.key:
+            held.checked = time.monotonic()
+            return answer(held.ready, "hit")
         key = f"page:{STORE_FORMAT}:{state.key}:{hashlib.md5(address.encode()).hexdigest()}"
         if (entry := shared.get(key)) is not None:
-            ready = served(entry, takes_gzip)
-            local.set(local_key, ready, settings.PAGE_CACHE_SECONDS)
-            return answer(ready, "hit")
+            return answer(self.keep(local, local_key, state, served(entry, takes_gzip)), "hit")
         if not api:
             request.META["QUERY_STRING"] = query
             request.GET = QueryDict(query)
         # Kept for the view, which keys its ETag by the same versions.
         request.content_version = state.version
+        if held is not None and request.method == "GET" and held.fresh_enough():
+            lock = f"page-making:{key}"
+            if not shared.add(lock, 1, MAKING_SECONDS):
+                return answer(held.ready, "stale")  # another process is making it
+            make = functools.partial(self.make_later, request, key, local_key, state, lock)
+            return answer(held.ready, "stale", then=make)
         response = self.get_response(request)
         # HEAD answers are looked up under GET's key but not stored: they have no body.
         if request.method != "GET" or not self.cacheable_response(response):
             return response
+        return answer(self.store(response, key, local_key, state, takes_gzip), "miss")
+
+    def store(self, response, key, local_key, state, takes_gzip) -> tuple[int, tuple, bytes]:
         entry = stored(response)
-        shared.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        ready = served(entry, takes_gzip)
-        local.set(local_key, ready, settings.PAGE_CACHE_SECONDS)
-        return answer(ready, "miss")
+        caches["pages"].set(key, entry, settings.PAGE_CACHE_SECONDS)
+        return self.keep(caches["pages-local"], local_key, state, served(entry, takes_gzip))
+
+    @staticmethod
+    def keep(local, local_key, state, ready) -> tuple[int, tuple, bytes]:
+        local.set(local_key, Held(state.key, ready), settings.PAGE_CACHE_SECONDS)
+        return ready
+
+    def make_later(self, request, key, local_key, state, lock) -> None:
+        """After a stale answer was sent: the page made at the current versions, and kept."""
+        try:
+            response = self.get_response(request)
+            try:
+                if self.cacheable_response(response):
+                    takes_gzip = local_key.startswith("gzip:")
+                    self.store(response, key, local_key, state, takes_gzip)
+            finally:
+                response.close()
+        except Exception:
+            # Nothing is lost: the next request makes the page itself.
+            logger.exception("Page cache: making %s again failed", request.path)
+        finally:
+            caches["pages"].delete(lock)
 
     @staticmethod
     def cacheable_request(request) -> bool:
@@ -219,9 +257,46 @@ def served(entry: tuple[int, list, bytes], takes_gzip: bool) -> tuple[int, tuple
     return status, tuple(response.items()), response.content
 
 
-def answer(ready: tuple[int, tuple, bytes], cache: str) -> HttpResponse:
+class Held:
+    """A process's page for one address: its answer, the versions (``key``) it was made at,
+    and when a request last found those current (``checked``, monotonic seconds; set in
+    place on every hit, so this object is the one value in "pages-local" that changes).
+
+    Within ``PAGE_CACHE_GRACE_SECONDS`` of that check, the page a change has just retired
+    is still answered, at once, and made anew after the answer is sent, by one process:
+    so readers never wait for a render on an edit's account, and what they are shown is at
+    most that old (every change it misses came after a moment it was current). Beyond it,
+    or with 0, the request makes the page itself, as on any miss."""
+
+    __slots__ = ("checked", "key", "ready")
+
+    def __init__(self, key: str, ready: tuple[int, tuple, bytes]):
+        self.key, self.ready, self.checked = key, ready, time.monotonic()
+
+    def fresh_enough(self) -> bool:
+        return time.monotonic() - self.checked < settings.PAGE_CACHE_GRACE_SECONDS
+
+
+class Answer(HttpResponse):
+    """A cached answer; ``then`` runs once it is sent (the WSGI server closes the response
+    after its last byte), before the request's end is signalled."""
+
+    def __init__(self, *args, then=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.then = then
+
+    def close(self):
+        then, self.then = self.then, None
+        try:
+            if then is not None:
+                then()
+        finally:
+            super().close()
+
+
+def answer(ready: tuple[int, tuple, bytes], cache: str, then=None) -> HttpResponse:
     status, headers, body = ready
-    response = HttpResponse(body, status=status, headers=headers)
+    response = Answer(body, status=status, headers=headers, then=then)
     response["X-Cache"] = cache
     return response
 
