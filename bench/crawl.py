@@ -21,15 +21,17 @@ CACHE_HEADER = "X-Cache"
 
 
 def cache_answer(value: str | None) -> str:
-    """'hit', 'miss', or 'unmarked' for a response without the header (or another value)."""
+    """'hit', 'miss', 'stale' (a page an edit has just retired, answered while it is made
+    anew), or 'unmarked' for a response without the header (or another value)."""
     value = (value or "").strip().lower()
-    return value if value in ("hit", "miss") else "unmarked"
+    return value if value in ("hit", "miss", "stale") else "unmarked"
 
 
 def hit_rate(answers: Counter) -> float | None:
-    """Hits among all answers; None when no answer carried the header (no hit is known)."""
+    """Hits among all answers (a stale answer is none); None when no answer carried the
+    header (no hit is known)."""
     total = sum(answers.values())
-    if not total or not (answers["hit"] or answers["miss"]):
+    if not total or not (answers["hit"] or answers["miss"] or answers["stale"]):
         return None
     return answers["hit"] / total
 

@@ -311,7 +311,8 @@ def crawl_twice(env: dict, port: int, args) -> list[str]:
         print(
             f"pass {n}: {figures['rps']:.1f} req/s ({figures['seconds']:.0f} s), "
             f"hit rate {rate(figures['hit_rate'])} (X-Cache: {answers['hit']} hit, "
-            f"{answers['miss']} miss, {answers['unmarked']} unmarked); {statuses}"
+            f"{answers['miss']} miss, {answers['stale']} stale, {answers['unmarked']} unmarked); "
+            f"{statuses}"
             + ("" if figures["complete"] else f"; stopped after {args.crawl_seconds} s")
         )
         for failure in figures["failures"]:
@@ -366,9 +367,9 @@ def edits_under_load(env: dict, port: int, args) -> list[str]:
     if editor.returncode:
         raise SystemExit("bench/edits.py failed")
     figures = parse_wrk(out)
-    counts = re.search(r"x-cache: hit=(\d+) miss=(\d+) unmarked=(\d+)", out)
+    counts = re.search(r"x-cache: hit=(\d+) miss=(\d+) stale=(\d+) unmarked=(\d+)", out)
     answers = Counter(
-        dict(zip(("hit", "miss", "unmarked"), map(int, counts.groups()), strict=True))
+        dict(zip(("hit", "miss", "stale", "unmarked"), map(int, counts.groups()), strict=True))
     )
     errors = figures["errors"] + figures["socket_errors"]
     checker = Counter(edited["checker_answers"])
@@ -378,7 +379,7 @@ def edits_under_load(env: dict, port: int, args) -> list[str]:
         f"{seconds + 1} s: {figures['rps']:.0f} req/s, p50 {figures['p50']:.1f} ms, "
         f"p99 {figures['p99']:.1f} ms, {figures['errors']} responses of 400 or more, "
         f"{figures['socket_errors']} socket errors; X-Cache: {answers['hit']} hit, "
-        f"{answers['miss']} miss, {answers['unmarked']} unmarked"
+        f"{answers['miss']} miss, {answers['stale']} stale, {answers['unmarked']} unmarked"
     )
     kinds = ", ".join(f"{n} {kind}" for kind, n in edited["kinds"].items())
     print(
@@ -386,7 +387,7 @@ def edits_under_load(env: dict, port: int, args) -> list[str]:
         f" commit {edited['commit_ms_median']:.0f} ms median, {edited['commit_ms_max']:.0f} ms max;"
         f" {edited['pages']} pages checked a second after their commit: {edited['stale']} stale,"
         f" {edited['failed']} failed; the checker's X-Cache: {checker['hit']} hit,"
-        f" {checker['miss']} miss, {checker['unmarked']} unmarked"
+        f" {checker['miss']} miss, {checker['stale']} stale, {checker['unmarked']} unmarked"
     )
     for page in edited["stale_pages"]:
         print(f"  stale: {page}")
