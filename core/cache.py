@@ -21,8 +21,8 @@ too, so that a hit resolves no URL and activates no language, and the process's 
 are the answers' status, headers and bytes, ready to send, not pickled.
 
 An edit need not make readers wait: for ``PAGE_CACHE_GRACE_SECONDS`` (half a second) the
-page it retired is still answered while one process makes the new one, after sending that
-answer (``Held``); editors, signed in, are never served from the cache.
+page it has just retired is still answered while one process makes the new one, after
+sending that answer (``Held``); editors, signed in, are never served from the cache.
 """
 
 import functools
@@ -30,14 +30,13 @@ import gzip
 import hashlib
 import logging
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.text import compress_string
@@ -112,8 +111,7 @@ class PublicPageCacheMiddleware:
         # One entry per address in the process, the page as last made: current, or the one
         # a change has just retired (see Held).
         local_key = f"{'gzip' if takes_gzip else 'identity'}:{address}"
-        if (held := local.get(local_key)) is not None and held.key == state.key:
-            held.checked = time.monotonic()
+        if (held := local.get(local_key)) is not None and held.numbers == state.numbers:
             return answer(held.ready, "hit")
         key = f"page:{STORE_FORMAT}:{state.key}:{hashlib.md5(address.encode()).hexdigest()}"
         if (entry := shared.get(key)) is not None:
@@ -123,7 +121,7 @@ class PublicPageCacheMiddleware:
             request.GET = QueryDict(query)
         # Kept for the view, which keys its ETag by the same versions.
         request.content_version = state.version
-        if held is not None and request.method == "GET" and held.fresh_enough():
+        if held is not None and request.method == "GET" and held.retired_just_now(state):
             lock = f"page-making:{key}"
             if not shared.add(lock, 1, MAKING_SECONDS):
                 return answer(held.ready, "stale")  # another process is making it
@@ -142,7 +140,7 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def keep(local, local_key, state, ready) -> tuple[int, tuple, bytes]:
-        local.set(local_key, Held(state.key, ready), settings.PAGE_CACHE_SECONDS)
+        local.set(local_key, Held(state.numbers, ready), settings.PAGE_CACHE_SECONDS)
         return ready
 
     def make_later(self, request, key, local_key, state, lock) -> None:
@@ -258,23 +256,32 @@ def served(entry: tuple[int, list, bytes], takes_gzip: bool) -> tuple[int, tuple
 
 
 class Held:
-    """A process's page for one address: its answer, the versions (``key``) it was made at,
-    and when a request last found those current (``checked``, monotonic seconds; set in
-    place on every hit, so this object is the one value in "pages-local" that changes).
+    """A process's page for one address: its answer and the versions of its scopes it was
+    made at (``numbers``).
 
-    Within ``PAGE_CACHE_GRACE_SECONDS`` of that check, the page a change has just retired
-    is still answered, at once, and made anew after the answer is sent, by one process:
-    so readers never wait for a render on an edit's account, and what they are shown is at
-    most that old (every change it misses came after a moment it was current). Beyond it,
-    or with 0, the request makes the page itself, as on any miss."""
+    A page that one change to each of its changed scopes has retired, each within
+    ``PAGE_CACHE_GRACE_SECONDS`` of now, is still answered, at once, and made anew after
+    the answer is sent, by one process: so readers do not wait for a render on an edit's
+    account, and what they are shown misses only changes that recent. Two changes to a
+    scope since, an older one, or a grace of 0: the request makes the page itself, as on
+    any miss."""
 
-    __slots__ = ("checked", "key", "ready")
+    __slots__ = ("numbers", "ready")
 
-    def __init__(self, key: str, ready: tuple[int, tuple, bytes]):
-        self.key, self.ready, self.checked = key, ready, time.monotonic()
+    def __init__(self, numbers: tuple[int, ...], ready: tuple[int, tuple, bytes]):
+        self.numbers, self.ready = numbers, ready
 
-    def fresh_enough(self) -> bool:
-        return time.monotonic() - self.checked < settings.PAGE_CACHE_GRACE_SECONDS
+    def retired_just_now(self, state) -> bool:
+        grace = settings.PAGE_CACHE_GRACE_SECONDS
+        if grace <= 0 or len(self.numbers) != len(state.numbers):
+            return False
+        now = timezone.now()
+        return all(
+            after == before or (after == before + 1 and (now - changed).total_seconds() < grace)
+            for before, after, changed in zip(
+                self.numbers, state.numbers, state.changes, strict=True
+            )
+        )
 
 
 class Answer(HttpResponse):

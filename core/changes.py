@@ -136,17 +136,21 @@ def _bump(scopes: set[str]) -> None:
 @dataclass(frozen=True)
 class PageState:
     """The versions of a page's scopes: ``key`` for its cache key, ``version`` for its
-    ETag (the sum grows with every bump of any of them) and Last-Modified."""
+    ETag (the sum grows with every bump of any of them) and Last-Modified, ``numbers`` and
+    ``changes`` each scope's version and when it was last bumped."""
 
     key: str
     version: Version
+    numbers: tuple[int, ...] = ()
+    changes: tuple[datetime.datetime, ...] = ()
 
 
 def page_state(names: tuple[str, ...]) -> PageState:
     rows = scope_versions(names)
-    numbers = [rows.get(name, (0, EPOCH))[0] for name in names]
-    changed = max((rows.get(name, (0, EPOCH))[1] for name in names), default=EPOCH)
-    return PageState(".".join(map(str, numbers)), Version(sum(numbers), changed))
+    numbers = tuple(rows.get(name, (0, EPOCH))[0] for name in names)
+    changes = tuple(rows.get(name, (0, EPOCH))[1] for name in names)
+    version = Version(sum(numbers), max(changes, default=EPOCH))
+    return PageState(".".join(map(str, numbers)), version, numbers, changes)
 
 
 def scope_versions(names: Iterable[str]) -> dict[str, tuple[int, datetime.datetime]]:

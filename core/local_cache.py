@@ -7,10 +7,10 @@ from django.core.cache.backends.locmem import LocMemCache
 class ObjectMemoryCache(LocMemCache):
     """Django's local-memory cache keeping values as given, not pickled: a hit gets the
     stored object itself, with no copy to make (unpickling a 1 MB page cost a hit more than
-    the rest of its lookup). So it holds only what no one changes but its owner, such as the
-    page cache's answers (tuples of bytes and strings, in core.cache.Held). Any key is
-    taken, as nothing but this process reads them: the page cache's hold a path and query
-    string of any length."""
+    the rest of its lookup). So it holds only what no one changes, such as the page cache's
+    answers (tuples of bytes and strings, in core.cache.Held). Any key is taken, as nothing
+    but this process reads them: the page cache's hold a path and query string of any
+    length."""
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)

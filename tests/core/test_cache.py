@@ -382,13 +382,24 @@ class TestCachedSite:
         settings.PAGE_CACHE_GRACE_SECONDS = 0.05
         url = pages_of(site)["paper"]
         warm(client, [url])
-        time.sleep(0.1)  # since a request last found the page current
-
         shown, _ = edit_paper_title(site)
+        time.sleep(0.1)  # since the edit
 
         response = client.get(url)
         assert response["X-Cache"] == "miss"
         assert shown in response.content.decode()
+
+    def test_a_page_two_edits_retired_is_made_by_the_request(self, client, site, settings):
+        settings.PAGE_CACHE_GRACE_SECONDS = 60
+        url = pages_of(site)["paper"]
+        warm(client, [url])
+        edit_paper_title(site)
+        site["paper"].title = "Renamed twice"
+        site["paper"].save()
+
+        response = client.get(url)
+        assert response["X-Cache"] == "miss"
+        assert "Renamed twice" in response.content.decode()
 
     def test_a_page_being_made_elsewhere_is_answered_stale_and_not_made_again(
         self, client, site, settings, monkeypatch
