@@ -113,7 +113,10 @@ class PublicPageCacheMiddleware:
         local_key = f"{'gzip' if takes_gzip else 'identity'}:{address}"
         if (held := local.get(local_key)) is not None and held.numbers == state.numbers:
             return answer(held.ready, "hit")
-        key = f"page:{STORE_FORMAT}:{state.key}:{hashlib.md5(address.encode()).hexdigest()}"
+        page = hashlib.md5(address.encode()).hexdigest()
+        key = f"page:{STORE_FORMAT}:{state.key}:{page}"
+        # The versions and key this page was last stored at, for any process (see Held).
+        last_key = f"page-last:{STORE_FORMAT}:{page}"
         if (entry := shared.get(key)) is not None:
             return answer(self.keep(local, local_key, state, served(entry, takes_gzip)), "hit")
         if not api:
@@ -121,36 +124,41 @@ class PublicPageCacheMiddleware:
             request.GET = QueryDict(query)
         # Kept for the view, which keys its ETag by the same versions.
         request.content_version = state.version
-        if held is not None and request.method == "GET" and held.retired_just_now(state):
+        keys = (key, last_key, local_key)
+        if request.method == "GET" and (old := retired(held, state, last_key, takes_gzip)):
             lock = f"page-making:{key}"
             if not shared.add(lock, 1, MAKING_SECONDS):
-                return answer(held.ready, "stale")  # another process is making it
-            make = functools.partial(self.make_later, request, key, local_key, state, lock)
-            return answer(held.ready, "stale", then=make)
+                return answer(old.ready, "stale")  # another process is making it
+            make = functools.partial(self.make_later, request, keys, state, lock)
+            return answer(old.ready, "stale", then=make)
         response = self.get_response(request)
         # HEAD answers are looked up under GET's key but not stored: they have no body.
         if request.method != "GET" or not self.cacheable_response(response):
             return response
-        return answer(self.store(response, key, local_key, state, takes_gzip), "miss")
+        return answer(self.store(response, keys, state), "miss")
 
-    def store(self, response, key, local_key, state, takes_gzip) -> tuple[int, tuple, bytes]:
+    def store(self, response, keys, state) -> tuple[int, tuple, bytes]:
+        key, last_key, local_key = keys
         entry = stored(response)
-        caches["pages"].set(key, entry, settings.PAGE_CACHE_SECONDS)
-        return self.keep(caches["pages-local"], local_key, state, served(entry, takes_gzip))
+        entries = {key: entry}
+        if settings.PAGE_CACHE_GRACE_SECONDS > 0:
+            entries[last_key] = (state.numbers, key)
+        caches["pages"].set_many(entries, settings.PAGE_CACHE_SECONDS)
+        ready = served(entry, local_key.startswith("gzip:"))
+        return self.keep(caches["pages-local"], local_key, state, ready)
 
     @staticmethod
     def keep(local, local_key, state, ready) -> tuple[int, tuple, bytes]:
         local.set(local_key, Held(state.numbers, ready), settings.PAGE_CACHE_SECONDS)
         return ready
 
-    def make_later(self, request, key, local_key, state, lock) -> None:
+    def make_later(self, request, keys, state, lock) -> None:
         """After a stale answer was sent: the page made at the current versions, and kept."""
         try:
             response = self.get_response(request)
             try:
                 if self.cacheable_response(response):
-                    takes_gzip = local_key.startswith("gzip:")
-                    self.store(response, key, local_key, state, takes_gzip)
+                    self.store(response, keys, state)
             finally:
                 response.close()
         except Exception:
@@ -282,6 +290,23 @@ class Held:
                 self.numbers, state.numbers, state.changes, strict=True
             )
         )
+
+
+def retired(held, state, last_key: str, takes_gzip: bool) -> "Held | None":
+    """The page that changes have just retired (Held.retired_just_now), as this process
+    holds it, or else as the shared store last stored it (a process holds only its last
+    PAGE_CACHE_LOCAL_ENTRIES pages); None if there is none."""
+    if settings.PAGE_CACHE_GRACE_SECONDS <= 0:
+        return None
+    if held is not None and held.retired_just_now(state):
+        return held
+    shared = caches["pages"]
+    if (last := shared.get(last_key)) is None:
+        return None
+    numbers, key = last
+    if not Held(numbers, None).retired_just_now(state) or (entry := shared.get(key)) is None:
+        return None
+    return Held(numbers, served(entry, takes_gzip))
 
 
 class Answer(HttpResponse):

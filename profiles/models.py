@@ -919,7 +919,9 @@ class SiteSettings(TimeStampedModel):
         cache = caches["pages-local"]
         if (found := cache.get(key)) is None:
             found = cls.read()
-            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+            # Exact whatever its age, as its key names the version: kept with the page
+            # cache off too (PAGE_CACHE_SECONDS=0), which is about pages.
+            cache.set(key, found, None)
         return found
 
     @classmethod

@@ -378,6 +378,22 @@ class TestCachedSite:
             body = fresh.content.decode()
             assert (old_title not in body) if shown is None else (shown in body), name
 
+    def test_a_process_not_holding_the_retired_page_answers_it_from_the_store(
+        self, client, site, settings
+    ):
+        settings.PAGE_CACHE_GRACE_SECONDS = 60
+        url = pages_of(site)["paper"]
+        before = text(client, url)
+        shown, _ = edit_paper_title(site)
+        caches["pages-local"].clear()  # as in another worker
+
+        stale = client.get(url)
+        assert stale["X-Cache"] == "stale"
+        assert stale.content.decode() == before
+        fresh = client.get(url)
+        assert fresh["X-Cache"] == "hit"
+        assert shown in fresh.content.decode()
+
     def test_beyond_the_grace_the_request_makes_the_page_itself(self, client, site, settings):
         settings.PAGE_CACHE_GRACE_SECONDS = 0.05
         url = pages_of(site)["paper"]
