@@ -20,9 +20,10 @@ the query parameters kept, the address the key holds) is kept in the process's m
 too, so that a hit resolves no URL and activates no language, and the process's entries
 are the answers' status, headers and bytes, ready to send, not pickled.
 
-An edit need not make readers wait: for ``PAGE_CACHE_GRACE_SECONDS`` (half a second) the
-page it has just retired is still answered while one process makes the new one, after
-sending that answer (``Held``); editors, signed in, are never served from the cache.
+With ``PAGE_CACHE_GRACE_SECONDS`` set (off by default) an edit need not make readers wait:
+within it the page the edit has just retired is still answered while one process makes
+the new one, after sending that answer (``Held``); editors, signed in, are never served
+from the cache.
 """
 
 import functools

@@ -221,9 +221,10 @@ LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
 # empties the pages showing it, whatever their age.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
 PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "500"))
-# A page an edit has just retired is still answered this long (seconds) while one process
-# makes it again, so that no reader waits on an edit's render (core.cache.Held); 0: never.
-PAGE_CACHE_GRACE_SECONDS = float(os.environ.get("PAGE_CACHE_GRACE_SECONDS", "0.5"))
+# A page an edit has just retired may still be answered this long (seconds) while one
+# process makes it again, so that no reader waits on an edit's render (core.cache.Held).
+# Off by default: within it, what an edit hid is still shown to anonymous readers.
+PAGE_CACHE_GRACE_SECONDS = float(os.environ.get("PAGE_CACHE_GRACE_SECONDS", "0"))
 if REDIS_URL:
     REDIS_OPTIONS = {
         "SOCKET_CONNECT_TIMEOUT": 0.5,

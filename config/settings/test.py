@@ -9,6 +9,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not REDIS_URL:
     # Each test empties the caches (tests/conftest.py); a shared table would outlive a flush.
     CACHES["pages"] = {"BACKEND": LOCAL_MEMORY, "LOCATION": "pages-shared"}
-# A page is made anew on the request after an edit, as the cache tests expect; the grace
-# has tests of its own (tests/core/test_cache.py).
+# A page is made anew on the request after an edit, as the cache tests expect, whatever
+# the environment says; the grace has tests of its own (tests/core/test_cache.py).
 PAGE_CACHE_GRACE_SECONDS = 0
